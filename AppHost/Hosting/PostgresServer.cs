@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Platform.Hosting;
+
+public sealed record PostgresOptions
+{
+    /// <summary>Folder that holds the cluster (created with initdb when empty) and the server's socket.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>False for throwaway test servers: no fsync, much faster, lost on a machine crash.</summary>
+    public bool Durable { get; init; } = true;
+
+    public Action<string, bool>? Output { get; init; }
+}
+
+/// <summary>A PostgreSQL 15 server run from the OS binaries as our child process.</summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string Superuser = "postgres";
+    private const string UnprivilegedUser = "postgres";
+
+    private readonly PostgresOptions _options;
+    private readonly ServerOutput _output;
+    private ChildProcess? _process;
+
+    private PostgresServer(PostgresOptions options, int port, string password)
+    {
+        _options = options;
+        Port = port;
+        Password = password;
+        _output = new ServerOutput(options.Output);
+    }
+
+    public int Port { get; }
+    public string Password { get; }
+    public ChildProcess? Process => _process;
+    public string ClusterDirectory => Path.Combine(_options.DataDirectory, "cluster");
+    private string SocketDirectory => Path.Combine(_options.DataDirectory, "socket");
+
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = Superuser,
+            Password = Password,
+            Database = database,
+        }.ConnectionString;
+
+    /// <summary>Initializes the cluster if needed, starts the server and waits until it accepts connections.</summary>
+    public static async Task<PostgresServer> StartAsync(PostgresOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var port = options.Port == 0 ? FreePort.Next() : options.Port;
+        if (options.Port != 0 && FreePort.IsInUse(port))
+            throw new InvalidOperationException($"PostgreSQL cannot listen on 127.0.0.1:{port}: the port is in use. Stop what uses it or choose another port.");
+
+        Directory.CreateDirectory(options.DataDirectory);
+        var passwordFile = Path.Combine(options.DataDirectory, "password");
+        if (!File.Exists(passwordFile))
+            await File.WriteAllTextAsync(passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
+        var password = (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
+
+        var server = new PostgresServer(options, port, password);
+        await server.InitializeClusterAsync(passwordFile, cancellationToken).ConfigureAwait(false);
+        await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    private async Task InitializeClusterAsync(string passwordFile, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(SocketDirectory);
+        if (File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION"))) { GiveToServerUser(_options.DataDirectory); return; }
+        if (Directory.Exists(ClusterDirectory) && Directory.EnumerateFileSystemEntries(ClusterDirectory).Any())
+            throw new InvalidOperationException($"'{ClusterDirectory}' is not empty but holds no PostgreSQL cluster. Remove it (or start with --fresh) to create a new one.");
+
+        Directory.CreateDirectory(ClusterDirectory);
+        GiveToServerUser(_options.DataDirectory);
+        var initdb = ChildProcess.Start(
+            new ChildProcessSpec(OsPackages.Postgres("initdb"),
+            [
+                "-D", ClusterDirectory, "-U", Superuser, "-E", "UTF8", "--no-locale",
+                "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}",
+                .. _options.Durable ? Array.Empty<string>() : ["--no-sync"],
+            ])
+            { RunAsUser = RunAsUser },
+            _output.Write);
+        var exitCode = await initdb.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"initdb failed (exit {exitCode}) for '{ClusterDirectory}':{Environment.NewLine}{_output.Tail()}");
+    }
+
+    private async Task StartProcessAsync(CancellationToken cancellationToken)
+    {
+        List<string> arguments =
+        [
+            "-D", ClusterDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", SocketDirectory,
+            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "shared_buffers=256MB",
+            "-c", "logging_collector=off", "-c", "log_min_messages=warning",
+        ];
+        if (!_options.Durable)
+            arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+
+        _process = ChildProcess.Start(new ChildProcessSpec(OsPackages.Postgres("postgres"), arguments) { RunAsUser = RunAsUser }, _output.Write);
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+                throw new InvalidOperationException($"PostgreSQL exited during start-up (exit {_process.Exited.Result}):{Environment.NewLine}{_output.Tail()}");
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false;Timeout=2");
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Creates the database unless it exists.</summary>
+    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null) return;
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created concurrently by someone else: that is what we wanted.
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        // SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions (pools stay open) and checkpoints.
+        await _process.StopAsync(TimeSpan.FromSeconds(15), ChildProcess.SigInt).ConfigureAwait(false);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static string? RunAsUser => Posix.IsRoot ? UnprivilegedUser : null;
+
+    private static void GiveToServerUser(string directory)
+    {
+        if (!Posix.IsRoot) return;
+        // initdb and postgres refuse to run as root; they run as the 'postgres' user, who must own the folder.
+        var info = ChildProcessRunner.Run("chown", ["-R", $"{UnprivilegedUser}:{UnprivilegedUser}", directory]);
+        if (info.ExitCode != 0)
+            throw new InvalidOperationException($"Could not give '{directory}' to the '{UnprivilegedUser}' user: {info.Output}");
+        var parent = Path.GetDirectoryName(Path.GetFullPath(directory));
+        // The server user must be able to reach the folder through its parents.
+        while (parent is not null && parent != "/")
+        {
+            var mode = File.GetUnixFileMode(parent);
+            if (!mode.HasFlag(UnixFileMode.OtherExecute))
+                File.SetUnixFileMode(parent, mode | UnixFileMode.OtherExecute);
+            parent = Path.GetDirectoryName(parent);
+        }
+    }
+}
+
+internal static class Posix
+{
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEffectiveUserId();
+
+    public static bool IsRoot { get; } = GetEffectiveUserId() == 0;
+}
+
+internal static class ChildProcessRunner
+{
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+}
