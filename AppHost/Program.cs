@@ -1,0 +1,1 @@
+Console.WriteLine("AppHost: not yet wired.");
