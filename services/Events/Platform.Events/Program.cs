@@ -1,7 +1,10 @@
+using Platform.Events.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("events");
+builder.AddServiceDatabase<EventsDbContext>("eventsdb");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

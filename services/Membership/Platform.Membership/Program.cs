@@ -1,7 +1,10 @@
+using Platform.Membership.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("membership");
+builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

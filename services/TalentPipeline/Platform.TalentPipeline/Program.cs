@@ -1,7 +1,10 @@
+using Platform.TalentPipeline.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("talent-pipeline");
+builder.AddServiceDatabase<TalentPipelineDbContext>("talentpipelinedb");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,0 +1,11 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Persistence;
+
+namespace Platform.TalentPipeline.Persistence;
+
+public sealed class TalentPipelineDbContext(DbContextOptions<TalentPipelineDbContext> options) : PlatformDbContext(options)
+{
+    protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
+    {
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test project against real PostgreSQL and RabbitMQ processes (started by the test fixtures)
+# and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+bash scripts/install-os-packages.sh --with-browser || exit 1
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Platform.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+projects=$(find tests -name '*.Tests.csproj' | sort)
+dotnet test Platform.sln -c Release --no-build --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$(get total); executed=$(get executed); p=$(get passed)
+  passed=$((passed + p))
+  failed=$((failed + executed - p))
+  skipped=$((skipped + total - executed))
+done
+
+# A test project whose host crashed leaves no result file: count it as a failure, never as silence.
+expected=$(printf '%s\n' "$projects" | grep -c .)
+reported=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+if [ "$reported" -lt "$expected" ]; then
+  echo "Only $reported of $expected test projects reported results." >&2
+  failed=$((failed + expected - reported))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
