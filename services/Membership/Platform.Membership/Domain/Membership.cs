@@ -1,0 +1,89 @@
+namespace Platform.Membership.Domain;
+
+public enum MembershipStatus
+{
+    Applied,
+    Active,
+    Rejected,
+    Suspended,
+    Withdrawn,
+}
+
+public enum MembershipAction
+{
+    Approve,
+    Reject,
+    Suspend,
+    Reinstate,
+    Withdraw,
+}
+
+/// <summary>Who did something: the operator (consortium secretariat) or a partner organization's API key.</summary>
+public sealed record Actor(string Kind, Guid? OrganizationId, Guid? ApiClientId)
+{
+    public static Actor Operator { get; } = new("operator", null, null);
+
+    public static Actor Partner(Guid organizationId, Guid apiClientId) => new("partner", organizationId, apiClientId);
+}
+
+/// <summary>One step in a membership's life, kept forever as its audit trail.</summary>
+public sealed record MembershipTransition(MembershipStatus From, MembershipStatus To, MembershipAction? Action, Actor Actor, DateTimeOffset At, string? Reason);
+
+/// <summary>
+/// An organization's membership of a consortium:
+/// applied → active (approve) | rejected (reject); active → suspended → active (reinstate);
+/// active | suspended → withdrawn. Rejected and withdrawn are final: rejoining is a new application.
+/// </summary>
+public sealed class Membership
+{
+    private readonly List<MembershipTransition> _history = [];
+
+    private Membership(Guid id, Guid consortiumId, Guid organizationId)
+    {
+        Id = id;
+        ConsortiumId = consortiumId;
+        OrganizationId = organizationId;
+    }
+
+    public Guid Id { get; }
+    public Guid ConsortiumId { get; }
+    public Guid OrganizationId { get; }
+    public MembershipStatus Status { get; private set; } = MembershipStatus.Applied;
+    public IReadOnlyList<MembershipTransition> History => _history;
+
+    /// <summary>Still counts as a member of the consortium (only one such membership per organization at a time).</summary>
+    public bool IsCurrent => Status is MembershipStatus.Applied or MembershipStatus.Active or MembershipStatus.Suspended;
+
+    public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason)
+    {
+        var membership = new Membership(id, consortiumId, organizationId);
+        membership._history.Add(new MembershipTransition(MembershipStatus.Applied, MembershipStatus.Applied, null, actor, at, reason));
+        return membership;
+    }
+
+    /// <summary>The status an action leads to from the current one, or null when the action is not allowed now.</summary>
+    public static MembershipStatus? Target(MembershipStatus current, MembershipAction action) => (current, action) switch
+    {
+        (MembershipStatus.Applied, MembershipAction.Approve) => MembershipStatus.Active,
+        (MembershipStatus.Applied, MembershipAction.Reject) => MembershipStatus.Rejected,
+        (MembershipStatus.Active, MembershipAction.Suspend) => MembershipStatus.Suspended,
+        (MembershipStatus.Suspended, MembershipAction.Reinstate) => MembershipStatus.Active,
+        (MembershipStatus.Active or MembershipStatus.Suspended, MembershipAction.Withdraw) => MembershipStatus.Withdrawn,
+        _ => null,
+    };
+
+    /// <summary>The actions allowed from the current status (shown to a caller whose action was refused).</summary>
+    public IReadOnlyList<MembershipAction> AllowedActions =>
+        [.. Enum.GetValues<MembershipAction>().Where(action => Target(Status, action) is not null)];
+
+    /// <summary>Performs the action, or returns false (and changes nothing) when it is not allowed from the current status.</summary>
+    public bool TryPerform(MembershipAction action, Actor actor, DateTimeOffset at, string? reason, out MembershipTransition? transition)
+    {
+        transition = null;
+        if (Target(Status, action) is not { } target) return false;
+        transition = new MembershipTransition(Status, target, action, actor, at, reason);
+        _history.Add(transition);
+        Status = target;
+        return true;
+    }
+}
