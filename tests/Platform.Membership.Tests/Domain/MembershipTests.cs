@@ -60,4 +60,20 @@ public sealed class MembershipTests
         Assert.Null(DomainMembership.Target(MembershipStatus.Suspended, MembershipAction.Suspend));
         Assert.Equal(MembershipStatus.Withdrawn, DomainMembership.Target(MembershipStatus.Suspended, MembershipAction.Withdraw));
     }
+
+    [Fact]
+    public void A_suspended_or_withdrawn_member_loses_its_council_role()
+    {
+        var membership = Applied();
+        Assert.Throws<InvalidOperationException>(() => membership.DesignateCouncilRole(CouncilRole.ViceChair));
+        membership.TryPerform(MembershipAction.Approve, Actor.Operator, Noon, null, out _);
+        membership.DesignateCouncilRole(CouncilRole.ViceChair);
+        Assert.Equal(CouncilRole.ViceChair, membership.CouncilRole);
+
+        membership.TryPerform(MembershipAction.Suspend, Actor.Operator, Noon.AddDays(1), "inactive", out _);
+        Assert.Null(membership.CouncilRole);
+
+        membership.TryPerform(MembershipAction.Reinstate, Actor.Operator, Noon.AddDays(2), null, out _);
+        Assert.Null(membership.CouncilRole); // a role comes back only by a new designation
+    }
 }

@@ -27,7 +27,16 @@ public sealed record Actor(string Kind, Guid? OrganizationId, Guid? ApiClientId)
 }
 
 /// <summary>One step in a membership's life, kept forever as its audit trail.</summary>
-public sealed record MembershipTransition(MembershipStatus From, MembershipStatus To, MembershipAction? Action, Actor Actor, DateTimeOffset At, string? Reason);
+public sealed record MembershipTransition
+{
+    public required MembershipStatus From { get; init; }
+    public required MembershipStatus To { get; init; }
+    /// <summary>Null for the application itself.</summary>
+    public MembershipAction? Action { get; init; }
+    public required Actor Actor { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// An organization's membership of a consortium:
@@ -45,10 +54,12 @@ public sealed class Membership
         OrganizationId = organizationId;
     }
 
-    public Guid Id { get; }
-    public Guid ConsortiumId { get; }
-    public Guid OrganizationId { get; }
+    public Guid Id { get; private set; }
+    public Guid ConsortiumId { get; private set; }
+    public Guid OrganizationId { get; private set; }
     public MembershipStatus Status { get; private set; } = MembershipStatus.Applied;
+    /// <summary>The role on the consortium's current council session, if any; lost on suspension or withdrawal.</summary>
+    public CouncilRole? CouncilRole { get; private set; }
     public IReadOnlyList<MembershipTransition> History => _history;
 
     /// <summary>Still counts as a member of the consortium (only one such membership per organization at a time).</summary>
@@ -57,7 +68,7 @@ public sealed class Membership
     public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason)
     {
         var membership = new Membership(id, consortiumId, organizationId);
-        membership._history.Add(new MembershipTransition(MembershipStatus.Applied, MembershipStatus.Applied, null, actor, at, reason));
+        membership._history.Add(new MembershipTransition { From = MembershipStatus.Applied, To = MembershipStatus.Applied, Actor = actor, At = at, Reason = reason });
         return membership;
     }
 
@@ -81,9 +92,18 @@ public sealed class Membership
     {
         transition = null;
         if (Target(Status, action) is not { } target) return false;
-        transition = new MembershipTransition(Status, target, action, actor, at, reason);
+        transition = new MembershipTransition { From = Status, To = target, Action = action, Actor = actor, At = at, Reason = reason };
         _history.Add(transition);
         Status = target;
+        if (target is not MembershipStatus.Active) CouncilRole = null;
         return true;
+    }
+
+    /// <summary>Records the role designated for the current council session (rules checked by <see cref="CouncilDesignationRules"/>).</summary>
+    public void DesignateCouncilRole(CouncilRole? role)
+    {
+        if (role is not null && Status is not MembershipStatus.Active)
+            throw new InvalidOperationException($"Only an active member can hold a council role; this membership is {Status}.");
+        CouncilRole = role;
     }
 }
