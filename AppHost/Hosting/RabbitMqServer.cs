@@ -138,11 +138,15 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 throw new InvalidOperationException($"epmd (Erlang port mapper) could not start on 127.0.0.1:{EpmdPort} (exit {await _epmd.Exited.ConfigureAwait(false)}):{Environment.NewLine}{_output.Tail()}");
             try
             {
+                // A NAMES_REQ (length 1, 'n'): epmd answers with its port number, then closes.
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, EpmdPort, cancellationToken).ConfigureAwait(false);
+                var stream = client.GetStream();
+                await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken).ConfigureAwait(false);
+                await stream.ReadExactlyAsync(new byte[4], cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when ((e is SocketException or IOException) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
