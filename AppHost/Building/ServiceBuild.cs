@@ -30,7 +30,7 @@ public static class ServiceBuild
         log.Note($"dotnet build ({settings.Configuration}): {string.Join(", ", services.Select(s => s.Name))}");
         var started = DateTime.UtcNow;
         var build = ChildProcess.Start(
-            new ChildProcessSpec(settings.DotnetHost, ["build", filterFile, "--configuration", settings.Configuration, "--nologo", "--verbosity", "quiet", "-consoleLoggerParameters:NoSummary"])
+            new ChildProcessSpec(settings.DotnetHost, ["build", filterFile, "--configuration", settings.Configuration, "--nologo", "--verbosity", "quiet"])
             {
                 WorkingDirectory = repositoryRoot,
             },

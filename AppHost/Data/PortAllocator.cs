@@ -13,6 +13,7 @@ public sealed class PortAllocator
     private readonly Dictionary<string, int> _remembered;
     private readonly Dictionary<string, int> _kept = [];
     private readonly HashSet<int> _given = [];
+    private readonly List<string> _moves = [];
 
     private PortAllocator(string file, Dictionary<string, int> remembered)
     {
@@ -41,13 +42,17 @@ public sealed class PortAllocator
     /// <summary>The port this key had last time if it is free now, otherwise a new one; remembered for next time.</summary>
     public int Keep(string key)
     {
-        var port = _remembered.TryGetValue(key, out var previous) && !_given.Contains(previous) && !FreePort.IsInUse(previous)
-            ? previous
-            : Fresh();
+        var hadOne = _remembered.TryGetValue(key, out var previous);
+        var port = hadOne && !_given.Contains(previous) && !FreePort.IsInUse(previous) ? previous : Fresh();
+        if (hadOne && port != previous)
+            _moves.Add($"{key}: port {previous} (used last time) is taken by another program, so it is {port} now");
         _given.Add(port);
         _kept[key] = port;
         return port;
     }
+
+    /// <summary>Servers that could not keep last time's port, in words (bookmarks and tool settings need updating).</summary>
+    public IReadOnlyList<string> Moves => _moves;
 
     /// <summary>A free port not handed out before in this run.</summary>
     public int Fresh()

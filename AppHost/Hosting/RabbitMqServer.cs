@@ -198,7 +198,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
             }
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            // The broker is on the critical path of every start: poll often, the call is cheap.
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 

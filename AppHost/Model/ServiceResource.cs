@@ -125,9 +125,12 @@ public sealed class ServiceResource : Resource, IReferenceable
             {
                 await ReadinessProbe.WaitUntilReadyAsync(readyUrl, process, ReadyTimeout, token);
             }
-            catch
+            catch (Exception e)
             {
                 await process.StopAsync(StopGrace);
+                // The port was free when the run began; another program may have taken it since.
+                if (e is InvalidOperationException && FreePort.IsInUse(Port))
+                    throw new AppHostException($"{e.Message}: 127.0.0.1:{Port} is in use by another program. Stop that program, or restart the AppHost (services get new free ports at every start).");
                 throw;
             }
             log.Note("ready");

@@ -72,6 +72,12 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
                 console.WriteError(e.Message);
                 return 1;
             }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped while preparing: nothing was started yet.
+                log.Note("stopped");
+                return 0;
+            }
             finally
             {
                 // Ends the parent watch before the token source goes away.
@@ -102,6 +108,8 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
         foreach (var resource in resources)
             await resource.PrepareAsync(context, stopping);
         await context.Ports.SaveAsync(stopping);
+        foreach (var move in context.Ports.Moves)
+            log.Note(move);
 
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var services = resources.OfType<ServiceResource>().ToList();
