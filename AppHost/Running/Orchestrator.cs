@@ -16,12 +16,13 @@ namespace Platform.AppHost.Running;
 /// </summary>
 public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOptions options, string repositoryRoot)
 {
-    private const string Name = "apphost";
+    /// <summary>The name the AppHost's own notes go under (terminal prefix, logs/apphost.log).</summary>
+    private const string OwnLogName = "apphost";
 
     public async Task<int> RunAsync()
     {
         var resources = declared.Where(r => r.IsPresent).ToList();
-        var console = new ConsoleOutput(resources.Select(r => r.Name.Length).Append(Name.Length).Max());
+        var console = new ConsoleOutput(resources.Select(r => r.Name.Length).Append(OwnLogName.Length).Max());
 
         using var stopping = new CancellationTokenSource();
         ResourceLog? log = null;
@@ -62,7 +63,7 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
         using (data)
         using (var logs = new ResourceLogs(console, data.Logs))
         {
-            log = logs.For(Name);
+            log = logs.For(OwnLogName);
             try
             {
                 return await RunAsync(resources, data, logs, log, stopping.Token);
@@ -185,8 +186,10 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
     /// <summary>Names every missing OS package at once, with the command that installs them.</summary>
     private static void RequireOsPackages(IEnumerable<Resource> resources)
     {
+        // setsid and setpriv start every child (own session, killed when we die).
+        List<Action> checks = [() => OsPackages.Setsid(), () => OsPackages.Setpriv(), .. resources.Select(r => (Action)r.CheckOsPackages)];
         var missing = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var check in resources.Select<Resource, Action>(r => r.CheckOsPackages).Append(() => OsPackages.Setpriv()).Append(() => OsPackages.Setsid()))
+        foreach (var check in checks)
         {
             try
             {
@@ -198,9 +201,6 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
             }
         }
         if (missing.Count > 0)
-        {
-            var packages = string.Join(' ', missing);
-            throw new AppHostException($"Missing Debian package{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Install with: sudo apt-get install -y {packages}   (./run.sh installs them for you)");
-        }
+            throw new AppHostException($"Missing Debian package{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Install with: sudo apt-get install -y {string.Join(' ', missing)}   (./run.sh installs them for you)");
     }
 }
