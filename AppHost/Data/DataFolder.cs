@@ -126,11 +126,17 @@ public sealed class DataFolder : IDisposable
         return key;
     }
 
-    /// <summary>Writes a file so readers never see half of it (endpoints.json is polled by scripts and tests).</summary>
-    public async Task WriteAtomicallyAsync(string path, string contents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a file only its owner may read (endpoints.json holds passwords and the operator key), so readers
+    /// never see half of it (scripts and tests poll for it).
+    /// </summary>
+    public async Task WriteSecretAtomicallyAsync(string path, string contents, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, contents, cancellationToken);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        await using (var stream = new FileStream(temporary, options))
+        await using (var writer = new StreamWriter(stream))
+            await writer.WriteAsync(contents.AsMemory(), cancellationToken);
         File.Move(temporary, path, overwrite: true);
     }
 

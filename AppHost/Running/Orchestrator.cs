@@ -135,7 +135,7 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
         {
             using var self = Process.GetCurrentProcess();
             var readyAfter = DateTime.Now - self.StartTime;
-            await data.WriteAtomicallyAsync(data.EndpointsFile, EndpointsFile.Render(context.OperatorKey, resources), CancellationToken.None);
+            await data.WriteSecretAtomicallyAsync(data.EndpointsFile, EndpointsFile.Render(context.OperatorKey, resources), CancellationToken.None);
             logs.Console.WriteBlock(ReadySummary.Lines(declared, context.OperatorKey, data.FullPath, readyAfter));
             await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

@@ -79,6 +79,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         Assert.Equal(platform.Endpoints.OperatorKey, (await File.ReadAllTextAsync(file, Cancellation)).Trim());
         Assert.Matches("^[A-Za-z0-9_-]{43}$", platform.Endpoints.OperatorKey); // 32 bytes, base64url without padding
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(platform.AppHost.EndpointsFile));
         Assert.Contains(platform.Endpoints.OperatorKey, platform.AppHost.Output, StringComparison.Ordinal);
     }
 
