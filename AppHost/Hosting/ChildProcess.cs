@@ -17,6 +17,8 @@ public sealed record ChildProcessSpec(string FileName, IReadOnlyList<string> Arg
 /// <summary>
 /// A child process that can never outlive us: it is started through <c>setpriv --pdeathsig KILL</c>,
 /// so the kernel kills it when our process dies, however it dies (Ctrl+C, SIGTERM, SIGKILL, crash).
+/// It also gets its own session (<c>setsid</c>), so a terminal's Ctrl+C reaches only us and we decide
+/// in which order children stop.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -38,15 +40,18 @@ public sealed class ChildProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(onOutput);
 
+        // setsid does not fork here (a freshly forked child is never a process-group leader), so the
+        // pid we get is the pid of the program itself once setsid and setpriv have exec'd it.
         var info = new ProcessStartInfo
         {
-            FileName = "setpriv",
+            FileName = "setsid",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory ?? System.Environment.CurrentDirectory,
         };
+        info.ArgumentList.Add("setpriv");
         if (spec.RunAsUser is { } user)
         {
             info.ArgumentList.Add($"--reuid={user}");

@@ -14,11 +14,12 @@ public static class OsPackages
 
     public static string Setpriv() => Require("/usr/bin/setpriv", "util-linux");
 
+    public static string Setsid() => Require("/usr/bin/setsid", "util-linux");
+
     private static string Require(string path, string package) =>
         File.Exists(path)
             ? path
             : throw new MissingOsPackageException(package, path);
-
 }
 
 public sealed class MissingOsPackageException(string package, string path)

@@ -43,15 +43,33 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ClusterDirectory => Path.Combine(_options.DataDirectory, "cluster");
     private string SocketDirectory => Path.Combine(_options.DataDirectory, "socket");
 
-    public string ConnectionString(string database) =>
+    public string ConnectionString(string database) => ConnectionString(Port, Password, database);
+
+    /// <summary>The connection string a server on <paramref name="port"/> with this superuser password will accept.</summary>
+    public static string ConnectionString(int port, string password, string database) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
-            Port = Port,
+            Port = port,
             Username = Superuser,
-            Password = Password,
+            Password = password,
             Database = database,
         }.ConnectionString;
+
+    /// <summary>
+    /// The superuser password of the cluster kept in <paramref name="dataDirectory"/>: created on first use, then
+    /// stable, so connection strings can be handed out before the server starts.
+    /// </summary>
+    public static async Task<string> LoadOrCreatePasswordAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var passwordFile = PasswordFile(dataDirectory);
+        if (!File.Exists(passwordFile))
+            await File.WriteAllTextAsync(passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
+        return (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
+    }
+
+    private static string PasswordFile(string dataDirectory) => Path.Combine(dataDirectory, "password");
 
     /// <summary>Initializes the cluster if needed, starts the server and waits until it accepts connections.</summary>
     public static async Task<PostgresServer> StartAsync(PostgresOptions options, CancellationToken cancellationToken = default)
@@ -61,15 +79,19 @@ public sealed class PostgresServer : IAsyncDisposable
         if (options.Port != 0 && FreePort.IsInUse(port))
             throw new InvalidOperationException($"PostgreSQL cannot listen on 127.0.0.1:{port}: the port is in use. Stop what uses it or choose another port.");
 
-        Directory.CreateDirectory(options.DataDirectory);
-        var passwordFile = Path.Combine(options.DataDirectory, "password");
-        if (!File.Exists(passwordFile))
-            await File.WriteAllTextAsync(passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
-        var password = (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
-
+        var password = await LoadOrCreatePasswordAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
         var server = new PostgresServer(options, port, password);
-        await server.InitializeClusterAsync(passwordFile, cancellationToken).ConfigureAwait(false);
-        await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
+        await server.InitializeClusterAsync(PasswordFile(options.DataDirectory), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Failed or cancelled half-way: the server process must not keep running without an owner.
+            await server.StopAsync().ConfigureAwait(false);
+            throw;
+        }
         return server;
     }
 
@@ -114,7 +136,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_process.HasExited)
-                throw new InvalidOperationException($"PostgreSQL exited during start-up (exit {_process.Exited.Result}):{Environment.NewLine}{_output.Tail()}");
+                throw new InvalidOperationException(StartupFailure(await _process.Exited.ConfigureAwait(false)));
             try
             {
                 await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false;Timeout=2");
@@ -126,6 +148,17 @@ public sealed class PostgresServer : IAsyncDisposable
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Why the server stopped during start-up, in words a user can act on, with its last output.</summary>
+    private string StartupFailure(int exitCode)
+    {
+        var tail = _output.Tail();
+        if (tail.Contains("Address already in use", StringComparison.Ordinal))
+            return $"PostgreSQL could not listen on 127.0.0.1:{Port}: the port is in use by another program. Stop that program, or use another port.";
+        if (tail.Contains("Is another postmaster", StringComparison.Ordinal))
+            return $"The PostgreSQL cluster in '{ClusterDirectory}' is already used by another PostgreSQL server. Stop that server, or use another data folder:{Environment.NewLine}{tail}";
+        return $"PostgreSQL exited during start-up (exit {exitCode}):{Environment.NewLine}{tail}";
     }
 
     /// <summary>Creates the database unless it exists.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -51,7 +53,23 @@ public sealed class RabbitMqServer : IAsyncDisposable
     public string Node => $"{_options.NodeName}@localhost";
     public ChildProcess? Process => _node;
 
-    public Uri AmqpUri => new($"amqp://{User}:{Password}@127.0.0.1:{AmqpPort}/");
+    public Uri AmqpUri => AmqpUriFor(AmqpPort, Password);
+
+    /// <summary>The AMQP URI of a node listening on <paramref name="amqpPort"/> whose platform user has this password.</summary>
+    public static Uri AmqpUriFor(int amqpPort, string password) => new($"amqp://{User}:{password}@127.0.0.1:{amqpPort}/");
+
+    /// <summary>
+    /// The platform user's password for the node kept in <paramref name="dataDirectory"/>: created on first use, then
+    /// stable, so the AMQP URI can be handed out before the node starts.
+    /// </summary>
+    public static async Task<string> LoadOrCreatePasswordAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var passwordFile = Path.Combine(dataDirectory, "password");
+        if (!File.Exists(passwordFile))
+            await File.WriteAllTextAsync(passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
+        return (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
+    }
     public Uri ManagementUri => new($"http://127.0.0.1:{ManagementPort}/");
 
     /// <summary>Starts the node and waits until it and its management API answer.</summary>
@@ -66,12 +84,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 throw new InvalidOperationException($"RabbitMQ cannot listen for {what} on 127.0.0.1:{port}: the port is in use. Stop what uses it or choose another port.");
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
-        var passwordFile = Path.Combine(options.DataDirectory, "password");
-        if (!File.Exists(passwordFile))
-            await File.WriteAllTextAsync(passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
-        var password = (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
-
+        var password = await LoadOrCreatePasswordAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
         var server = new RabbitMqServer(options, amqp, management, password);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
         return server;
@@ -95,14 +108,49 @@ public sealed class RabbitMqServer : IAsyncDisposable
             log.file = false
             """), cancellationToken).ConfigureAwait(false);
 
-        _epmd = ChildProcess.Start(
-            new ChildProcessSpec(OsPackages.Epmd(), ["-port", EpmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1"]),
-            _output.Write);
-        _node = ChildProcess.Start(
-            new ChildProcessSpec(OsPackages.RabbitMq("rabbitmq-server"), []) { Environment = NodeEnvironment(), WorkingDirectory = directory },
-            _output.Write);
+        try
+        {
+            _epmd = ChildProcess.Start(
+                new ChildProcessSpec(OsPackages.Epmd(), ["-port", EpmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1"]),
+                _output.Write);
+            // The node starts a daemonized epmd of its own when it finds none, and that one would outlive us.
+            await WaitUntilEpmdListensAsync(cancellationToken).ConfigureAwait(false);
+            _node = ChildProcess.Start(
+                new ChildProcessSpec(OsPackages.RabbitMq("rabbitmq-server"), []) { Environment = NodeEnvironment(), WorkingDirectory = directory },
+                _output.Write);
 
-        await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Failed or cancelled half-way: nothing we started may keep running without an owner.
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task WaitUntilEpmdListensAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            if (_epmd!.HasExited)
+                throw new InvalidOperationException($"epmd (Erlang port mapper) could not start on 127.0.0.1:{EpmdPort} (exit {await _epmd.Exited.ConfigureAwait(false)}):{Environment.NewLine}{_output.Tail()}");
+            try
+            {
+                // A NAMES_REQ (length 1, 'n'): epmd answers with its port number, then closes.
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, EpmdPort, cancellationToken).ConfigureAwait(false);
+                var stream = client.GetStream();
+                await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken).ConfigureAwait(false);
+                await stream.ReadExactlyAsync(new byte[4], cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when ((e is SocketException or IOException) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private Dictionary<string, string?> NodeEnvironment()
@@ -135,7 +183,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_node!.HasExited)
-                throw new InvalidOperationException($"RabbitMQ exited during start-up (exit {_node.Exited.Result}):{Environment.NewLine}{_output.Tail()}");
+                throw new InvalidOperationException(StartupFailure(await _node.Exited.ConfigureAwait(false)));
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"RabbitMQ did not become ready within 90 s:{Environment.NewLine}{_output.Tail()}");
             try
@@ -150,8 +198,18 @@ public sealed class RabbitMqServer : IAsyncDisposable
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
             }
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            // The broker is on the critical path of every start: poll often, the call is cheap.
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Why the node stopped during start-up, in words a user can act on, with its last output.</summary>
+    private string StartupFailure(int exitCode)
+    {
+        var tail = _output.Tail();
+        if (tail.Contains("eaddrinuse", StringComparison.Ordinal))
+            return $"RabbitMQ could not listen on one of its ports (AMQP 127.0.0.1:{AmqpPort}, management 127.0.0.1:{ManagementPort}, distribution {DistributionPort}): the port is in use by another program. Stop that program, or use other ports:{Environment.NewLine}{tail}";
+        return $"RabbitMQ exited during start-up (exit {exitCode}):{Environment.NewLine}{tail}";
     }
 
     /// <summary>An HTTP client for the management API, authenticated as the platform user.</summary>

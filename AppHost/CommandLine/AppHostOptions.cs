@@ -1,0 +1,58 @@
+namespace Platform.AppHost.CommandLine;
+
+/// <summary>What the user asked for on the command line.</summary>
+public sealed record AppHostOptions
+{
+    /// <summary>Where everything the run keeps lives; null means <c>&lt;repo root&gt;/.data</c>.</summary>
+    public string? DataFolder { get; init; }
+
+    /// <summary>Wipe the data folder before starting.</summary>
+    public bool Fresh { get; init; }
+
+    /// <summary>Skip the build and run what was built last.</summary>
+    public bool NoBuild { get; init; }
+
+    public bool Help { get; init; }
+
+    public const string Usage = """
+        Usage: ./run.sh [options]
+           or: dotnet run --project AppHost -- [options]
+
+        Starts PostgreSQL, RabbitMQ and every platform service on this machine, wired together,
+        and keeps them running until Ctrl+C.
+
+        Options:
+          --data DIR    Keep databases, broker state, logs and the operator key in DIR
+                        (default: <repo root>/.data).
+          --fresh       Wipe the data folder first: all local data is lost.
+          --no-build    Do not build the services; run what was built last.
+          -h, --help    Show this help.
+
+        Once every resource is ready, DIR/endpoints.json lists the service URLs, the RabbitMQ
+        and PostgreSQL connection strings and the operator key. Logs are in DIR/logs/.
+        """;
+
+    /// <exception cref="CommandLineException">An unknown option or a missing value.</exception>
+    public static AppHostOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new AppHostOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            options = arg switch
+            {
+                "--data" when i + 1 < args.Count && !args[i + 1].StartsWith('-') => options with { DataFolder = args[++i] },
+                "--data" => throw new CommandLineException("--data needs a folder: --data DIR"),
+                _ when arg.StartsWith("--data=", StringComparison.Ordinal) => options with { DataFolder = arg["--data=".Length..] },
+                "--fresh" => options with { Fresh = true },
+                "--no-build" => options with { NoBuild = true },
+                "-h" or "--help" or "-?" => options with { Help = true },
+                _ => throw new CommandLineException($"Unknown option '{arg}'."),
+            };
+        }
+        return options;
+    }
+}
+
+public sealed class CommandLineException(string message) : Exception(message);

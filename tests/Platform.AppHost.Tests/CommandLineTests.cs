@@ -1,0 +1,65 @@
+namespace Platform.AppHost.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public async Task Help_lists_every_option()
+    {
+        var (exitCode, output) = await AppHostProcess.RunToEndAsync("--help");
+
+        Assert.Equal(0, exitCode);
+        foreach (var option in new[] { "--data DIR", "--fresh", "--no-build", "--help" })
+            Assert.Contains(option, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_named_and_nothing_starts()
+    {
+        var (exitCode, output) = await AppHostProcess.RunToEndAsync("--no-biuld");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Unknown option '--no-biuld'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_folder_that_cannot_be_created_is_named_with_what_to_do()
+    {
+        // A file where a parent folder should be: not writable, even for root.
+        var file = Path.GetTempFileName();
+        try
+        {
+            var folder = Path.Combine(file, "data");
+            var (exitCode, output) = await AppHostProcess.RunToEndAsync("--no-build", "--data", folder);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"The data folder '{folder}' is not writable", output, StringComparison.Ordinal);
+            Assert.Contains("--data DIR", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Fresh_wipes_the_data_folder_before_starting()
+    {
+        var folder = Platform.Testing.ThrowawayFolder.Create("apphost-fresh");
+        try
+        {
+            var leftover = Path.Combine(folder, "leftover.txt");
+            await File.WriteAllTextAsync(leftover, "from an earlier run", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, "operator-key"), "old-key", TestContext.Current.CancellationToken);
+
+            await using var appHost = AppHostProcess.StartOn(folder, "--fresh");
+            var endpoints = await appHost.WaitUntilReadyAsync();
+
+            Assert.False(File.Exists(leftover));
+            Assert.NotEqual("old-key", endpoints.OperatorKey);
+        }
+        finally
+        {
+            Platform.Testing.ThrowawayFolder.Remove(folder);
+        }
+    }
+}
