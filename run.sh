@@ -5,45 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-missing=()
-[[ -x /usr/lib/postgresql/15/bin/postgres ]] || missing+=(postgresql)
-[[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
-
-if ((${#missing[@]})); then
-  if ((EUID == 0)); then
-    as_root=()
-  elif command -v sudo >/dev/null; then
-    as_root=(sudo)
-  else
-    echo "Missing Debian packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "Installing ${missing[*]} ..." >&2
-  # The packages' install scripts would start system-wide servers (rabbitmq-server's start can block);
-  # the AppHost runs its own. Debian's invoke-rc.d and deb-systemd-invoke ask policy-rc.d first, and
-  # exit code 101 means "do not start": such a policy is in place while we install, then the previous
-  # one (if any, as in Docker images) comes back. An EXIT trap does not run on exec, hence the explicit call.
-  policy=/usr/sbin/policy-rc.d
-  restore_policy() {
-    "${as_root[@]}" rm -f "$policy"
-    if [[ -e $policy.run-sh ]]; then "${as_root[@]}" mv "$policy.run-sh" "$policy"; fi
-  }
-  if [[ -e $policy ]]; then "${as_root[@]}" mv "$policy" "$policy.run-sh"; fi
-  trap restore_policy EXIT
-  "${as_root[@]}" sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
-  install() {
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
-  }
-  # A fresh machine has no package lists yet: refresh them once and try again.
-  install 2>/dev/null || { "${as_root[@]}" apt-get update -qq >/dev/null && install; }
-  restore_policy
-  trap - EXIT
-  [[ -x /usr/lib/postgresql/15/bin/postgres ]] || {
-    echo "PostgreSQL 15 is not in /usr/lib/postgresql/15 after installing 'postgresql' (is this Debian 12?). Install it: apt-get install -y postgresql-15" >&2
-    exit 1
-  }
-fi
+bash scripts/install-os-packages.sh
 
 if ! command -v dotnet >/dev/null; then
   echo "The .NET SDK (dotnet) was not found. Install the .NET 10 SDK: https://dot.net/download (see global.json for the version)." >&2
