@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-bash scripts/install-os-packages.sh --with-browser || exit 1
+bash scripts/install-os-packages.sh || exit 1
 
 results=artifacts/test-results
 rm -rf "$results"
