@@ -26,7 +26,9 @@ internal sealed class ClientErrorExceptionHandler(IOptions<JsonOptions> jsonOpti
                 return true;
 
             case BadHttpRequestException { InnerException: JsonException json }:
-                var bodyType = httpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+                // The middleware has cleared the endpoint by now; its feature remembers it.
+                var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+                var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
                 await WriteValidationAsync(httpContext, JsonErrors.Describe(json, bodyType, jsonOptions.Value.SerializerOptions));
                 return true;
 

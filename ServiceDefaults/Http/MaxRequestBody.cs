@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -18,7 +19,9 @@ internal sealed class MaxRequestBody(long bytes)
 
     public long? LimitFor(HttpContext context)
     {
-        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>();
+        // In the exception handler the endpoint has been cleared; its feature remembers it.
+        var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var metadata = endpoint?.Metadata.GetMetadata<IRequestSizeLimitMetadata>();
         if (metadata is not null) return metadata.MaxRequestBodySize;
         return context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? Bytes;
     }

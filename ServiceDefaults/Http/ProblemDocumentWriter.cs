@@ -38,9 +38,20 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         problem.Type ??= TypeFor(status);
         problem.Title ??= ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+        problem.Detail ??= DetailFor(status, http);
         // The trace id alone (not the whole traceparent): it is what the dashboard searches by.
         problem.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier;
     }
+
+    // For problems the framework raises without a detail (unmatched route, wrong method, unhandled exception).
+    private static string DetailFor(int status, HttpContext http) => status switch
+    {
+        404 => "There is nothing at this address.",
+        405 => $"This address does not accept {http.Request.Method}.",
+        500 => "An unexpected error occurred. Quote the traceId when reporting it.",
+        503 => "The service cannot answer right now. Retry later.",
+        _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase + "." : "The request failed.",
+    };
 
     private static string TypeFor(int status) => status switch
     {
