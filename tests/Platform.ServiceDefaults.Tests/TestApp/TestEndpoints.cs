@@ -97,7 +97,7 @@ public static partial class TestEndpoints
 
         public int CountOf(string name) => _counts.GetValueOrDefault(name);
 
-        /// <summary>Runs of <paramref name="name"/> will wait until the returned gate is opened.</summary>
+        /// <summary>The first run of <paramref name="name"/> will wait until the returned gate is opened.</summary>
         public (Task Entered, TaskCompletionSource Open) HoldAt(string name)
         {
             var gate = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -108,7 +108,7 @@ public static partial class TestEndpoints
         public async Task<int> EnterAsync(string name)
         {
             var count = _counts.AddOrUpdate(name, 1, (_, n) => n + 1);
-            if (_gates.TryGetValue(name, out var gate))
+            if (count == 1 && _gates.TryGetValue(name, out var gate))
             {
                 gate.Entered.TrySetResult();
                 await gate.Open.Task.WaitAsync(TimeSpan.FromSeconds(30));
