@@ -137,7 +137,13 @@ internal static class OpenApiSetup
     {
         var name = type.Name;
         if (document.Components?.Schemas?.ContainsKey(name) != true)
-            document.AddComponent(name, await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken));
+        {
+            var schema = await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken);
+            // Added by ProblemDocumentWriter to every problem; not a member of the .NET type.
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id; quote it when reporting a problem." };
+            document.AddComponent(name, schema);
+        }
         return new OpenApiSchemaReference(name, document);
     }
 }
