@@ -48,6 +48,8 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
     {
         404 => "There is nothing at this address.",
         405 => $"This address does not accept {http.Request.Method}.",
+        // Kestrel's limit hit while minimal APIs read a streamed body: they answer 413 without a body.
+        413 => http.RequestServices.GetService<MaxRequestBody>()?.Detail(http) ?? "The request body is too large.",
         500 => "An unexpected error occurred. Quote the traceId when reporting it.",
         503 => "The service cannot answer right now. Retry later.",
         _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase + "." : "The request failed.",

@@ -3,11 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Platform.ServiceDefaults.Tests.TestApp;
+using Platform.Testing;
 using static Platform.ServiceDefaults.Tests.TestApp.ProblemAssert;
 
 namespace Platform.ServiceDefaults.Tests.Http;
 
-public sealed class ProblemDetailsTests(SharedApp shared) : IClassFixture<SharedApp>
+public sealed class ProblemDetailsTests(SharedApp shared, ThrowawayPostgres postgres) : IClassFixture<SharedApp>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -116,6 +117,28 @@ public sealed class ProblemDetailsTests(SharedApp shared) : IClassFixture<Shared
         using var response = await PostJsonAsync(json);
         var problem = await IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("10485760 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_Kestrel_a_streamed_body_over_the_configured_limit_is_a_413_problem()
+    {
+        await using var app = await TestApp.TestApp.StartAsync(postgres, kestrel: true,
+            settings: new Dictionary<string, string?> { ["Platform:Http:MaxRequestBodyBytes"] = "1024" });
+        using var client = app.Operator();
+        var json = $$"""{ "name": "{{new string('x', 4096)}}", "kind": "orderClass", "seats": 1 }""";
+
+        // Declared length: refused before the body is read.
+        using (var declared = await client.PostAsync("/api/v1/things", new StringContent(json, Encoding.UTF8, "application/json"), Cancel))
+            await IsProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge);
+
+        // Chunked, no length: Kestrel stops reading at the limit, and the exception becomes the same problem.
+        var streamed = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        streamed.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/things") { Content = streamed };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await client.SendAsync(request, Cancel);
+        var problem = await IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("1024 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

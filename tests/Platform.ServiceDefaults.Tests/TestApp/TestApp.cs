@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -20,10 +21,13 @@ public sealed class TestApp : IAsyncDisposable
 {
     public const string OperatorKey = "op-test-key-5b1d0c8e9a7f4e2d";
 
-    private TestApp(WebApplication app, string connectionString)
+    private readonly bool _kestrel;
+
+    private TestApp(WebApplication app, string connectionString, bool kestrel)
     {
         App = app;
         ConnectionString = connectionString;
+        _kestrel = kestrel;
     }
 
     public WebApplication App { get; }
@@ -32,12 +36,18 @@ public sealed class TestApp : IAsyncDisposable
     public CapturedLogs Logs => Services.GetRequiredService<CapturedLogs>();
     public TestEndpoints.Calls Calls => Services.GetRequiredService<TestEndpoints.Calls>();
 
-    public static async Task<TestApp> StartAsync(ThrowawayPostgres postgres, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? settings = null)
+    /// <param name="postgres">The server that gets the app's fresh database.</param>
+    /// <param name="configure">Runs before AddServiceDefaults, as a service's own registrations would.</param>
+    /// <param name="settings">Configuration on top of the connection string and operator key.</param>
+    /// <param name="kestrel">A real server on a loopback port instead of TestServer (for what only Kestrel does).</param>
+    public static async Task<TestApp> StartAsync(ThrowawayPostgres postgres, Action<WebApplicationBuilder>? configure = null,
+        IDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         ArgumentNullException.ThrowIfNull(postgres);
         var connectionString = await postgres.CreateDatabaseAsync("http");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseTestServer();
+        if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:testdb"] = connectionString,
@@ -59,13 +69,13 @@ public sealed class TestApp : IAsyncDisposable
         app.MapDefaultEndpoints();
         app.MapTestEndpoints();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TestApp(app, connectionString);
+        return new TestApp(app, connectionString, kestrel);
     }
 
     /// <summary>A client without a key, or with the given one.</summary>
     public HttpClient Client(string? apiKey = null)
     {
-        var client = App.GetTestClient();
+        var client = _kestrel ? new HttpClient { BaseAddress = new Uri(App.Urls.First()) } : App.GetTestClient();
         if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyDefaults.HeaderName, apiKey);
         return client;
     }
