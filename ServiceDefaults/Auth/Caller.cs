@@ -86,7 +86,10 @@ public sealed record Caller(CallerKind Kind, Guid? ApiClientId, Guid? Organizati
         return resource is not null && CanActForAny(owners(resource));
     }
 
-    /// <summary>Minimal-API binding: the authenticated caller (endpoints require a key unless marked anonymous).</summary>
+    /// <summary>
+    /// Minimal-API binding: the authenticated caller. Endpoints require a key unless marked
+    /// <c>AllowAnonymous()</c>; on those, take <c>Caller?</c> (null without a key).
+    /// </summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

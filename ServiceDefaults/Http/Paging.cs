@@ -65,7 +65,8 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor)
 /// <summary>
 /// Keyset ("seek") pagination over an EF Core query: newest first, stable while rows are inserted between
 /// page reads, and as fast on page 1000 as on page 1. The order ends with a unique id, so ties never
-/// duplicate or skip rows. Index the order columns, e.g. <c>(created_at DESC, id DESC)</c>.
+/// duplicate or skip rows. Index the order columns, e.g. <c>(created_at DESC, id DESC)</c>. The helper sets
+/// the order (any OrderBy on the query is replaced); filter the query before, map the page after.
 /// </summary>
 /// <example>
 /// <code>

@@ -84,7 +84,8 @@ internal static class OpenApiSetup
             AddProblem(operation, "413", "The request body is too large.", problem);
             AddProblem(operation, "415", "The body's content type is not supported.", problem);
         }
-        if (isPost)
+        // Idempotency keys are scoped per caller, so they apply where a key is required.
+        if (isPost && !anonymous)
         {
             operation.Parameters.Add(new OpenApiParameter
             {
