@@ -19,24 +19,25 @@ namespace Platform.ServiceDefaults.Telemetry;
 /// own; the SDK only has to listen by name.
 /// </summary>
 /// <remarks>
-/// Other parts of the platform add their own sources and meters, before the host is built:
+/// Sources and meters named <c>Platform.*</c> are listened to already. Anything else is added before the host is built:
 /// <code>
-/// services.ConfigureTracing(tracing => tracing.AddSource("Platform.Messaging"));
-/// services.ConfigureMetrics(metrics => metrics.AddMeter("Platform.Messaging"));
+/// services.ConfigureTracing(tracing => tracing.AddSource("Some.Library"));
+/// services.ConfigureMetrics(metrics => metrics.AddMeter("Some.Library"));
 /// services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(...));   // logs: the standard hook
 /// </code>
 /// </remarks>
 public static class TelemetryExtensions
 {
-    /// <summary>Activity sources listened to by every service.</summary>
-    public static IReadOnlyList<string> ActivitySources { get; } = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit"];
+    /// <summary>Activity sources listened to by every service; <c>Platform.*</c> covers the platform's own (e.g. Platform.Messaging).</summary>
+    public static IReadOnlyList<string> ActivitySources { get; } = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Platform.*"];
 
-    /// <summary>Meters listened to by every service.</summary>
+    /// <summary>Meters listened to by every service; <c>Platform.*</c> covers the platform's own.</summary>
     public static IReadOnlyList<string> Meters { get; } =
     [
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.Authentication",
         "Microsoft.AspNetCore.Authorization", "System.Net.Http", "System.Runtime", "Npgsql", "Microsoft.EntityFrameworkCore", "MassTransit",
+        "Platform.*",
     ];
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
@@ -100,6 +101,16 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         var afterTrace = await SendTracedAsync(client, HttpMethod.Get, "/api/v1/whoami", HttpStatusCode.OK);
         await capture.OfTraceAsync(afterTrace, s => s.Count > 0);
         Assert.DoesNotContain(capture.Spans, s => s.TraceId == probeTrace);
+
+        // The platform's own sources are listened to without registration.
+        using var source = new ActivitySource("Platform.Tests.Telemetry");
+        ActivityTraceId ownTrace;
+        using (var own = source.StartActivity("own work"))
+        {
+            Assert.NotNull(own);
+            ownTrace = own.TraceId;
+        }
+        Assert.Contains(capture.Spans, s => s.TraceId == ownTrace && s.Source.Name == "Platform.Tests.Telemetry");
     }
 
     [Fact]
@@ -119,11 +130,15 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
 
         Assert.Contains(logs.Records, r => r.TraceId == traceId && r.Message?.StartsWith("Created thing", StringComparison.Ordinal) == true);
 
+        using var meter = new Meter("Platform.Tests.Telemetry");
+        meter.CreateCounter<long>("platform.tests.counted").Add(1);
+
         var sdk = app.Services.GetRequiredService<OpenTelemetrySdk>();
         Assert.True(sdk.MeterProvider.ForceFlush(5000));
         Assert.Contains("Microsoft.AspNetCore.Hosting/http.server.request.duration", metrics.Names);
         Assert.Contains(metrics.Names, n => n.StartsWith("Npgsql/", StringComparison.Ordinal));
         Assert.Contains(metrics.Names, n => n.StartsWith("System.Runtime/", StringComparison.Ordinal));
+        Assert.Contains("Platform.Tests.Telemetry/platform.tests.counted", metrics.Names);
     }
 
     [Fact]
