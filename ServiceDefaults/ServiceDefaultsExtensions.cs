@@ -1,28 +1,107 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Health;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.OpenApi;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults;
 
 /// <summary>What every platform service shares. A service's Program.cs calls these and nothing else of ours.</summary>
+/// <example>
+/// <code>
+/// var builder = WebApplication.CreateBuilder(args);
+/// builder.AddServiceDefaults("membership");
+/// builder.AddServiceDatabase&lt;MembershipDbContext&gt;("membershipdb");
+/// var app = builder.Build();
+/// app.MapDefaultEndpoints();
+/// app.MapOrganizations();   // the service's endpoint groups
+/// app.Run();
+/// </code>
+/// </example>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Telemetry, health checks, problem details, API-key auth, rate limiting, OpenAPI.</summary>
+    /// <summary>
+    /// Telemetry (traces, metrics, logs; OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks,
+    /// the JSON conventions, problem details for every error, API-key authentication with scopes (every
+    /// endpoint needs a key unless marked anonymous), per-key rate limiting, Idempotency-Key on POST, the
+    /// OpenAPI document, and <see cref="TimeProvider"/> (the one way to read the time). API keys and
+    /// idempotency need the service database: call <c>AddServiceDatabase</c> too.
+    /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddPlatformTelemetry(serviceName);
+        services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.Live]);
+
+        services.ConfigureHttpJsonOptions(options => PlatformJson.Apply(options.SerializerOptions));
+        // Body-binding failures throw, so ClientErrorExceptionHandler can answer them with the failing field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Ahead of AddProblemDetails' own writer, which gives up when the Accept header does not mention JSON.
+        services.AddSingleton<IProblemDetailsWriter, ProblemDocumentWriter>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClientErrorExceptionHandler>();
+
+        var maxBody = builder.Configuration.GetValue("Platform:Http:MaxRequestBodyBytes", MaxRequestBody.DefaultBytes);
+        services.AddSingleton(new MaxRequestBody(maxBody));
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+
+        services.AddApiKeyAuth();
+        services.AddPerKeyRateLimiting(builder.Configuration);
+        services.AddIdempotency(builder.Configuration);
+        services.AddPlatformOpenApi(serviceName);
+        services.AddSingleton(new ServiceIdentity(serviceName));
         return builder;
     }
 
-    /// <summary>Health probes: <c>/health/live</c> (the process answers) and <c>/health/ready</c> (its dependencies too).</summary>
+    /// <summary>
+    /// The middleware, in order, and the endpoints every service has: health probes (<c>/health/live</c>,
+    /// <c>/health/ready</c>), the OpenAPI document (<c>/openapi/v1.json</c>) and its page (<c>/docs</c>).
+    /// Call it before mapping the service's own endpoints.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready");
+        var service = app.Services.GetRequiredService<ServiceIdentity>();
+
+        // Outermost: sees the final status, after the exception handler has turned exceptions into 500s.
+        app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseExceptionHandler();
+        // Empty 4xx/5xx responses (unmatched route, 405, a bare TypedResults.NotFound()) get a problem body.
+        app.UseStatusCodePages();
+        // Static files of the interactive page, served from the package: no CDN, no key needed to read the docs.
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "docs";
+            ui.DocumentTitle = $"{service.Name} API";
+            ui.SwaggerEndpoint(OpenApiSetup.DocumentPath, $"{service.Name} {OpenApiSetup.DocumentName}");
+        });
+        app.UseRouting();
+        // After routing, so an endpoint's own [RequestSizeLimit] counts.
+        app.UseMiddleware<MaxRequestBody.Middleware>();
+        app.UseAuthentication();
+        // After authentication (the partition is the API key), before authorization (floods of bad keys are limited too).
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        // Last: only authorized requests claim idempotency keys, and it sees the endpoint's real response.
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapHealthEndpoints();
+        app.MapOpenApi().AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;
     }
 }
+
+/// <summary>The service's name as given to <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>.</summary>
+internal sealed record ServiceIdentity(string Name);

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Platform.ServiceDefaults.Auth;
+
+/// <summary>Per-endpoint authorization by scope.</summary>
+public static class ScopeEndpointExtensions
+{
+    /// <summary>
+    /// The caller's key must hold <paramref name="scope"/> (one of <see cref="Scopes"/>); the operator always
+    /// passes. Without a key → 401, without the scope → 403. Call it twice to require two scopes.
+    /// Every endpoint already requires a valid key unless it is marked <c>AllowAnonymous()</c>.
+    /// </summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!Scopes.All.Contains(scope))
+            throw new ArgumentException($"Unknown scope '{scope}'; use one of Scopes.*.", nameof(scope));
+        return builder.RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new ScopeRequirement(scope)));
+    }
+}
+
+internal static class AuthRegistration
+{
+    public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PartnerKeys>();
+        services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.Scheme)
+            .Configure<IConfiguration>((options, configuration) => options.OperatorKey = configuration["Platform:OperatorKey"]);
+        services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, configureOptions: null);
+
+        var authenticated = new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(authenticated)
+            // Secure by default: an endpoint without its own policy still needs a valid key.
+            .SetFallbackPolicy(authenticated);
+        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        return services;
+    }
+}

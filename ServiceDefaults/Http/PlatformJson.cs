@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.ServiceDefaults.Http;
+
+/// <summary>
+/// The JSON conventions of every public API (API.md): camelCase members, enums as camelCase strings
+/// (<c>"viceChair"</c>, never integers), ISO 8601 times (System.Text.Json's default for
+/// <see cref="DateTimeOffset"/>), and strict reading so a wrong type is a 400, not a silent coercion.
+/// </summary>
+public static class PlatformJson
+{
+    /// <summary>Read-only options with the platform conventions, for code outside the HTTP pipeline (tests, clients).</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Applies the platform conventions to <paramref name="options"/> (the minimal-API options start from the web defaults).</summary>
+    public static void Apply(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // Web defaults read "12" as 12; a partner sending a string for a number has a bug we should report.
+        options.NumberHandling = JsonNumberHandling.Strict;
+        // null for a non-nullable member and a missing constructor argument are client errors (400), not nulls in our domain.
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
+            options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Apply(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

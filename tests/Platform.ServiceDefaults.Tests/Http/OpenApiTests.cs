@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Platform.ServiceDefaults.Tests.TestApp;
+
+namespace Platform.ServiceDefaults.Tests.Http;
+
+public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var client = shared.App.Client(); // no key: partners read the contract before they have one
+        return JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Cancel)).RootElement;
+    }
+
+    private static string[] Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
+
+    [Fact]
+    public async Task The_document_lists_the_endpoints_but_not_the_probes()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+        Assert.Contains("/api/v1/things", Keys(paths));
+        Assert.Contains("/api/v1/things/{id}", Keys(paths));
+        Assert.Equal(["post", "get"], Keys(paths.GetProperty("/api/v1/things")));
+        Assert.DoesNotContain(Keys(paths), p => p.StartsWith("/health", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_api_key_scheme_is_declared_and_required_except_on_anonymous_endpoints()
+    {
+        var document = await DocumentAsync();
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+
+        var paths = document.GetProperty("paths");
+        var create = paths.GetProperty("/api/v1/things").GetProperty("post");
+        Assert.Equal("ApiKey", Keys(Assert.Single(create.GetProperty("security").EnumerateArray())).Single());
+        Assert.Contains("`pipeline:write`", create.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.False(paths.GetProperty("/api/v1/public").GetProperty("get").TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task Operations_declare_problem_responses_idempotency_and_paging()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+        var create = paths.GetProperty("/api/v1/things").GetProperty("post");
+        var responses = create.GetProperty("responses");
+        foreach (var status in new[] { "400", "401", "403", "409", "413", "415", "422", "429", "500" })
+            Assert.True(responses.GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), status);
+        Assert.Contains(create.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+
+        var list = paths.GetProperty("/api/v1/things").GetProperty("get");
+        Assert.Equal(["limit", "cursor"], list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.False(list.GetProperty("responses").TryGetProperty("422", out _));
+    }
+
+    [Fact]
+    public async Task Schemas_show_camelCase_members_string_enums_and_the_problem_shape()
+    {
+        var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
+        Assert.Equal(["orderClass", "apprenticeship", "internshipBase"], schemas.GetProperty("ThingKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["name", "kind", "seats"], schemas.GetProperty("CreateThing").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("traceId", Keys(schemas.GetProperty("ProblemDetails").GetProperty("properties")));
+        Assert.Contains("errors", Keys(schemas.GetProperty("HttpValidationProblemDetails").GetProperty("properties")));
+    }
+
+    [Fact]
+    public async Task The_docs_page_is_served_locally_without_a_key()
+    {
+        using var client = shared.App.Client();
+        using var page = await client.GetAsync("/docs/index.html", Cancel);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("swagger-ui", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal); // no CDN
+
+        using var script = await client.GetAsync("/docs/swagger-ui-bundle.js", Cancel);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        using var config = await client.GetAsync("/docs/index.js", Cancel);
+        Assert.Contains("/openapi/v1.json", await config.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+}
