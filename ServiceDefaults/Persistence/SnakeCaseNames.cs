@@ -22,12 +22,19 @@ internal static class SnakeCaseNames
         }
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
+            // GetName() and friends return an explicitly configured name as is, else EF's default (PK_x, IX_x_y).
             foreach (var key in entity.GetKeys())
-                key.SetName(ToSnakeCase(key.GetDefaultName() ?? key.GetName()!));
+            {
+                if (key.GetName() is { } name) key.SetName(ToSnakeCase(name));
+            }
             foreach (var foreignKey in entity.GetForeignKeys())
-                foreignKey.SetConstraintName(ToSnakeCase(foreignKey.GetDefaultName() ?? foreignKey.GetConstraintName()!));
+            {
+                if (foreignKey.GetConstraintName() is { } name) foreignKey.SetConstraintName(ToSnakeCase(name));
+            }
             foreach (var index in entity.GetIndexes())
-                index.SetDatabaseName(ToSnakeCase(index.GetDefaultDatabaseName() ?? index.GetDatabaseName()!));
+            {
+                if (index.GetDatabaseName() is { } name) index.SetDatabaseName(ToSnakeCase(name));
+            }
         }
     }
 

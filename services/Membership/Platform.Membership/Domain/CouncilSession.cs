@@ -1,15 +1,51 @@
 namespace Platform.Membership.Domain;
 
 /// <summary>One organization's role on a council session.</summary>
-public sealed record CouncilDesignation(Guid OrganizationId, CouncilRole Role);
+public sealed record CouncilDesignation
+{
+    public CouncilDesignation()
+    {
+    }
+
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public CouncilDesignation(Guid organizationId, CouncilRole role)
+    {
+        OrganizationId = organizationId;
+        Role = role;
+    }
+
+    public required Guid OrganizationId { get; init; }
+    public required CouncilRole Role { get; init; }
+}
+
+/// <summary>A numbered council session of a consortium (e.g. the first council session) with its term and the roles designated on it.</summary>
+public sealed class CouncilSession
+{
+    private CouncilSession()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ConsortiumId { get; private set; }
+    public int Number { get; private set; }
+    public DateOnly StartsOn { get; private set; }
+    public DateOnly EndsOn { get; private set; }
+    public DateTimeOffset OpenedAt { get; private set; }
+    /// <summary>The roles as last designated; replaced as a whole by each bulk designation.</summary>
+    public List<CouncilDesignation> Designations { get; private set; } = [];
+
+    public static CouncilSession Open(Guid id, Guid consortiumId, int number, DateOnly startsOn, DateOnly endsOn, DateTimeOffset at) =>
+        new() { Id = id, ConsortiumId = consortiumId, Number = number, StartsOn = startsOn, EndsOn = endsOn, OpenedAt = at };
+
+    public void ReplaceDesignations(IEnumerable<CouncilDesignation> designations) => Designations = [.. designations];
+}
 
 /// <summary>A reason one designation in a bulk request cannot be applied; the whole request is then refused.</summary>
 public sealed record DesignationProblem(int Index, Guid OrganizationId, string Reason);
 
 /// <summary>
-/// A numbered council session (e.g. the first council session) with its term. Roles are designated in bulk
-/// and all-or-nothing: every organization must be an active member, appear once, and at most one may be
-/// secretary-general.
+/// Roles are designated in bulk and all-or-nothing: every organization must be an active member, appear
+/// once, and at most one may be secretary-general.
 /// </summary>
 public static class CouncilDesignationRules
 {
