@@ -1,0 +1,35 @@
+namespace Platform.Membership.Contracts;
+
+/// <summary>A numbered council session opened (e.g. the first council session, with its term).</summary>
+public sealed record CouncilSessionOpened
+{
+    public required Guid ConsortiumId { get; init; }
+    public required int SessionNumber { get; init; }
+    public required DateOnly StartsOn { get; init; }
+    public required DateOnly EndsOn { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>An organization was designated to a council role (<c>chair</c>, <c>viceChair</c>, <c>secretaryGeneral</c>, <c>councilMember</c>).</summary>
+public sealed record CouncilRoleAssigned
+{
+    public required Guid ConsortiumId { get; init; }
+    public required int SessionNumber { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required string OrganizationName { get; init; }
+    public required string Role { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>An organization lost its council role: a new designation left it out, or it was suspended or withdrew.</summary>
+public sealed record CouncilRoleRevoked
+{
+    public required Guid ConsortiumId { get; init; }
+    public required int SessionNumber { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required string OrganizationName { get; init; }
+    public required string Role { get; init; }
+    /// <summary><c>redesignated</c>, <c>suspended</c> or <c>withdrawn</c>.</summary>
+    public required string Cause { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
