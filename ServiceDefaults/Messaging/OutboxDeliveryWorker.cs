@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.ServiceDefaults.Persistence;
+
+namespace Platform.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes outbox rows to RabbitMQ and deletes each row only after the broker confirmed it.
+/// <para>
+/// <b>When it runs.</b> Woken by <see cref="OutboxCommitInterceptor"/> right after a commit that wrote events, and
+/// every <see cref="OutboxOptions.SweepInterval"/> for anything else (rows committed by other instances or by a
+/// process that died before delivering, rows whose retry is due). A full batch is followed at once by the next one.
+/// </para>
+/// <para>
+/// <b>Several instances.</b> Each batch runs in one database transaction that first takes a transaction-scoped
+/// advisory lock, then claims rows with <c>FOR UPDATE SKIP LOCKED</c>. The lock makes one instance the deliverer
+/// at a time, which is what keeps the outbox in order: with SKIP LOCKED alone two instances would publish
+/// interleaved slices of the sequence concurrently. It is released by commit, by rollback, and by PostgreSQL when
+/// the holder's connection dies, so another instance (blocked on the lock, not polling) takes over at once if the
+/// deliverer crashes. SKIP LOCKED stays as a second guard against anything else that claims rows without the lock.
+/// </para>
+/// <para>
+/// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently (publishes started in
+/// sequence order on MassTransit's channel) and all confirms are awaited before the next batch is claimed, so
+/// batch N+1 never overtakes batch N. Within a batch, a message can overtake an earlier one only when that
+/// earlier publish fails and is retried. Delivery is at least once: a crash after the broker's confirm but
+/// before the delete commits publishes the row again with the same MessageId, which the consumers' inbox drops.
+/// </para>
+/// <para>
+/// <b>Failures.</b> A broker failure (publish error, no confirm within <see cref="OutboxOptions.PublishTimeout"/>)
+/// leaves the row where it is (attempts and last_error recorded) and makes the worker wait, doubling from
+/// <see cref="OutboxOptions.BrokerRetryMinDelay"/> to <see cref="OutboxOptions.BrokerRetryMaxDelay"/>, ignoring
+/// wake-ups meanwhile: no spinning while RabbitMQ is down, and order is kept because the row stays first. A row
+/// that can never become a message in this build (unknown type, unreadable body) is set aside instead: it gets a
+/// next_attempt_at (1 min doubling to 1 h by default) and the rows behind it flow on. It keeps being retried (a
+/// later deploy may know its type), loses its place in the order, and shows in the outbox health check's count
+/// and oldest age until someone deals with it.
+/// </para>
+/// </summary>
+internal sealed partial class OutboxDeliveryWorker(
+    ServiceDatabase database,
+    IBusControl bus,
+    OutboxSignal signal,
+    IOptions<MessagingOptions> options,
+    ILogger<OutboxDeliveryWorker> logger) : BackgroundService
+{
+    // Any constant distinct from the migration runner's; advisory locks are per database, so it is per outbox.
+    private const long DeliveryLockKey = 0x6f75_7462_6f78; // "outbox"
+
+    private readonly OutboxOptions _settings = options.Value.Outbox;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WaitForBusAsync(stoppingToken);
+            var consecutiveFailures = 0;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                BatchResult result;
+                try
+                {
+                    result = await DeliverBatchAsync(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The database is unreachable, or the lock wait timed out: same treatment as a broker failure.
+                    LogBatchFailed(logger, exception);
+                    result = new BatchResult(0, BrokerFailed: true);
+                }
+
+                if (result.BrokerFailed)
+                {
+                    consecutiveFailures++;
+                    await Task.Delay(BrokerRetryDelay(consecutiveFailures), stoppingToken);
+                    continue;
+                }
+
+                consecutiveFailures = 0;
+                if (result.Claimed < _settings.BatchSize)
+                    await signal.WaitAsync(_settings.SweepInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; an interrupted batch rolled back and its rows will be published again.
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the bus has connected and its consumer queues are declared and bound, so events a service
+    /// sends to itself right at start-up are not published before its own queues exist.
+    /// </summary>
+    private async Task WaitForBusAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(100, cancellationToken);
+    }
+
+    /// <summary>Claims up to one batch, publishes it, and records the outcome of every row, all in one transaction.</summary>
+    internal async Task<BatchResult> DeliverBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var takeLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        {
+            takeLock.Parameters.Add(new NpgsqlParameter { Value = DeliveryLockKey });
+            await takeLock.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var rows = await ClaimAsync(connection, transaction, cancellationToken);
+        if (rows.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new BatchResult(0, BrokerFailed: false);
+        }
+
+        // Start every publish (in sequence order), then await all confirms.
+        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+
+        var delivered = rows.Where((_, i) => outcomes[i].Error is null).Select(row => row.Sequence).ToArray();
+        await using (var delete = new NpgsqlCommand("DELETE FROM platform.outbox_messages WHERE sequence = ANY($1)", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = delivered });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var brokerFailed = false;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (outcomes[i].Error is null) continue;
+            brokerFailed |= !outcomes[i].Unpublishable;
+            await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        MessagingTelemetry.OutboxPublished.Add(delivered.Length);
+        if (delivered.Length > 0)
+            LogDelivered(logger, delivered.Length, rows.Count);
+        return new BatchResult(rows.Count, brokerFailed);
+    }
+
+    private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlCommand("""
+            SELECT sequence, message_id, message_type, body::text, trace_parent, trace_state, attempts
+              FROM platform.outbox_messages
+             WHERE next_attempt_at IS NULL OR next_attempt_at <= now()
+             ORDER BY sequence
+             LIMIT $1
+               FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        claim.Parameters.Add(new NpgsqlParameter { Value = _settings.BatchSize });
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OutboxRow>(_settings.BatchSize);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OutboxRow(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6)));
+        }
+        return rows;
+    }
+
+    private async Task<PublishOutcome> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        Type type;
+        object message;
+        try
+        {
+            type = MessageTypeName.Resolve(row.MessageType)
+                ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}': this build has no such type.");
+            message = JsonSerializer.Deserialize(row.Body, type, IntegrationEventJson.Options)
+                ?? throw new JsonException("The body is JSON null.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or JsonException or NotSupportedException)
+        {
+            LogUnpublishable(logger, exception, row.MessageId, row.MessageType);
+            MessagingTelemetry.OutboxPublishFailures.Add(1);
+            return new PublishOutcome(exception, Unpublishable: true);
+        }
+
+        // Continue the trace of the request that wrote the event: MassTransit's send span becomes a child of this one
+        // and carries the context in the message headers to the consumer.
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var parent);
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"outbox deliver {type.Name}", ActivityKind.Internal, parent);
+        activity?.SetTag("messaging.message.id", row.MessageId.ToString());
+        activity?.SetTag("platform.outbox.sequence", row.Sequence);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.PublishTimeout);
+        try
+        {
+            // MassTransit's RabbitMQ transport completes Publish only when the broker has confirmed the message.
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
+            return new PublishOutcome(null, Unpublishable: false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            LogBrokerFailure(logger, exception, row.MessageId);
+            MessagingTelemetry.OutboxPublishFailures.Add(1);
+            return new PublishOutcome(exception, Unpublishable: false);
+        }
+    }
+
+    private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxRow row, PublishOutcome outcome, CancellationToken cancellationToken)
+    {
+        // A broker failure keeps the row first in line (no next_attempt_at): the whole worker waits instead.
+        // An unpublishable row steps aside until its own retry time.
+        await using var update = new NpgsqlCommand(outcome.Unpublishable
+            ? "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3 WHERE sequence = $1"
+            : "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE sequence = $1",
+            connection, transaction);
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Sequence });
+        var error = $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
+        update.Parameters.Add(new NpgsqlParameter { Value = error.Length > 2000 ? error[..2000] : error });
+        if (outcome.Unpublishable)
+            update.Parameters.Add(new NpgsqlParameter { Value = Doubling(_settings.UnpublishableRetryMinDelay, _settings.UnpublishableRetryMaxDelay, row.Attempts + 1) });
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private TimeSpan BrokerRetryDelay(int consecutiveFailures)
+    {
+        var delay = Doubling(_settings.BrokerRetryMinDelay, _settings.BrokerRetryMaxDelay, consecutiveFailures);
+        // Jitter, so several instances that lost the broker together do not come back in lockstep.
+        return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+
+    /// <summary><paramref name="min"/> for the first failure, doubling with each further one, never above <paramref name="max"/>.</summary>
+    internal static TimeSpan Doubling(TimeSpan min, TimeSpan max, int failures)
+    {
+        var factor = Math.Pow(2, Math.Clamp(failures - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(max.Ticks, min.Ticks * factor));
+    }
+
+    internal sealed record BatchResult(int Claimed, bool BrokerFailed);
+
+    private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState, int Attempts);
+
+    private sealed record PublishOutcome(Exception? Error, bool Unpublishable);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Delivered} of {Claimed} outbox messages")]
+    private static partial void LogDelivered(ILogger logger, int delivered, int claimed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} failed; it stays first in line and the worker backs off")]
+    private static partial void LogBrokerFailure(ILogger logger, Exception exception, Guid messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) cannot be published by this build; it is set aside and retried later, the messages behind it go on")]
+    private static partial void LogUnpublishable(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery failed; retrying after a pause")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}
