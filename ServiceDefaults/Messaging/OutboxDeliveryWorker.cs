@@ -25,11 +25,14 @@ namespace Platform.ServiceDefaults.Messaging;
 /// deliverer crashes. SKIP LOCKED stays as a second guard against anything else that claims rows without the lock.
 /// </para>
 /// <para>
-/// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently (publishes started in
-/// sequence order on MassTransit's channel) and all confirms are awaited before the next batch is claimed, so
-/// batch N+1 never overtakes batch N. Within a batch, a message can overtake an earlier one only when that
-/// earlier publish fails and is retried. Delivery is at least once: a crash after the broker's confirm but
-/// before the delete commits publishes the row again with the same MessageId, which the consumers' inbox drops.
+/// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently, but publishes are started
+/// one after another so the broker receives them in sequence order (see <see cref="PublishInOrderAsync"/>), and
+/// all confirms are awaited before the next batch is claimed, so batch N+1 never overtakes batch N. A message can
+/// overtake an earlier one of its batch when that earlier publish fails and is retried, or when MassTransit has to
+/// wait inside its send path mid-batch (e.g. it loses the connection and reconnects). Consumers running with
+/// <see cref="MessagingOptions.ConcurrentMessageLimit"/> above 1, and retries, reorder anyway: a consumer that
+/// needs order must use 1. Delivery is at least once: a crash after the broker's confirm but before the delete
+/// commits publishes the row again with the same MessageId, which the consumers' inbox drops.
 /// </para>
 /// <para>
 /// <b>Failures.</b> A broker failure (publish error, no confirm within <see cref="OutboxOptions.PublishTimeout"/>)
@@ -53,6 +56,9 @@ internal sealed partial class OutboxDeliveryWorker(
     private const long DeliveryLockKey = 0x6f75_7462_6f78; // "outbox"
 
     private readonly OutboxOptions _settings = options.Value.Outbox;
+
+    /// <summary>Message types this worker has published on MassTransit's current channel (see <see cref="PublishInOrderAsync"/>).</summary>
+    private readonly HashSet<string> _warmMessageTypes = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -123,8 +129,7 @@ internal sealed partial class OutboxDeliveryWorker(
             return new BatchResult(0, BrokerFailed: false);
         }
 
-        // Start every publish (in sequence order), then await all confirms.
-        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        var outcomes = await PublishInOrderAsync(rows, cancellationToken);
 
         var delivered = rows.Where((_, i) => outcomes[i].Error is null).Select(row => row.Sequence).ToArray();
         await using (var delete = new NpgsqlCommand("DELETE FROM platform.outbox_messages WHERE sequence = ANY($1)", connection, transaction))
@@ -140,12 +145,35 @@ internal sealed partial class OutboxDeliveryWorker(
             brokerFailed |= !outcomes[i].Unpublishable;
             await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
         }
+        // After a broker failure MassTransit opens a new channel and declares the exchanges again: cold once more.
+        if (brokerFailed) _warmMessageTypes.Clear();
 
         await transaction.CommitAsync(cancellationToken);
         MessagingTelemetry.OutboxPublished.Add(delivered.Length);
         if (delivered.Length > 0)
             LogDelivered(logger, delivered.Length, rows.Count);
         return new BatchResult(rows.Count, brokerFailed);
+    }
+
+    /// <summary>
+    /// Publishes a batch concurrently without letting a message overtake an earlier one. Publishes are started one
+    /// after another and only their confirms are awaited together: once MassTransit has a channel and has declared
+    /// the message type's exchange, a publish runs synchronously up to the socket write, so the broker receives the
+    /// messages in the order they were started. The first publish of a message type on a channel is not like that
+    /// (it creates the send endpoint and declares the exchange; publishes queued behind it resume in no particular
+    /// order), so such a row is published alone and awaited before the rows behind it start.
+    /// </summary>
+    private async Task<PublishOutcome[]> PublishInOrderAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var publishes = new Task<PublishOutcome>[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            publishes[i] = PublishAsync(rows[i], cancellationToken);
+            if (_warmMessageTypes.Contains(rows[i].MessageType)) continue;
+            if ((await publishes[i]).Error is null)
+                _warmMessageTypes.Add(rows[i].MessageType);
+        }
+        return await Task.WhenAll(publishes);
     }
 
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
