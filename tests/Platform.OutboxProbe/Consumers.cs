@@ -23,7 +23,7 @@ public sealed class OrderPlacedConsumer(ProbeDbContext dbContext) : IConsumer<Or
             Kind = order.Handling.ToString(),
             TraceId = Activity.Current?.TraceId.ToHexString(),
         });
-        if (order.Handling == OrderHandling.Acknowledge)
+        if (order.Handling is OrderHandling.Acknowledge or OrderHandling.FailFirstAttempt)
             dbContext.AddIntegrationEvent(new OrderAcknowledged { OrderId = order.OrderId, Number = order.Number });
 
         await dbContext.SaveChangesAsync(context.CancellationToken);

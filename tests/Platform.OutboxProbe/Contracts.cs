@@ -4,7 +4,10 @@ namespace Platform.OutboxProbe.Contracts;
 public enum OrderHandling
 {
     Record,
-    /// <summary>Records, saves, then throws on the first attempt: the retry must not see the first attempt's effects.</summary>
+    /// <summary>
+    /// Like <see cref="Acknowledge"/>, but throws after saving on the first attempt: neither the first attempt's
+    /// record nor its event may survive; the retry's must.
+    /// </summary>
     FailFirstAttempt,
     /// <summary>Always throws: ends in the error queue after the retries.</summary>
     Poison,

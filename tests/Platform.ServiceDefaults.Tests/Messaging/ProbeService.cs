@@ -46,7 +46,8 @@ internal sealed class ProbeService : IAsyncDisposable
         Uri broker,
         Action<IBusRegistrationConfigurator>? consumers = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        string serviceName = "probe")
+        string serviceName = "probe",
+        bool waitForBus = true)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -64,6 +65,12 @@ internal sealed class ProbeService : IAsyncDisposable
 
         var app = builder.Build();
         await app.StartAsync(TestContext.Current.CancellationToken);
+        if (waitForBus)
+        {
+            // The bus connects in the background; tests publish only once its queues are declared and bound.
+            var bus = app.Services.GetRequiredService<IBusControl>();
+            await Eventually.ReturnsAsync(() => Task.FromResult(bus.CheckHealth().Status), status => status == BusHealthStatus.Healthy, TimeSpan.FromSeconds(30), "the bus to be ready");
+        }
         return new ProbeService(app, database);
     }
 

@@ -35,12 +35,15 @@ internal sealed class SpyQueue : IAsyncDisposable
     public async Task<uint> CountAsync() => await _channel.MessageCountAsync(_queue, TestContext.Current.CancellationToken);
 
     /// <summary>Takes every message now in the queue and returns their AMQP message ids.</summary>
-    public async Task<List<string>> DrainMessageIdsAsync()
+    public async Task<List<string>> DrainMessageIdsAsync() => [.. (await DrainAsync()).Select(m => m.MessageId)];
+
+    /// <summary>Takes every message now in the queue: AMQP message id and body.</summary>
+    public async Task<List<(string MessageId, string Body)>> DrainAsync()
     {
-        var ids = new List<string>();
+        var messages = new List<(string, string)>();
         while (await _channel.BasicGetAsync(_queue, autoAck: true, TestContext.Current.CancellationToken) is { } message)
-            ids.Add(message.BasicProperties.MessageId ?? "(none)");
-        return ids;
+            messages.Add((message.BasicProperties.MessageId ?? "(none)", System.Text.Encoding.UTF8.GetString(message.Body.Span)));
+        return messages;
     }
 
     public async ValueTask DisposeAsync()
