@@ -62,6 +62,11 @@ internal sealed partial class OutboxDeliveryWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_settings.DeliveryEnabled)
+        {
+            LogDeliveryDisabled(logger);
+            return;
+        }
         try
         {
             await WaitForBusAsync(stoppingToken);
@@ -131,20 +136,19 @@ internal sealed partial class OutboxDeliveryWorker(
 
         var outcomes = await PublishInOrderAsync(rows, cancellationToken);
 
-        var delivered = rows.Where((_, i) => outcomes[i].Error is null).Select(row => row.Sequence).ToArray();
+        var delivered = rows.Where((_, i) => outcomes[i].Status == PublishStatus.Delivered).Select(row => row.Sequence).ToArray();
         await using (var delete = new NpgsqlCommand("DELETE FROM platform.outbox_messages WHERE sequence = ANY($1)", connection, transaction))
         {
             delete.Parameters.Add(new NpgsqlParameter { Value = delivered });
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var brokerFailed = false;
         for (var i = 0; i < rows.Count; i++)
         {
-            if (outcomes[i].Error is null) continue;
-            brokerFailed |= !outcomes[i].Unpublishable;
-            await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
+            if (outcomes[i].Status is PublishStatus.BrokerFailed or PublishStatus.Unpublishable)
+                await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
         }
+        var brokerFailed = outcomes.Any(o => o.Status == PublishStatus.BrokerFailed);
         // After a broker failure MassTransit opens a new channel and declares the exchanges again: cold once more.
         if (brokerFailed) _warmMessageTypes.Clear();
 
@@ -161,17 +165,21 @@ internal sealed partial class OutboxDeliveryWorker(
     /// the message type's exchange, a publish runs synchronously up to the socket write, so the broker receives the
     /// messages in the order they were started. The first publish of a message type on a channel is not like that
     /// (it creates the send endpoint and declares the exchange; publishes queued behind it resume in no particular
-    /// order), so such a row is published alone and awaited before the rows behind it start.
+    /// order), so such a row is published alone and awaited before the rows behind it start. If that lone publish
+    /// fails at the broker, the rest of the batch is not tried: it would only wait for the same timeout.
     /// </summary>
     private async Task<PublishOutcome[]> PublishInOrderAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        var publishes = new Task<PublishOutcome>[rows.Count];
+        var publishes = Enumerable.Repeat(Task.FromResult(PublishOutcome.NotAttempted), rows.Count).ToArray();
         for (var i = 0; i < rows.Count; i++)
         {
             publishes[i] = PublishAsync(rows[i], cancellationToken);
             if (_warmMessageTypes.Contains(rows[i].MessageType)) continue;
-            if ((await publishes[i]).Error is null)
+            var outcome = await publishes[i];
+            if (outcome.Status == PublishStatus.Delivered)
                 _warmMessageTypes.Add(rows[i].MessageType);
+            else if (outcome.Status == PublishStatus.BrokerFailed)
+                break;
         }
         return await Task.WhenAll(publishes);
     }
@@ -213,7 +221,7 @@ internal sealed partial class OutboxDeliveryWorker(
         {
             LogUnpublishable(logger, exception, row.MessageId, row.MessageType);
             MessagingTelemetry.OutboxPublishFailures.Add(1);
-            return new PublishOutcome(exception, Unpublishable: true);
+            return new PublishOutcome(PublishStatus.Unpublishable, exception);
         }
 
         // Continue the trace of the request that wrote the event: MassTransit's send span becomes a child of this one
@@ -228,15 +236,19 @@ internal sealed partial class OutboxDeliveryWorker(
         try
         {
             // MassTransit's RabbitMQ transport completes Publish only when the broker has confirmed the message.
-            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
-            return new PublishOutcome(null, Unpublishable: false);
+            // WaitAsync as well as the token: while the broker is down, MassTransit's first publish of a type waits
+            // for a connection without observing the token. A publish given up on here may still go out later; the
+            // row stays and is published again with the same MessageId, so the inbox drops the extra copy.
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token)
+                .WaitAsync(timeout.Token);
+            return PublishOutcome.Delivered;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogBrokerFailure(logger, exception, row.MessageId);
             MessagingTelemetry.OutboxPublishFailures.Add(1);
-            return new PublishOutcome(exception, Unpublishable: false);
+            return new PublishOutcome(PublishStatus.BrokerFailed, exception);
         }
     }
 
@@ -244,14 +256,15 @@ internal sealed partial class OutboxDeliveryWorker(
     {
         // A broker failure keeps the row first in line (no next_attempt_at): the whole worker waits instead.
         // An unpublishable row steps aside until its own retry time.
-        await using var update = new NpgsqlCommand(outcome.Unpublishable
+        var unpublishable = outcome.Status == PublishStatus.Unpublishable;
+        await using var update = new NpgsqlCommand(unpublishable
             ? "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3 WHERE sequence = $1"
             : "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE sequence = $1",
             connection, transaction);
         update.Parameters.Add(new NpgsqlParameter { Value = row.Sequence });
         var error = $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
         update.Parameters.Add(new NpgsqlParameter { Value = error.Length > 2000 ? error[..2000] : error });
-        if (outcome.Unpublishable)
+        if (unpublishable)
             update.Parameters.Add(new NpgsqlParameter { Value = Doubling(_settings.UnpublishableRetryMinDelay, _settings.UnpublishableRetryMaxDelay, row.Attempts + 1) });
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -274,7 +287,22 @@ internal sealed partial class OutboxDeliveryWorker(
 
     private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState, int Attempts);
 
-    private sealed record PublishOutcome(Exception? Error, bool Unpublishable);
+    private enum PublishStatus
+    {
+        Delivered,
+        /// <summary>The broker did not confirm (error or timeout): the row keeps its place, the worker backs off.</summary>
+        BrokerFailed,
+        /// <summary>The row cannot become a message in this build: it is set aside until its own retry time.</summary>
+        Unpublishable,
+        /// <summary>Not tried because the broker had just failed: the row is left as it was.</summary>
+        NotAttempted,
+    }
+
+    private sealed record PublishOutcome(PublishStatus Status, Exception? Error = null)
+    {
+        public static readonly PublishOutcome Delivered = new(PublishStatus.Delivered);
+        public static readonly PublishOutcome NotAttempted = new(PublishStatus.NotAttempted);
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Delivered} of {Claimed} outbox messages")]
     private static partial void LogDelivered(ILogger logger, int delivered, int claimed);
@@ -284,6 +312,9 @@ internal sealed partial class OutboxDeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) cannot be published by this build; it is set aside and retried later, the messages behind it go on")]
     private static partial void LogUnpublishable(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox delivery is disabled on this instance (Messaging:Outbox:DeliveryEnabled=false); events are written but not published")]
+    private static partial void LogDeliveryDisabled(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery failed; retrying after a pause")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception);

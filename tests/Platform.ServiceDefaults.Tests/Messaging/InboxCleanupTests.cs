@@ -24,6 +24,6 @@ public sealed class InboxCleanupTests(ThrowawayPostgres postgres, ThrowawayRabbi
         var left = await Eventually.ReturnsAsync(
             () => service.QueryAsync(db => db.InboxRecords.Select(r => r.MessageId).ToListAsync()),
             ids => !ids.Contains(expired), TimeSpan.FromSeconds(15), "the expired record deleted");
-        Assert.Equal([recent, current], left.Order());
+        Assert.Equal(new[] { recent, current }.Order(), left.Order());
     }
 }
