@@ -36,6 +36,9 @@ internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext,
         var consumer = context.ReceiveContext.InputAddress.GetEndpointName() ?? "unknown";
         var cancellationToken = context.CancellationToken;
 
+        // A failed attempt rolls back as a whole, so EF's automatic savepoints around SaveChanges would only cost
+        // two round trips per save.
+        dbContext.Database.AutoSavepointsEnabled = false;
         await using var transaction = await dbContext.Database.BeginTransactionAsync(cancellationToken);
         try
         {
