@@ -46,7 +46,10 @@ public static class MessagingExtensions
         var broker = BrokerAddress.Parse(builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing: set ConnectionStrings__{ConnectionName} to an amqp:// URI."));
 
-        services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section));
+        services.AddOptions<MessagingOptions>()
+            .Bind(builder.Configuration.GetSection(MessagingOptions.Section))
+            .Validate(MessagingOptions.IsValid, $"Invalid '{MessagingOptions.Section}' settings: counts must be positive (RetryLimit may be 0), intervals positive, minimums not above maximums.")
+            .ValidateOnStart();
 
         // Outbox: the commit interceptor wakes the delivery worker.
         services.AddSingleton<OutboxSignal>();

@@ -25,6 +25,19 @@ public sealed class MessagingOptions
     public OutboxOptions Outbox { get; set; } = new();
 
     public InboxOptions Inbox { get; set; } = new();
+
+    internal static bool IsValid(MessagingOptions options)
+    {
+        var outbox = options.Outbox;
+        var inbox = options.Inbox;
+        return options.ConcurrentMessageLimit > 0 && options.PrefetchCount > 0 && options.RetryLimit >= 0
+            && options.RetryMinInterval > TimeSpan.Zero && options.RetryMinInterval <= options.RetryMaxInterval
+            && outbox.BatchSize > 0 && outbox.SweepInterval > TimeSpan.Zero && outbox.PublishTimeout > TimeSpan.Zero
+            && outbox.BrokerRetryMinDelay > TimeSpan.Zero && outbox.BrokerRetryMinDelay <= outbox.BrokerRetryMaxDelay
+            && outbox.UnpublishableRetryMinDelay > TimeSpan.Zero && outbox.UnpublishableRetryMinDelay <= outbox.UnpublishableRetryMaxDelay
+            && outbox.DegradedCount > 0 && outbox.DegradedCount <= outbox.UnhealthyCount && outbox.DegradedAge <= outbox.UnhealthyAge
+            && inbox.Retention > TimeSpan.Zero && inbox.CleanupInterval > TimeSpan.Zero;
+    }
 }
 
 public sealed class OutboxOptions
