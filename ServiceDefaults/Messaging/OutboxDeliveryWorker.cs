@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.ServiceDefaults.Persistence;
+
+namespace Platform.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes outbox rows to RabbitMQ and deletes each row only after the broker confirmed it.
+/// <para>
+/// <b>When it runs.</b> Woken by <see cref="OutboxCommitInterceptor"/> right after a commit that wrote events, and
+/// every <see cref="OutboxOptions.SweepInterval"/> for anything else (rows committed by other instances or by a
+/// process that died before delivering, rows whose retry is due). A full batch is followed at once by the next one.
+/// </para>
+/// <para>
+/// <b>Several instances.</b> Each batch runs in one database transaction that first takes a transaction-scoped
+/// advisory lock, then claims rows with <c>FOR UPDATE SKIP LOCKED</c>. The lock makes one instance the deliverer
+/// at a time, which is what keeps the outbox in order: with SKIP LOCKED alone two instances would publish
+/// interleaved slices of the sequence concurrently. It is released by commit, by rollback, and by PostgreSQL when
+/// the holder's connection dies, so another instance (blocked on the lock, not polling) takes over at once if the
+/// deliverer crashes. SKIP LOCKED stays as a second guard against anything else that claims rows without the lock.
+/// </para>
+/// <para>
+/// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently, but publishes are started
+/// one after another so the broker receives them in sequence order (see <see cref="PublishInOrderAsync"/>), and
+/// all confirms are awaited before the next batch is claimed, so batch N+1 never overtakes batch N. A message can
+/// overtake an earlier one of its batch when that earlier publish fails and is retried, or when MassTransit has to
+/// wait inside its send path mid-batch (e.g. it loses the connection and reconnects). Consumers running with
+/// <see cref="MessagingOptions.ConcurrentMessageLimit"/> above 1, and retries, reorder anyway: a consumer that
+/// needs order must use 1. Delivery is at least once: a crash after the broker's confirm but before the delete
+/// commits publishes the row again with the same MessageId, which the consumers' inbox drops.
+/// </para>
+/// <para>
+/// <b>Failures.</b> A broker failure (publish error, no confirm within <see cref="OutboxOptions.PublishTimeout"/>)
+/// leaves the row where it is (attempts and last_error recorded) and makes the worker wait, doubling from
+/// <see cref="OutboxOptions.BrokerRetryMinDelay"/> to <see cref="OutboxOptions.BrokerRetryMaxDelay"/>, ignoring
+/// wake-ups meanwhile: no spinning while RabbitMQ is down, and order is kept because the row stays first. A row
+/// that can never become a message in this build (unknown type, unreadable body) is set aside instead: it gets a
+/// next_attempt_at (1 min doubling to 1 h by default) and the rows behind it flow on. It keeps being retried (a
+/// later deploy may know its type), loses its place in the order, and shows in the outbox health check's count
+/// and oldest age until someone deals with it.
+/// </para>
+/// </summary>
+internal sealed partial class OutboxDeliveryWorker(
+    ServiceDatabase database,
+    IBusControl bus,
+    OutboxSignal signal,
+    IOptions<MessagingOptions> options,
+    ILogger<OutboxDeliveryWorker> logger) : BackgroundService
+{
+    // Any constant distinct from the migration runner's; advisory locks are per database, so it is per outbox.
+    private const long DeliveryLockKey = 0x6f75_7462_6f78; // "outbox"
+
+    private readonly OutboxOptions _settings = options.Value.Outbox;
+
+    /// <summary>Message types this worker has published on MassTransit's current channel (see <see cref="PublishInOrderAsync"/>).</summary>
+    private readonly HashSet<string> _warmMessageTypes = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_settings.DeliveryEnabled)
+        {
+            LogDeliveryDisabled(logger);
+            return;
+        }
+        try
+        {
+            await WaitForBusAsync(stoppingToken);
+            var consecutiveFailures = 0;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                BatchResult result;
+                try
+                {
+                    result = await DeliverBatchAsync(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The database is unreachable, or the lock wait timed out: same treatment as a broker failure.
+                    LogBatchFailed(logger, exception);
+                    result = new BatchResult(0, BrokerFailed: true);
+                }
+
+                if (result.BrokerFailed)
+                {
+                    consecutiveFailures++;
+                    await Task.Delay(BrokerRetryDelay(consecutiveFailures), stoppingToken);
+                    continue;
+                }
+
+                consecutiveFailures = 0;
+                if (result.Claimed < _settings.BatchSize)
+                    await signal.WaitAsync(_settings.SweepInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; an interrupted batch rolled back and its rows will be published again.
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the bus has connected and its consumer queues are declared and bound, so events a service
+    /// sends to itself right at start-up are not published before its own queues exist.
+    /// </summary>
+    private async Task WaitForBusAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(100, cancellationToken);
+    }
+
+    /// <summary>Claims up to one batch, publishes it, and records the outcome of every row, all in one transaction.</summary>
+    internal async Task<BatchResult> DeliverBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var takeLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        {
+            takeLock.Parameters.Add(new NpgsqlParameter { Value = DeliveryLockKey });
+            await takeLock.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var rows = await ClaimAsync(connection, transaction, cancellationToken);
+        if (rows.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new BatchResult(0, BrokerFailed: false);
+        }
+
+        var outcomes = await PublishInOrderAsync(rows, cancellationToken);
+
+        var delivered = rows.Where((_, i) => outcomes[i].Status == PublishStatus.Delivered).Select(row => row.Sequence).ToArray();
+        await using (var delete = new NpgsqlCommand("DELETE FROM platform.outbox_messages WHERE sequence = ANY($1)", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = delivered });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (outcomes[i].Status is PublishStatus.BrokerFailed or PublishStatus.Unpublishable)
+                await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
+        }
+        var brokerFailed = outcomes.Any(o => o.Status == PublishStatus.BrokerFailed);
+        // After a broker failure MassTransit opens a new channel and declares the exchanges again: cold once more.
+        if (brokerFailed) _warmMessageTypes.Clear();
+
+        await transaction.CommitAsync(cancellationToken);
+        MessagingTelemetry.OutboxPublished.Add(delivered.Length);
+        if (delivered.Length > 0)
+            LogDelivered(logger, delivered.Length, rows.Count);
+        return new BatchResult(rows.Count, brokerFailed);
+    }
+
+    /// <summary>
+    /// Publishes a batch concurrently without letting a message overtake an earlier one. Publishes are started one
+    /// after another and only their confirms are awaited together: once MassTransit has a channel and has declared
+    /// the message type's exchange, a publish runs synchronously up to the socket write, so the broker receives the
+    /// messages in the order they were started. The first publish of a message type on a channel is not like that
+    /// (it creates the send endpoint and declares the exchange; publishes queued behind it resume in no particular
+    /// order), so such a row is published alone and awaited before the rows behind it start. If that lone publish
+    /// fails at the broker, the rest of the batch is not tried: it would only wait for the same timeout.
+    /// </summary>
+    private async Task<PublishOutcome[]> PublishInOrderAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var publishes = Enumerable.Repeat(Task.FromResult(PublishOutcome.NotAttempted), rows.Count).ToArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            publishes[i] = PublishAsync(rows[i], cancellationToken);
+            if (_warmMessageTypes.Contains(rows[i].MessageType)) continue;
+            var outcome = await publishes[i];
+            if (outcome.Status == PublishStatus.Delivered)
+                _warmMessageTypes.Add(rows[i].MessageType);
+            else if (outcome.Status == PublishStatus.BrokerFailed)
+                break;
+        }
+        return await Task.WhenAll(publishes);
+    }
+
+    private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlCommand("""
+            SELECT sequence, message_id, message_type, body::text, trace_parent, trace_state, attempts
+              FROM platform.outbox_messages
+             WHERE next_attempt_at IS NULL OR next_attempt_at <= now()
+             ORDER BY sequence
+             LIMIT $1
+               FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        claim.Parameters.Add(new NpgsqlParameter { Value = _settings.BatchSize });
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OutboxRow>(_settings.BatchSize);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OutboxRow(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6)));
+        }
+        return rows;
+    }
+
+    private async Task<PublishOutcome> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        Type type;
+        object message;
+        try
+        {
+            type = MessageTypeName.Resolve(row.MessageType)
+                ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}': this build has no such type.");
+            message = JsonSerializer.Deserialize(row.Body, type, IntegrationEventJson.Options)
+                ?? throw new JsonException("The body is JSON null.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or JsonException or NotSupportedException)
+        {
+            LogUnpublishable(logger, exception, row.MessageId, row.MessageType);
+            MessagingTelemetry.OutboxPublishFailures.Add(1);
+            return new PublishOutcome(PublishStatus.Unpublishable, exception);
+        }
+
+        // Continue the trace of the request that wrote the event: MassTransit's send span becomes a child of this one
+        // and carries the context in the message headers to the consumer.
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var parent);
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"outbox deliver {type.Name}", ActivityKind.Internal, parent);
+        activity?.SetTag("messaging.message.id", row.MessageId.ToString());
+        activity?.SetTag("platform.outbox.sequence", row.Sequence);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.PublishTimeout);
+        try
+        {
+            // MassTransit's RabbitMQ transport completes Publish only when the broker has confirmed the message.
+            // WaitAsync as well as the token: while the broker is down, MassTransit's first publish of a type waits
+            // for a connection without observing the token. A publish given up on here may still go out later; the
+            // row stays and is published again with the same MessageId, so the inbox drops the extra copy.
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token)
+                .WaitAsync(timeout.Token);
+            return PublishOutcome.Delivered;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            LogBrokerFailure(logger, exception, row.MessageId);
+            MessagingTelemetry.OutboxPublishFailures.Add(1);
+            return new PublishOutcome(PublishStatus.BrokerFailed, exception);
+        }
+    }
+
+    private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxRow row, PublishOutcome outcome, CancellationToken cancellationToken)
+    {
+        // A broker failure keeps the row first in line (no next_attempt_at): the whole worker waits instead.
+        // An unpublishable row steps aside until its own retry time.
+        var unpublishable = outcome.Status == PublishStatus.Unpublishable;
+        await using var update = new NpgsqlCommand(unpublishable
+            ? "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3 WHERE sequence = $1"
+            : "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE sequence = $1",
+            connection, transaction);
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Sequence });
+        var error = $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
+        update.Parameters.Add(new NpgsqlParameter { Value = error.Length > 2000 ? error[..2000] : error });
+        if (unpublishable)
+            update.Parameters.Add(new NpgsqlParameter { Value = Doubling(_settings.UnpublishableRetryMinDelay, _settings.UnpublishableRetryMaxDelay, row.Attempts + 1) });
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private TimeSpan BrokerRetryDelay(int consecutiveFailures)
+    {
+        var delay = Doubling(_settings.BrokerRetryMinDelay, _settings.BrokerRetryMaxDelay, consecutiveFailures);
+        // Jitter, so several instances that lost the broker together do not come back in lockstep.
+        return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+
+    /// <summary><paramref name="min"/> for the first failure, doubling with each further one, never above <paramref name="max"/>.</summary>
+    internal static TimeSpan Doubling(TimeSpan min, TimeSpan max, int failures)
+    {
+        var factor = Math.Pow(2, Math.Clamp(failures - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(max.Ticks, min.Ticks * factor));
+    }
+
+    internal sealed record BatchResult(int Claimed, bool BrokerFailed);
+
+    private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState, int Attempts);
+
+    private enum PublishStatus
+    {
+        Delivered,
+        /// <summary>The broker did not confirm (error or timeout): the row keeps its place, the worker backs off.</summary>
+        BrokerFailed,
+        /// <summary>The row cannot become a message in this build: it is set aside until its own retry time.</summary>
+        Unpublishable,
+        /// <summary>Not tried because the broker had just failed: the row is left as it was.</summary>
+        NotAttempted,
+    }
+
+    private sealed record PublishOutcome(PublishStatus Status, Exception? Error = null)
+    {
+        public static readonly PublishOutcome Delivered = new(PublishStatus.Delivered);
+        public static readonly PublishOutcome NotAttempted = new(PublishStatus.NotAttempted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Delivered} of {Claimed} outbox messages")]
+    private static partial void LogDelivered(ILogger logger, int delivered, int claimed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} failed; it stays first in line and the worker backs off")]
+    private static partial void LogBrokerFailure(ILogger logger, Exception exception, Guid messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) cannot be published by this build; it is set aside and retried later, the messages behind it go on")]
+    private static partial void LogUnpublishable(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox delivery is disabled on this instance (Messaging:Outbox:DeliveryEnabled=false); events are written but not published")]
+    private static partial void LogDeliveryDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery failed; retrying after a pause")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}

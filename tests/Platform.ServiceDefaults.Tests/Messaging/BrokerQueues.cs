@@ -1,0 +1,26 @@
+using System.Net;
+using System.Text.Json;
+using Platform.Hosting;
+
+namespace Platform.ServiceDefaults.Tests.Messaging;
+
+/// <summary>Reads queues through RabbitMQ's management API.</summary>
+internal static class BrokerQueues
+{
+    /// <summary>The queue's JSON (type, messages, arguments…), or null when it does not exist.</summary>
+    public static async Task<JsonElement?> FindAsync(RabbitMqServer server, Uri virtualHost, string queue)
+    {
+        using var http = server.ManagementClient();
+        var vhost = Uri.EscapeDataString(Uri.UnescapeDataString(virtualHost.AbsolutePath.TrimStart('/')));
+        using var response = await http.GetAsync(new Uri($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}", UriKind.Relative), TestContext.Current.CancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
+    }
+
+    /// <summary>Messages in the queue (ready + unacknowledged) as the management API last sampled them; -1 until it has.</summary>
+    public static async Task<long> MessageCountAsync(RabbitMqServer server, Uri virtualHost, string queue) =>
+        await FindAsync(server, virtualHost, queue) is { } json && json.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number
+            ? messages.GetInt64()
+            : -1;
+}
