@@ -98,6 +98,7 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapHealthEndpoints();
+        app.MapCallerEndpoint();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;
     }

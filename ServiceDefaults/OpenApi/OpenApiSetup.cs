@@ -137,14 +137,24 @@ internal static class OpenApiSetup
     private static async Task<IOpenApiSchema> SchemaReferenceAsync(OpenApiDocument document, OpenApiOperationTransformerContext context, Type type, CancellationToken cancellationToken)
     {
         var name = type.Name;
-        if (document.Components?.Schemas?.ContainsKey(name) != true)
+        // An endpoint's own .ProducesProblem() may have registered the component already, without traceId.
+        if (document.Components?.Schemas?.TryGetValue(name, out var existing) == true)
+        {
+            if (existing is OpenApiSchema known) AddTraceId(known);
+        }
+        else
         {
             var schema = await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken);
-            // Added by ProblemDocumentWriter to every problem; not a member of the .NET type.
-            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
-            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id; quote it when reporting a problem." };
+            AddTraceId(schema);
             document.AddComponent(name, schema);
         }
         return new OpenApiSchemaReference(name, document);
+
+        // Added by ProblemDocumentWriter to every problem; not a member of the .NET type.
+        static void AddTraceId(OpenApiSchema schema)
+        {
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id; quote it when reporting a problem." };
+        }
     }
 }

@@ -1,10 +1,12 @@
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("membership");
 builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
+builder.AddServiceMessaging("membership");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,10 +1,12 @@
 using Platform.TalentPipeline.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("talent-pipeline");
 builder.AddServiceDatabase<TalentPipelineDbContext>("talentpipelinedb");
+builder.AddServiceMessaging("talent-pipeline");
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

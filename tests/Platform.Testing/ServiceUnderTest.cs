@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Membership.Contracts;
+using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Persistence;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// One of the platform's services, hosted in the test process exactly as its Program.cs builds it, on its own
+/// fresh database of the throwaway PostgreSQL and its own virtual host of the throwaway RabbitMQ.
+/// </summary>
+public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram> where TProgram : class
+{
+    public const string OperatorKey = "operator-key-for-tests-3f9c2a71";
+
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    private ServiceUnderTest(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
+    public static async Task<ServiceUnderTest<TProgram>> StartAsync(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit, string databaseName)
+    {
+        ArgumentNullException.ThrowIfNull(postgres);
+        ArgumentNullException.ThrowIfNull(rabbit);
+        var service = new ServiceUnderTest<TProgram>(new Dictionary<string, string>
+        {
+            [$"ConnectionStrings:{databaseName}"] = await postgres.CreateDatabaseAsync(databaseName),
+            ["ConnectionStrings:messaging"] = (await rabbit.CreateVirtualHostAsync(databaseName)).ToString(),
+            ["Platform:OperatorKey"] = OperatorKey,
+        });
+        _ = service.Server; // start now: migrations, bus, workers
+        return service;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+    }
+
+    /// <summary>An HTTP client that sends <paramref name="apiKey"/> (the operator key unless told otherwise).</summary>
+    public HttpClient ClientWithKey(string? apiKey = OperatorKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    /// <summary>Publishes an integration event through the service's own outbox, as a producer in another service would.</summary>
+    public async Task PublishAsync<TMessage>(TMessage message) where TMessage : class
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
+        db.AddIntegrationEvent(message);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/> with <paramref name="what"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting until {what}.");
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>Checks every service must pass: what ServiceDefaults promises, proven on the real service.</summary>
+public static class ServiceConformance
+{
+    /// <summary>/health/ready answers 200 with its database, broker and outbox checks healthy.</summary>
+    public static async Task AssertReadyAsync<TProgram>(ServiceUnderTest<TProgram> service) where TProgram : class
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        using var client = service.CreateClient();
+        JsonElement body = default;
+        await ServiceUnderTest<TProgram>.EventuallyAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "/health/ready answers 200");
+
+        var checks = body.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        foreach (var expected in new[] { "database", "messaging-bus", "outbox" })
+        {
+            if (!checks.TryGetValue(expected, out var status) || !string.Equals(status, "healthy", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"Readiness check '{expected}' is {status ?? "missing"}; checks: {string.Join(", ", checks.Select(c => $"{c.Key}={c.Value}"))}");
+        }
+    }
+
+    /// <summary>
+    /// A partner key issued by membership (ApiClientIssued over RabbitMQ) is honoured by the service within
+    /// seconds, with its organization and scopes; after ApiClientRevoked it is refused again.
+    /// </summary>
+    public static async Task AssertPartnerKeysFollowMembershipEventsAsync<TProgram>(ServiceUnderTest<TProgram> service) where TProgram : class
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var key = "cpk_" + Guid.NewGuid().ToString("N");
+        var clientId = Guid.CreateVersion7();
+        var organizationId = Guid.CreateVersion7();
+        using var client = service.ClientWithKey(key);
+
+        using (var before = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative)))
+        {
+            if (before.StatusCode != HttpStatusCode.Unauthorized)
+                throw new InvalidOperationException($"An unknown key answered {(int)before.StatusCode}, not 401.");
+        }
+
+        await service.PublishAsync(new ApiClientIssued
+        {
+            ApiClientId = clientId,
+            OrganizationId = organizationId,
+            Name = "Shandong Labor college SIS",
+            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))),
+            Scopes = ["pipeline:write", "events:read"],
+            IssuedAt = DateTimeOffset.UtcNow,
+        });
+
+        JsonElement me = default;
+        await ServiceUnderTest<TProgram>.EventuallyAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            me = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return true;
+        }, "the issued key is accepted", TimeSpan.FromSeconds(15));
+        if (me.GetProperty("kind").GetString() != "partner" || me.GetProperty("organizationId").GetGuid() != organizationId
+            || string.Join(",", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString())) != "events:read,pipeline:write")
+            throw new InvalidOperationException($"The key was accepted with the wrong identity: {me}");
+
+        await service.PublishAsync(new ApiClientRevoked { ApiClientId = clientId, OrganizationId = organizationId, RevokedAt = DateTimeOffset.UtcNow });
+        await ServiceUnderTest<TProgram>.EventuallyAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.Unauthorized;
+        }, "the revoked key is refused", TimeSpan.FromSeconds(15));
+    }
+}
