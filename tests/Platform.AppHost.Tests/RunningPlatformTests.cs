@@ -92,16 +92,21 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         foreach (var expectedDelay in new[] { "restarting in 1 s", "restarting in 2 s" })
         {
             var crashed = platform.AppHost.ServiceProcess("Platform.Membership") ?? throw new InvalidOperationException("membership is not running");
+            var readyBefore = MembershipReadyLines();
             Assert.Equal(0, Kill(crashed.Pid));
 
+            // Back means: a new process answers, and the AppHost has seen it ready (else the next kill is a failed start, not a crash).
             var restarted = await EventuallyAsync(async () =>
                 platform.AppHost.ServiceProcess("Platform.Membership") is { } now && now.Pid != crashed.Pid
-                && await IsOkAsync(http, url));
+                && await IsOkAsync(http, url) && MembershipReadyLines() > readyBefore);
             Assert.True(restarted, $"membership was not back within 20 s:\n{platform.AppHost.Output}");
             Assert.True(platform.AppHost.OutputLines.Any(line => line.StartsWith("membership", StringComparison.Ordinal) && line.Contains(expectedDelay, StringComparison.Ordinal)),
                 $"no \"{expectedDelay}\" line for membership:\n{string.Join('\n', platform.AppHost.OutputLines.Where(l => l.Contains("» ", StringComparison.Ordinal)))}");
         }
     }
+
+    private int MembershipReadyLines() =>
+        platform.AppHost.OutputLines.Count(line => line.StartsWith("membership", StringComparison.Ordinal) && line.EndsWith("» ready", StringComparison.Ordinal));
 
     [Fact]
     public async Task A_second_AppHost_on_the_same_data_folder_refuses_and_names_the_first()
