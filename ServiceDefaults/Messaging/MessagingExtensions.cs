@@ -100,6 +100,8 @@ public static class MessagingExtensions
             });
         });
 
+        services.AddSingleton<BusReadiness>();
+        services.AddSingleton<IBusObserver>(provider => provider.GetRequiredService<BusReadiness>());
         services.AddHostedService<OutboxDeliveryWorker>();
         services.AddHostedService<InboxCleanupWorker>();
         services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"]);

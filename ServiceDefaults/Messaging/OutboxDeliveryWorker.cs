@@ -21,8 +21,10 @@ namespace Platform.ServiceDefaults.Messaging;
 /// advisory lock, then claims rows with <c>FOR UPDATE SKIP LOCKED</c>. The lock makes one instance the deliverer
 /// at a time, which is what keeps the outbox in order: with SKIP LOCKED alone two instances would publish
 /// interleaved slices of the sequence concurrently. It is released by commit, by rollback, and by PostgreSQL when
-/// the holder's connection dies, so another instance (blocked on the lock, not polling) takes over at once if the
-/// deliverer crashes. SKIP LOCKED stays as a second guard against anything else that claims rows without the lock.
+/// the holder's connection dies, so if the deliverer crashes the next instance to look takes over: one already
+/// blocked on the lock (woken by its own commit) at once, otherwise at its next sweep. Waiting on the lock rather
+/// than trying it means a woken instance never gives up and leaves its own fresh rows to the sweep. SKIP LOCKED
+/// stays as a second guard against anything else that claims rows without the lock.
 /// </para>
 /// <para>
 /// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently, but publishes are started
@@ -47,7 +49,8 @@ namespace Platform.ServiceDefaults.Messaging;
 /// </summary>
 internal sealed partial class OutboxDeliveryWorker(
     ServiceDatabase database,
-    IBusControl bus,
+    IBus bus,
+    BusReadiness busReadiness,
     OutboxSignal signal,
     IOptions<MessagingOptions> options,
     ILogger<OutboxDeliveryWorker> logger) : BackgroundService
@@ -56,9 +59,6 @@ internal sealed partial class OutboxDeliveryWorker(
     private const long DeliveryLockKey = 0x6f75_7462_6f78; // "outbox"
 
     private readonly OutboxOptions _settings = options.Value.Outbox;
-
-    /// <summary>Message types this worker has published on MassTransit's current channel (see <see cref="PublishInOrderAsync"/>).</summary>
-    private readonly HashSet<string> _warmMessageTypes = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -104,14 +104,19 @@ internal sealed partial class OutboxDeliveryWorker(
     }
 
     /// <summary>
-    /// Waits (bounded) until the bus has connected and its consumer queues are declared and bound, so events a service
-    /// sends to itself right at start-up are not published before its own queues exist.
+    /// Waits (at most 30 s) until the bus has started and its consumer queues are declared and bound, so events a
+    /// service sends to itself right at its first start are not published before its own queues exist. After that
+    /// (or if the broker is down at start-up) publishing simply tries, and backs off on failure.
     /// </summary>
     private async Task WaitForBusAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (bus.CheckHealth().Status != BusHealthStatus.Healthy && deadline.Elapsed < TimeSpan.FromSeconds(30))
-            await Task.Delay(100, cancellationToken);
+        try
+        {
+            await busReadiness.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     /// <summary>Claims up to one batch, publishes it, and records the outcome of every row, all in one transaction.</summary>
@@ -149,8 +154,6 @@ internal sealed partial class OutboxDeliveryWorker(
                 await RecordFailureAsync(connection, transaction, rows[i], outcomes[i], cancellationToken);
         }
         var brokerFailed = outcomes.Any(o => o.Status == PublishStatus.BrokerFailed);
-        // After a broker failure MassTransit opens a new channel and declares the exchanges again: cold once more.
-        if (brokerFailed) _warmMessageTypes.Clear();
 
         await transaction.CommitAsync(cancellationToken);
         MessagingTelemetry.OutboxPublished.Add(delivered.Length);
@@ -163,22 +166,23 @@ internal sealed partial class OutboxDeliveryWorker(
     /// Publishes a batch concurrently without letting a message overtake an earlier one. Publishes are started one
     /// after another and only their confirms are awaited together: once MassTransit has a channel and has declared
     /// the message type's exchange, a publish runs synchronously up to the socket write, so the broker receives the
-    /// messages in the order they were started. The first publish of a message type on a channel is not like that
-    /// (it creates the send endpoint and declares the exchange; publishes queued behind it resume in no particular
-    /// order), so such a row is published alone and awaited before the rows behind it start. If that lone publish
-    /// fails at the broker, the rest of the batch is not tried: it would only wait for the same timeout.
+    /// messages in the order they were started (the ordering test checks exactly this). The first publish of a
+    /// message type on a channel is not like that: it creates the send endpoint and declares the exchange, and the
+    /// publishes queued behind it resume in no particular order (measured: nearly reversed). So the first row of
+    /// each message type in a batch is published alone and awaited before the rows behind it start; per batch
+    /// rather than once, because MassTransit may have reconnected (new channel, exchanges to declare again) since
+    /// the last batch without telling us. If that lone publish fails at the broker, the rest of the batch is not
+    /// tried: it would only wait for the same timeout.
     /// </summary>
     private async Task<PublishOutcome[]> PublishInOrderAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var publishes = Enumerable.Repeat(Task.FromResult(PublishOutcome.NotAttempted), rows.Count).ToArray();
+        var seenTypes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
             publishes[i] = PublishAsync(rows[i], cancellationToken);
-            if (_warmMessageTypes.Contains(rows[i].MessageType)) continue;
-            var outcome = await publishes[i];
-            if (outcome.Status == PublishStatus.Delivered)
-                _warmMessageTypes.Add(rows[i].MessageType);
-            else if (outcome.Status == PublishStatus.BrokerFailed)
+            if (!seenTypes.Add(rows[i].MessageType)) continue;
+            if ((await publishes[i]).Status == PublishStatus.BrokerFailed)
                 break;
         }
         return await Task.WhenAll(publishes);
@@ -231,20 +235,22 @@ internal sealed partial class OutboxDeliveryWorker(
         activity?.SetTag("messaging.message.id", row.MessageId.ToString());
         activity?.SetTag("platform.outbox.sequence", row.Sequence);
 
+        // MassTransit's RabbitMQ transport completes Publish only when the broker has confirmed the message.
+        // WaitAsync as well as the token: while the broker is down, MassTransit's first publish of a type can wait
+        // for a connection without observing the token. A publish given up on may still go out later; the row
+        // stays and is published again with the same MessageId, and the inbox drops the extra copy.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.PublishTimeout);
+        var publish = bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
         try
         {
-            // MassTransit's RabbitMQ transport completes Publish only when the broker has confirmed the message.
-            // WaitAsync as well as the token: while the broker is down, MassTransit's first publish of a type waits
-            // for a connection without observing the token. A publish given up on here may still go out later; the
-            // row stays and is published again with the same MessageId, so the inbox drops the extra copy.
-            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token)
-                .WaitAsync(timeout.Token);
+            await publish.WaitAsync(timeout.Token);
             return PublishOutcome.Delivered;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            if (!publish.IsCompleted)
+                _ = publish.ContinueWith(static abandoned => abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogBrokerFailure(logger, exception, row.MessageId);
             MessagingTelemetry.OutboxPublishFailures.Add(1);

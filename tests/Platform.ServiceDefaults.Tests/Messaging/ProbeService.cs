@@ -69,7 +69,7 @@ internal sealed class ProbeService : IAsyncDisposable
         {
             // The bus connects in the background; tests publish only once its queues are declared and bound.
             var bus = app.Services.GetRequiredService<IBusControl>();
-            await Eventually.ReturnsAsync(() => Task.FromResult(bus.CheckHealth().Status), status => status == BusHealthStatus.Healthy, TimeSpan.FromSeconds(30), "the bus to be ready");
+            await Eventually.ReturnsAsync(() => Task.FromResult(bus.CheckHealth().Status), status => status == BusHealthStatus.Healthy, TimeSpan.FromSeconds(60), "the bus to be ready");
         }
         return new ProbeService(app, database);
     }
@@ -113,9 +113,21 @@ internal sealed class ProbeService : IAsyncDisposable
     public Task<List<OutboxMessage>> OutboxAsync() =>
         QueryAsync(db => db.OutboxMessages.AsNoTracking().OrderBy(m => m.Sequence).ToListAsync());
 
+    /// <summary>Where a stream stands, for a failure message: what is consumed, what still waits in the outbox.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var consumed = await ConsumedAsync();
+        var outbox = await OutboxAsync();
+        return $"{consumed.Count} consumed (last number {consumed.LastOrDefault()?.Number}); {outbox.Count} in the outbox" +
+               (outbox.Count > 0 ? $" (first: attempts {outbox[0].Attempts}, last error '{outbox[0].LastError}')" : "") +
+               $"; bus {Services.GetRequiredService<IBusControl>().CheckHealth().Status}";
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync(CancellationToken.None);
+        // Bounded: a bus stuck reconnecting must not hang the test.
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
 }
@@ -150,7 +162,7 @@ internal sealed class TestOutputLogger : ILoggerProvider, ILogger
 /// <summary>Polls a condition until it holds or the time is up: the way to wait for asynchronous effects without sleeping.</summary>
 internal static class Eventually
 {
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what)
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -158,7 +170,10 @@ internal static class Eventually
             var value = await probe();
             if (condition(value)) return value;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last value: {Describe(value)}");
+            {
+                var state = describe is null ? "" : $" ({await describe()})";
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last value: {Describe(value)}{state}");
+            }
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
