@@ -33,3 +33,30 @@ public sealed record CouncilRoleRevoked
     public required string Cause { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 }
+
+/// <summary>
+/// Membership applied a council meeting's designations (<c>CouncilDesignationsRecorded</c> from the events service):
+/// the roles now stand as recorded; the individual changes follow as CouncilRoleAssigned/CouncilRoleRevoked.
+/// </summary>
+public sealed record CouncilDesignationsApplied
+{
+    public required Guid RecordingId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    public required int SessionNumber { get; init; }
+    public required int Designated { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>
+/// Membership refused a council meeting's designations as a whole (all-or-nothing), e.g. an organization is not an
+/// active member or two secretaries-general were named. Nothing changed; the reasons say what to correct.
+/// </summary>
+public sealed record CouncilDesignationsRejected
+{
+    public required Guid RecordingId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    public required int SessionNumber { get; init; }
+    /// <summary>Field path (e.g. <c>designations[3].organizationId</c>) → reasons.</summary>
+    public required IReadOnlyDictionary<string, string[]> Reasons { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}

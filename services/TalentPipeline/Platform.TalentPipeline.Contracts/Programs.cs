@@ -1,0 +1,38 @@
+namespace Platform.TalentPipeline.Contracts;
+
+/// <summary>
+/// A cooperation program was launched (became active): an order class, apprenticeship, base, center or project.
+/// </summary>
+public sealed record ProgramLaunched
+{
+    public required Guid ProgramId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    /// <summary>One of API.md's program kinds, e.g. <c>orderClass</c>, <c>trainingBase</c>.</summary>
+    public required string Kind { get; init; }
+    public required string Title { get; init; }
+    public string? Occupation { get; init; }
+    public required IReadOnlyList<ProgramParty> Colleges { get; init; }
+    public required IReadOnlyList<ProgramParty> Enterprises { get; init; }
+    public int? Seats { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>An organization taking part in a program, with its name for readable sentences.</summary>
+public sealed record ProgramParty
+{
+    public required Guid OrganizationId { get; init; }
+    public required string Name { get; init; }
+}
+
+/// <summary>A program's status changed (e.g. paused because a party was suspended, completed, cancelled).</summary>
+public sealed record ProgramStatusChanged
+{
+    public required Guid ProgramId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    public required string Title { get; init; }
+    /// <summary><c>draft</c>, <c>active</c>, <c>paused</c>, <c>completed</c> or <c>cancelled</c>.</summary>
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public string? Reason { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
