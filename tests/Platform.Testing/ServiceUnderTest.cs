@@ -44,6 +44,37 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
             builder.UseSetting(key, value);
     }
 
+    /// <summary>The AMQP URI of the service's own virtual host.</summary>
+    public Uri MessagingUri => new(_settings["ConnectionStrings:messaging"]);
+
+    /// <summary>Starts reading every <typeparamref name="TMessage"/> this service (or anything on its virtual host) publishes from now on.</summary>
+    public Task<PublishedEvents<TMessage>> WatchAsync<TMessage>() where TMessage : class => PublishedEvents<TMessage>.BindAsync(MessagingUri);
+
+    /// <summary>
+    /// Makes the service honour a partner key for <paramref name="organizationId"/> with <paramref name="scopes"/>,
+    /// the way production does (ApiClientIssued through RabbitMQ), and returns the key once it is accepted.
+    /// </summary>
+    public async Task<string> IssuePartnerKeyAsync(Guid organizationId, params string[] scopes)
+    {
+        var key = "cpk_" + Guid.NewGuid().ToString("N");
+        await PublishAsync(new ApiClientIssued
+        {
+            ApiClientId = Guid.CreateVersion7(),
+            OrganizationId = organizationId,
+            Name = "test partner",
+            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))),
+            Scopes = scopes,
+            IssuedAt = DateTimeOffset.UtcNow,
+        });
+        using var client = ClientWithKey(key);
+        await EventuallyAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the partner key is accepted", TimeSpan.FromSeconds(15));
+        return key;
+    }
+
     /// <summary>An HTTP client that sends <paramref name="apiKey"/> (the operator key unless told otherwise).</summary>
     public HttpClient ClientWithKey(string? apiKey = OperatorKey)
     {
