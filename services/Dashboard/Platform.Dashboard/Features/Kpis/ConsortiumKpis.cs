@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Platform.Dashboard.Features.Resources;
+using Platform.Dashboard.Operators;
+
+namespace Platform.Dashboard.Features.Kpis;
+
+/// <summary>A KPI card: counts by label (bars), a funnel, or rows; or why it is unavailable.</summary>
+public sealed record KpiCard
+{
+    public required string Title { get; init; }
+    public required string Source { get; init; }
+    public bool Available { get; init; } = true;
+    public string? Problem { get; init; }
+    public IReadOnlyDictionary<string, long>? Counts { get; init; }
+    public IReadOnlyDictionary<string, double>? Rates { get; init; }
+    public IReadOnlyList<IReadOnlyDictionary<string, string>>? Rows { get; init; }
+}
+
+public sealed record ConsortiumChoice(string Id, string Name);
+
+public sealed record KpiReport(IReadOnlyList<ConsortiumChoice> Consortia, string? ConsortiumId, IReadOnlyList<KpiCard> Cards);
+
+/// <summary>
+/// Consortium KPIs read from the services' public APIs (docs/API.md) with the operator key. Every card fails soft:
+/// a route that answers 404/5xx, or a service that is down, gives a card saying so, never an error page.
+/// </summary>
+public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, OperatorKey operatorKey, TimeProvider time)
+{
+    private const string Membership = "membership";
+    private const string TalentPipeline = "talent-pipeline";
+    private const string Events = "events";
+
+    public async Task<KpiReport> ReportAsync(string? consortiumId, CancellationToken cancellationToken)
+    {
+        var consortia = await GetAsync(Membership, "/api/v1/consortia?limit=200", cancellationToken);
+        var choices = consortia.Json is { } list ? Items(list).Select(c => new ConsortiumChoice(Str(c, "id") ?? "", Str(c, "name") ?? Str(c, "id") ?? "")).Where(c => c.Id.Length > 0).ToList() : [];
+        consortiumId ??= choices.FirstOrDefault()?.Id;
+        var scope = consortiumId is null ? "" : $"consortiumId={Uri.EscapeDataString(consortiumId)}";
+
+        var members = consortiumId is null
+            ? (Json: (JsonElement?)null, Problem: consortia.Problem ?? "no consortium yet")
+            : await GetAsync(Membership, $"/api/v1/consortia/{Uri.EscapeDataString(consortiumId)}/memberships?limit=200", cancellationToken);
+        var programs = await GetAsync(TalentPipeline, $"/api/v1/programs?limit=200&{scope}", cancellationToken);
+        var funnel = await GetAsync(TalentPipeline, $"/api/v1/kpis/funnel?{scope}", cancellationToken);
+        var quality = await GetAsync(TalentPipeline, $"/api/v1/kpis/data-quality?{scope}", cancellationToken);
+        var events = await GetAsync(Events, $"/api/v1/events?limit=200&{scope}", cancellationToken);
+
+        var now = time.GetUtcNow();
+        List<KpiCard> cards =
+        [
+            Group("Members by kind", Membership, members, "organizationKind", "kind"),
+            Group("Members by council role", Membership, members, "councilRole", "role"),
+            Group("Members by status", Membership, members, "status"),
+            Group("Programs by kind", TalentPipeline, programs, "kind"),
+            Group("Programs by status", TalentPipeline, programs, "status"),
+            Funnel(funnel),
+            Rows("Placement data-quality issues per college", TalentPipeline, quality, _ => true),
+            Rows("Upcoming events", Events, events, e => Str(e, "startsAt") is { } at && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, out var starts) && starts >= now),
+        ];
+        return new KpiReport(choices, consortiumId, cards);
+    }
+
+    private async Task<(JsonElement? Json, string? Problem)> GetAsync(string service, string path, CancellationToken cancellationToken)
+    {
+        if (!watched.Services.TryGetValue(service, out var baseUrl)) return (null, $"{service} is not configured");
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
+            request.Headers.Add(OperatorKey.Header, operatorKey.Value);
+            using var response = await http.CreateClient(Watched.HttpClientName).SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode) return (null, $"{service} answered {(int)response.StatusCode} for {path.Split('?')[0]}");
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return (null, $"{service} is unavailable: {e.Message}");
+        }
+    }
+
+    private static KpiCard Unavailable(string title, string source, string? problem) => new() { Title = title, Source = source, Available = false, Problem = problem ?? "unavailable" };
+
+    private static KpiCard Group(string title, string source, (JsonElement? Json, string? Problem) answer, params string[] fields)
+    {
+        if (answer.Json is not { } json) return Unavailable(title, source, answer.Problem);
+        var counts = Items(json)
+            .Select(item => fields.Select(f => Str(item, f)).FirstOrDefault(v => v is not null) ?? "(none)")
+            .GroupBy(v => v, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        return new KpiCard { Title = title, Source = source, Counts = counts };
+    }
+
+    private static KpiCard Funnel((JsonElement? Json, string? Problem) answer)
+    {
+        const string title = "Placement funnel";
+        if (answer.Json is not { ValueKind: JsonValueKind.Object } json) return Unavailable(title, TalentPipeline, answer.Problem);
+        // Stages as counts, the rest as rates: whatever numbers the funnel answers, nested one level at most.
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rates = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Read(JsonElement element)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.Object) Read(property.Value);
+                else if (property.Value.ValueKind == JsonValueKind.Number)
+                {
+                    if (property.Value.TryGetInt64(out var count) && !property.Name.Contains("rate", StringComparison.OrdinalIgnoreCase) && !property.Name.Contains("retention", StringComparison.OrdinalIgnoreCase) && !property.Name.Contains("conversion", StringComparison.OrdinalIgnoreCase))
+                        counts[property.Name] = count;
+                    else rates[property.Name] = property.Value.GetDouble();
+                }
+            }
+        }
+        Read(json);
+        return new KpiCard { Title = title, Source = TalentPipeline, Counts = counts, Rates = rates };
+    }
+
+    private static KpiCard Rows(string title, string source, (JsonElement? Json, string? Problem) answer, Func<JsonElement, bool> keep)
+    {
+        if (answer.Json is not { } json) return Unavailable(title, source, answer.Problem);
+        var rows = Items(json).Where(keep).Take(20)
+            .Select(item => (IReadOnlyDictionary<string, string>)item.EnumerateObject()
+                .Where(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                .ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal))
+            .ToList();
+        return new KpiCard { Title = title, Source = source, Rows = rows };
+    }
+
+    /// <summary>A page's <c>items</c>, or the array itself.</summary>
+    private static IEnumerable<JsonElement> Items(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Array => json.EnumerateArray(),
+        JsonValueKind.Object when json.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array => items.EnumerateArray(),
+        _ => [],
+    };
+
+    private static string? Str(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? value.ToString() : null;
+}

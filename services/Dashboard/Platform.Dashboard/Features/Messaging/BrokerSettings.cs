@@ -1,0 +1,28 @@
+namespace Platform.Dashboard.Features.Messaging;
+
+/// <summary>
+/// Where the broker is: the AMQP URI (<c>ConnectionStrings:messaging</c>, with user and password) and the management
+/// API (<c>Dashboard:RabbitMq:ManagementUrl</c>; same credentials). Either may be missing: the view says so.
+/// </summary>
+public sealed record BrokerSettings(Uri? Amqp, Uri? Management, string User, string Password)
+{
+    public static BrokerSettings FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var amqp = Uri.TryCreate(configuration.GetConnectionString("messaging"), UriKind.Absolute, out var a) ? a : null;
+        var management = Uri.TryCreate(configuration["Dashboard:RabbitMq:ManagementUrl"], UriKind.Absolute, out var m) ? m : null;
+        var userInfo = amqp?.UserInfo.Split(':', 2) ?? [];
+        return new BrokerSettings(
+            amqp,
+            management,
+            userInfo.Length > 0 && userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : "guest",
+            userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest");
+    }
+
+    /// <summary>The AMQP URI of one virtual host.</summary>
+    public Uri AmqpFor(string virtualHost)
+    {
+        if (Amqp is null) throw new InvalidOperationException("No broker is configured (ConnectionStrings:messaging).");
+        return new UriBuilder(Amqp) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
+    }
+}

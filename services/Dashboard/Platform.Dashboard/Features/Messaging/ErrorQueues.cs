@@ -1,0 +1,197 @@
+using System.Collections;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Platform.Dashboard.Features.Messaging;
+
+/// <summary>Why MassTransit gave up on a message, from its <c>MT-Fault-*</c> headers.</summary>
+public sealed record FaultView(string? ExceptionType, string? Message, string? StackTrace, string? ConsumerType, string? Timestamp, string? Reason);
+
+/// <summary>One message waiting in an error queue.</summary>
+public sealed record ErrorMessageView(
+    string MessageId, string? MessageType, string? ContentType, IReadOnlyDictionary<string, string> Headers, string Body, bool BodyTruncated, FaultView Fault);
+
+/// <summary>What happened to a replay or discard.</summary>
+public enum ErrorQueueOutcome
+{
+    Replayed,
+    Discarded,
+    NotFound,
+    OriginalQueueMissing,
+}
+
+/// <summary>
+/// Opens, replays and discards messages of <c>&lt;queue&gt;_error</c> queues over AMQP. RabbitMQ only hands out
+/// messages from the head of a queue, so an operation takes messages one by one without acknowledging them until
+/// it finds the one asked for; the others go back to the queue (requeued) when the channel closes.
+/// </summary>
+public sealed class ErrorQueues(BrokerSettings settings)
+{
+    private const int BodyLimit = 64 * 1024;
+
+    /// <summary>How many messages an operation looks through before it gives up.</summary>
+    public const int ScanLimit = 5_000;
+
+    public async Task<List<ErrorMessageView>> PeekAsync(string virtualHost, string queue, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(virtualHost, cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var messages = new List<ErrorMessageView>();
+        ulong last = 0;
+        while (messages.Count < limit && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } delivery)
+        {
+            last = delivery.DeliveryTag;
+            messages.Add(View(delivery.BasicProperties, delivery.Body.Span));
+        }
+        if (last != 0) await channel.BasicNackAsync(last, multiple: true, requeue: true, cancellationToken);
+        return messages;
+    }
+
+    /// <summary>Moves the message back to its original queue (the name without <c>_error</c>), without its fault headers.</summary>
+    public Task<ErrorQueueOutcome> ReplayAsync(string virtualHost, string queue, string messageId, CancellationToken cancellationToken) =>
+        TakeAsync(virtualHost, queue, messageId, replay: true, cancellationToken);
+
+    public Task<ErrorQueueOutcome> DiscardAsync(string virtualHost, string queue, string messageId, CancellationToken cancellationToken) =>
+        TakeAsync(virtualHost, queue, messageId, replay: false, cancellationToken);
+
+    public static string OriginalQueue(string errorQueue) => errorQueue[..^BrokerManagement.ErrorSuffix.Length];
+
+    private async Task<ErrorQueueOutcome> TakeAsync(string virtualHost, string queue, string messageId, bool replay, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(virtualHost, cancellationToken);
+        var original = OriginalQueue(queue);
+        if (replay)
+        {
+            // A passive declare fails (and closes its channel) when the queue does not exist: check on a channel of its own.
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            try
+            {
+                await probe.QueueDeclarePassiveAsync(original, cancellationToken);
+            }
+            catch (OperationInterruptedException)
+            {
+                return ErrorQueueOutcome.OriginalQueueMissing;
+            }
+        }
+
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        var passedOver = new List<ulong>();
+        try
+        {
+            for (var scanned = 0; scanned < ScanLimit; scanned++)
+            {
+                if (await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is not { } delivery) break;
+                if (Id(delivery.BasicProperties, delivery.Body.Span) != messageId)
+                {
+                    passedOver.Add(delivery.DeliveryTag);
+                    continue;
+                }
+                if (replay)
+                {
+                    var properties = new BasicProperties(delivery.BasicProperties);
+                    if (properties.Headers is { } headers)
+                    {
+                        properties.Headers = headers.Where(h => !IsFaultHeader(h.Key)).ToDictionary(h => h.Key, h => h.Value);
+                    }
+                    // Mandatory, with confirms: the method returns only once the broker has the message in the original queue.
+                    await channel.BasicPublishAsync("", original, mandatory: true, properties, delivery.Body.ToArray(), cancellationToken);
+                }
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
+                return replay ? ErrorQueueOutcome.Replayed : ErrorQueueOutcome.Discarded;
+            }
+            return ErrorQueueOutcome.NotFound;
+        }
+        finally
+        {
+            foreach (var tag in passedOver)
+                await channel.BasicNackAsync(tag, multiple: false, requeue: true, CancellationToken.None);
+        }
+    }
+
+    private static bool IsFaultHeader(string name) =>
+        name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase) || name.Equals("MT-Reason", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<IConnection> ConnectAsync(string virtualHost, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = settings.AmqpFor(virtualHost),
+            AutomaticRecoveryEnabled = false,
+            ClientProvidedName = "platform-dashboard",
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+        };
+        return await factory.CreateConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>The message's id: its AMQP message-id (MassTransit sets it), else a hash of its body.</summary>
+    internal static string Id(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body) =>
+        !string.IsNullOrEmpty(properties.MessageId) ? properties.MessageId : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body))[..32];
+
+    internal static ErrorMessageView View(IReadOnlyBasicProperties properties, ReadOnlySpan<byte> body)
+    {
+        var headers = (properties.Headers ?? new Dictionary<string, object?>())
+            .OrderBy(h => h.Key, StringComparer.Ordinal)
+            .ToDictionary(h => h.Key, h => HeaderText(h.Value), StringComparer.Ordinal);
+        string? Header(string name) => headers.TryGetValue(name, out var value) ? value : null;
+        var truncated = body.Length > BodyLimit;
+        var text = Encoding.UTF8.GetString(truncated ? body[..BodyLimit] : body);
+        return new ErrorMessageView(
+            Id(properties, body),
+            MessageType(text) ?? properties.Type,
+            properties.ContentType,
+            headers,
+            Pretty(text),
+            truncated,
+            new FaultView(Header("MT-Fault-ExceptionType"), Header("MT-Fault-Message"), Header("MT-Fault-StackTrace"),
+                Header("MT-Fault-ConsumerType"), Header("MT-Fault-Timestamp"), Header("MT-Reason")));
+    }
+
+    /// <summary>MassTransit's envelope names the message type(s) as <c>urn:message:Namespace:Type</c>.</summary>
+    private static string? MessageType(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
+                ? types.EnumerateArray().Select(t => t.GetString()).FirstOrDefault()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Pretty(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return JsonSerializer.Serialize(json.RootElement, Indented);
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>AMQP header values: strings arrive as bytes, tables and arrays nest.</summary>
+    private static string HeaderText(object? value) => value switch
+    {
+        null => "",
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        string text => text,
+        AmqpTimestamp timestamp => DateTimeOffset.FromUnixTimeSeconds(timestamp.UnixTime).ToString("O", CultureInfo.InvariantCulture),
+        IDictionary<string, object?> table => "{" + string.Join(", ", table.Select(kv => $"{kv.Key}: {HeaderText(kv.Value)}")) + "}",
+        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(HeaderText)) + "]",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

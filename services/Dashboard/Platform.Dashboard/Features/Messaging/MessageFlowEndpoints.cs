@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Dashboard.Features.Resources;
+using Platform.Dashboard.Operators;
+using RabbitMQ.Client.Exceptions;
+
+namespace Platform.Dashboard.Features.Messaging;
+
+/// <summary>The Message flow view: queues, each service's outbox backlog, error queues with replay and discard.</summary>
+public static class MessageFlowEndpoints
+{
+    public static IEndpointRouteBuilder MapMessageFlow(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/messaging").WithTags("Message flow");
+        api.MapGet("/", Overview);
+        api.MapGet("/errors", Errors);
+        api.MapPost("/errors/replay", (ErrorMessageAction action, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken) =>
+            ActAsync(action, replay: true, queues, audit, http, time, cancellationToken)).RequireOperatorKey();
+        api.MapPost("/errors/discard", (ErrorMessageAction action, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken) =>
+            ActAsync(action, replay: false, queues, audit, http, time, cancellationToken)).RequireOperatorKey();
+        api.MapGet("/audit", (OperatorAudit audit) => TypedResults.Ok(audit.Entries));
+        return endpoints;
+    }
+
+    /// <summary>A service's transactional outbox, from the <c>outbox</c> check of its readiness report.</summary>
+    public sealed record OutboxView(string Service, string Status, long? PendingMessages, double? OldestAgeSeconds, long? FailingMessages, string? Problem);
+
+    public sealed record MessageFlowReport(IReadOnlyList<QueueView> Queues, IReadOnlyList<QueueView> ErrorQueues, IReadOnlyList<OutboxView> Outboxes, string? BrokerProblem);
+
+    private static async Task<Ok<MessageFlowReport>> Overview(BrokerManagement broker, ResourceBoard board, CancellationToken cancellationToken)
+    {
+        var readiness = board.ReadinessAsync(cancellationToken);
+        List<QueueView> queues = [];
+        string? problem = null;
+        try
+        {
+            queues = await broker.QueuesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            problem = $"RabbitMQ's management API does not answer: {e.Message}";
+        }
+        var outboxes = (await readiness).Select(r =>
+        {
+            var outbox = r.Value.Checks.FirstOrDefault(c => c.Name == "outbox");
+            if (outbox is null) return new OutboxView(r.Key, r.Value.Answered ? "none" : "unreachable", null, null, null, r.Value.Problem ?? "no outbox check in the readiness report");
+            long? Long(string key) => outbox.Data.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+            double? Double(string key) => outbox.Data.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+            return new OutboxView(r.Key, outbox.Status, Long("pendingMessages"), Double("oldestAgeSeconds"), Long("failingMessages"), outbox.Status == "healthy" ? null : outbox.Description);
+        }).ToList();
+        return TypedResults.Ok(new MessageFlowReport([.. queues.Where(q => !q.IsErrorQueue)], [.. queues.Where(q => q.IsErrorQueue)], outboxes, problem));
+    }
+
+    private static async Task<Results<Ok<List<ErrorMessageView>>, ProblemHttpResult>> Errors(ErrorQueues queues, string? vhost, string? queue, int? limit, CancellationToken cancellationToken)
+    {
+        if (Invalid(vhost, queue) is { } invalid) return invalid;
+        try
+        {
+            return TypedResults.Ok(await queues.PeekAsync(vhost!, queue!, Math.Clamp(limit ?? 50, 1, 200), cancellationToken));
+        }
+        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException)
+        {
+            return TypedResults.Problem($"The error queue could not be read: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>Which message of which error queue to replay or discard.</summary>
+    /// <param name="VirtualHost">The queue's virtual host (<c>/</c> for the AppHost's broker).</param>
+    /// <param name="Queue">An error queue: its name ends with <c>_error</c>.</param>
+    /// <param name="MessageId">The message's id as the error-queue listing shows it.</param>
+    public sealed record ErrorMessageAction(string? VirtualHost, string? Queue, string? MessageId);
+
+    /// <summary>The outcome, as recorded in the audit list.</summary>
+    public sealed record ErrorMessageResult(string Outcome, string Queue, string MessageId);
+
+    private static async Task<Results<Ok<ErrorMessageResult>, ProblemHttpResult>> ActAsync(
+        ErrorMessageAction action, bool replay, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Invalid(action.VirtualHost, action.Queue) is { } invalid) return invalid;
+        if (string.IsNullOrWhiteSpace(action.MessageId))
+            return TypedResults.Problem("messageId: required.", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
+        var verb = replay ? "replay" : "discard";
+        ErrorQueueOutcome outcome;
+        try
+        {
+            outcome = replay
+                ? await queues.ReplayAsync(action.VirtualHost!, action.Queue!, action.MessageId, cancellationToken)
+                : await queues.DiscardAsync(action.VirtualHost!, action.Queue!, action.MessageId, cancellationToken);
+        }
+        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or PublishException)
+        {
+            audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, action.MessageId, $"failed: {e.Message}", From(http)));
+            return TypedResults.Problem($"The {verb} failed, the message stays in {action.Queue}: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, action.MessageId, outcome.ToString(), From(http)));
+        return outcome switch
+        {
+            ErrorQueueOutcome.NotFound => TypedResults.Problem($"Message {action.MessageId} is not in {action.Queue} (any more).", statusCode: StatusCodes.Status404NotFound),
+            ErrorQueueOutcome.OriginalQueueMissing => TypedResults.Problem(
+                $"The original queue {ErrorQueues.OriginalQueue(action.Queue!)} does not exist, so nothing was replayed.", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Ok(new ErrorMessageResult(outcome.ToString(), action.Queue!, action.MessageId)),
+        };
+    }
+
+    private static ProblemHttpResult? Invalid(string? vhost, string? queue)
+    {
+        if (string.IsNullOrWhiteSpace(vhost))
+            return TypedResults.Problem("virtualHost: required (\"/\" for the default one).", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
+        if (string.IsNullOrWhiteSpace(queue) || !queue.EndsWith(BrokerManagement.ErrorSuffix, StringComparison.Ordinal) || queue.Length == BrokerManagement.ErrorSuffix.Length)
+            return TypedResults.Problem("queue: must be an error queue (its name ends with _error).", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
+        return null;
+    }
+
+    private static string From(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

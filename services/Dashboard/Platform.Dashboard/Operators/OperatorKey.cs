@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Platform.Dashboard.Operators;
+
+/// <summary>
+/// The platform's operator key (<c>Platform:OperatorKey</c>). The dashboard's mutating endpoints (replay, discard)
+/// require it in <c>X-Api-Key</c>; reading the dashboard does not (it listens on 127.0.0.1 only).
+/// </summary>
+public sealed class OperatorKey(string? key)
+{
+    public const string Header = "X-Api-Key";
+
+    private readonly byte[]? _hash = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The key itself, for the dashboard's own calls to the AppHost.</summary>
+    internal string? Value => key;
+
+    public bool IsConfigured => _hash is not null;
+
+    /// <summary>Constant-time comparison of hashes, so the answer time does not reveal how much of a guess was right.</summary>
+    public bool Matches(string? presented) =>
+        _hash is not null && !string.IsNullOrEmpty(presented)
+        && CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}
+
+/// <summary>An endpoint filter: 401 without the operator key.</summary>
+public static class OperatorKeyFilter
+{
+    public static RouteHandlerBuilder RequireOperatorKey(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var key = context.HttpContext.RequestServices.GetRequiredService<OperatorKey>();
+            if (!key.Matches(context.HttpContext.Request.Headers[OperatorKey.Header]))
+            {
+                return TypedResults.Problem(
+                    key.IsConfigured ? "This action needs the operator key in the X-Api-Key header." : "No operator key is configured (Platform:OperatorKey), so nothing can be changed.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            }
+            return await next(context);
+        });
+}
+
+/// <summary>One operator action on the platform, as the audit list shows it.</summary>
+public sealed record AuditEntry(DateTimeOffset At, string Action, string VirtualHost, string Queue, string MessageId, string Outcome, string From);
+
+/// <summary>What operators did through the dashboard (newest first, last 1,000 kept), also written to the log.</summary>
+public sealed class OperatorAudit(ILogger<OperatorAudit> logger)
+{
+    private const int Capacity = 1_000;
+    private readonly LinkedList<AuditEntry> _entries = new();
+    private readonly Lock _lock = new();
+
+    public void Record(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        logger.LogWarning("Operator {Action} of message {MessageId} in {Queue} (vhost {VirtualHost}) from {From}: {Outcome}",
+            entry.Action, entry.MessageId, entry.Queue, entry.VirtualHost, entry.From, entry.Outcome);
+        lock (_lock)
+        {
+            _entries.AddFirst(entry);
+            if (_entries.Count > Capacity) _entries.RemoveLast();
+        }
+    }
+
+    public IReadOnlyList<AuditEntry> Entries
+    {
+        get
+        {
+            lock (_lock) return [.. _entries];
+        }
+    }
+}
