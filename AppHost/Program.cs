@@ -27,12 +27,15 @@ var events = app.AddService("events", "services/Events/Platform.Events")
     .WithReference(membership)
     .WithReference(talentPipeline);
 
-// Skipped until services/Dashboard exists. It receives every other service's telemetry (OTLP over HTTP).
+// The operator dashboard: receives every other service's telemetry (OTLP over HTTP), reads the AppHost's status
+// endpoint (every resource's state and console output) and the broker's management API.
 app.AddService("dashboard", "services/Dashboard/Platform.Dashboard", optional: true)
     .WithReference(membership)
     .WithReference(talentPipeline)
     .WithReference(events)
     .WithReference(messaging)
+    .WithRabbitMqManagement(messaging)
+    .WithAppHostStatus()
     .ReceivesTelemetry();
 
 return await app.RunAsync();

@@ -29,6 +29,12 @@ public sealed class PostgresResource : Resource
 
     internal override int StopWave => 2;
 
+    internal override string Kind => "postgres";
+
+    internal override Supervisor? Supervision => _supervisor;
+
+    internal override string? Address => Port == 0 ? null : $"127.0.0.1:{Port}";
+
     internal override void CheckOsPackages()
     {
         OsPackages.Postgres("initdb");
@@ -71,6 +77,8 @@ public sealed class PostgresDatabaseResource : Resource, IReferenceable
     public PostgresResource Server { get; }
 
     public string ConnectionString => Server.ConnectionString(Name);
+
+    internal override string Kind => "database";
 
     public void AddReferenceTo(IDictionary<string, string?> environment)
     {

@@ -35,6 +35,12 @@ public sealed class RabbitMqResource(string name) : Resource(name), IReferenceab
 
     internal override int StopWave => 1;
 
+    internal override string Kind => "rabbitmq";
+
+    internal override Supervisor? Supervision => _supervisor;
+
+    internal override string? Address => ManagementPort == 0 ? null : ManagementUri.ToString();
+
     internal override void CheckOsPackages()
     {
         OsPackages.RabbitMq("rabbitmq-server");

@@ -18,6 +18,15 @@ public abstract class Resource(string name)
     /// <summary>False for an optional resource whose code is not there (yet): it is skipped, and so are references to it.</summary>
     public virtual bool IsPresent => true;
 
+    /// <summary>What it is, as the dashboard shows it: <c>service</c>, <c>postgres</c>, <c>database</c>, <c>rabbitmq</c>.</summary>
+    internal abstract string Kind { get; }
+
+    /// <summary>The supervisor keeping its process running, if it has a process of its own.</summary>
+    internal virtual Supervisor? Supervision => null;
+
+    /// <summary>Where to reach it, for people (a URL or host:port), if anywhere.</summary>
+    internal virtual string? Address => null;
+
     /// <summary>Stopping goes in waves, lowest first: services (0), then the broker (1), then the database server (2).</summary>
     internal virtual int StopWave => 0;
 

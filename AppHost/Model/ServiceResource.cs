@@ -42,6 +42,17 @@ public sealed class ServiceResource : Resource, IReferenceable
 
     internal int? ProcessId => _supervisor?.ProcessId;
 
+    internal override string Kind => "service";
+
+    internal override Supervisor? Supervision => _supervisor;
+
+    internal override string? Address => Port == 0 ? null : Url;
+
+    /// <summary>Whether this service gets the AppHost's status endpoint (<c>Dashboard__AppHost__Url</c>).</summary>
+    public bool ReadsAppHostStatus { get; private set; }
+
+    private RabbitMqResource? _managedBroker;
+
     /// <summary>Gives this service the resource's address (connection string or base URL) in its environment.</summary>
     public ServiceResource WithReference(IReferenceable resource)
     {
@@ -54,6 +65,24 @@ public sealed class ServiceResource : Resource, IReferenceable
     public ServiceResource WaitFor(Resource resource)
     {
         AddWait(resource);
+        return this;
+    }
+
+    /// <summary>
+    /// Gives this service the AppHost's loopback status endpoint (every resource's state, restarts and console
+    /// output; needs the operator key) as <c>Dashboard__AppHost__Url</c>.
+    /// </summary>
+    public ServiceResource WithAppHostStatus()
+    {
+        ReadsAppHostStatus = true;
+        return this;
+    }
+
+    /// <summary>Gives this service the broker's management API as <c>Dashboard__RabbitMq__ManagementUrl</c> (credentials: those of its AMQP URI).</summary>
+    public ServiceResource WithRabbitMqManagement(RabbitMqResource broker)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        _managedBroker = broker;
         return this;
     }
 
@@ -99,6 +128,10 @@ public sealed class ServiceResource : Resource, IReferenceable
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url;
             environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         }
+        if (ReadsAppHostStatus && context.StatusUrl is { } status)
+            environment["Dashboard__AppHost__Url"] = status;
+        if (_managedBroker is { IsPresent: true } broker)
+            environment["Dashboard__RabbitMq__ManagementUrl"] = broker.ManagementUri.ToString();
         foreach (var reference in _references)
         {
             if (reference is Resource { IsPresent: false }) continue;

@@ -15,7 +15,12 @@ public static class ReadySummary
         yield return "";
         yield return $"Consortium Platform ready in {readyAfter.TotalSeconds:0.0} s";
         foreach (var service in services)
-            yield return Row(service.Name, $"{service.Url}   docs: {service.Url}/docs");
+        {
+            // The dashboard is a web page, not an API: no docs page.
+            yield return service.IsTelemetryReceiver
+                ? Row(service.Name, $"{service.Url}   operator dashboard (open it in a browser)")
+                : Row(service.Name, $"{service.Url}   docs: {service.Url}/docs");
+        }
         foreach (var rabbit in resources.OfType<RabbitMqResource>())
         {
             yield return Row("RabbitMQ UI", $"{rabbit.ManagementUri}   user {rabbit.User}, password {rabbit.Password}");

@@ -13,7 +13,11 @@ public sealed class ResourceLog : IDisposable
     private readonly string _color;
     private readonly ConsoleOutput _console;
     private readonly Lock _lock = new();
+    private readonly Queue<ConsoleLine> _recent = new();
     private StreamWriter? _file;
+
+    /// <summary>How many of the latest lines are kept in memory for the dashboard.</summary>
+    public const int RecentCapacity = 500;
 
     public ResourceLog(string name, ConsoleOutput console, string logFolder)
     {
@@ -34,6 +38,7 @@ public sealed class ResourceLog : IDisposable
     {
         _console.WriteLine(_name, _color, line);
         Append(line);
+        Remember(line, isError ? "stderr" : "stdout");
     }
 
     /// <summary>What the AppHost has to say about this resource.</summary>
@@ -41,6 +46,22 @@ public sealed class ResourceLog : IDisposable
     {
         _console.WriteLine(_name, _color, "» " + message, highlight: true);
         Append("» " + message);
+        Remember("» " + message, "apphost");
+    }
+
+    /// <summary>The latest lines (at most <see cref="RecentCapacity"/>), oldest first.</summary>
+    public IReadOnlyList<ConsoleLine> Recent(int count)
+    {
+        lock (_lock) return [.. _recent.Skip(Math.Max(0, _recent.Count - count))];
+    }
+
+    private void Remember(string line, string stream)
+    {
+        lock (_lock)
+        {
+            _recent.Enqueue(new ConsoleLine(DateTimeOffset.Now, line, stream));
+            if (_recent.Count > RecentCapacity) _recent.Dequeue();
+        }
     }
 
     /// <summary>Details only the log file needs (a stack trace).</summary>
@@ -62,3 +83,6 @@ public sealed class ResourceLog : IDisposable
         }
     }
 }
+
+/// <summary>A line a resource wrote (<c>stdout</c>, <c>stderr</c>) or the AppHost noted about it (<c>apphost</c>).</summary>
+public sealed record ConsoleLine(DateTimeOffset At, string Text, string Stream);

@@ -9,6 +9,9 @@ public sealed class ResourceLogs(ConsoleOutput console, string logFolder) : IDis
 
     public ConsoleOutput Console => console;
 
+    /// <summary>The log of <paramref name="name"/> if anything was written to it.</summary>
+    public ResourceLog? Find(string name) => _logs.TryGetValue(name, out var log) && log.IsValueCreated ? log.Value : null;
+
     public ResourceLog For(string name) => _logs.GetOrAdd(name, n => new Lazy<ResourceLog>(() => new ResourceLog(n, console, logFolder))).Value;
 
     public void Dispose()

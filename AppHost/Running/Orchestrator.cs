@@ -5,6 +5,7 @@ using Platform.AppHost.CommandLine;
 using Platform.AppHost.Data;
 using Platform.AppHost.Model;
 using Platform.AppHost.Output;
+using Platform.AppHost.Status;
 using Platform.Hosting;
 
 namespace Platform.AppHost.Running;
@@ -93,12 +94,20 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
         RequireOsPackages(resources);
         File.Delete(data.EndpointsFile);
 
+        var states = new ResourceStates(resources, logs);
+        var ports = await PortAllocator.LoadAsync(data.Combine("ports.json"), stopping);
+        var operatorKey = await data.OperatorKeyAsync(stopping);
+        // Only when a service (the dashboard) reads it; on a fresh port of 127.0.0.1, behind the operator key.
+        await using var status = resources.OfType<ServiceResource>().Any(s => s.ReadsAppHostStatus)
+            ? StatusEndpoint.Start(ports.Fresh(), operatorKey, states.Snapshot, states.Console)
+            : null;
         var context = new RunContext
         {
             RepositoryRoot = repositoryRoot,
             DataFolder = data,
-            Ports = await PortAllocator.LoadAsync(data.Combine("ports.json"), stopping),
-            OperatorKey = await data.OperatorKeyAsync(stopping),
+            Ports = ports,
+            OperatorKey = operatorKey,
+            StatusUrl = status?.Url,
             Build = BuildSettings.OfThisAppHost(),
             Logs = logs,
             TelemetryReceiver = resources.OfType<ServiceResource>().FirstOrDefault(s => s.IsTelemetryReceiver),
@@ -125,7 +134,7 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
             // Declaration order: what a resource waits for was declared (and so scheduled) before it.
             var waits = resource.WaitsFor.Where(r => r.IsPresent).Select(r => ready[r]).ToList();
             if (resource is ServiceResource) waits.Add(build);
-            ready[resource] = StartWhenReadyAsync(resource, waits, context, run.Token);
+            ready[resource] = StartWhenReadyAsync(resource, waits, context, states, run.Token);
         }
 
         var exitCode = 0;
@@ -157,17 +166,26 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
         return exitCode;
     }
 
-    private static async Task StartWhenReadyAsync(Resource resource, List<Task> waits, RunContext context, CancellationToken cancellationToken)
+    private static async Task StartWhenReadyAsync(Resource resource, List<Task> waits, RunContext context, ResourceStates states, CancellationToken cancellationToken)
     {
+        states.Set(resource, "waiting");
         await Task.WhenAll(waits);
         cancellationToken.ThrowIfCancellationRequested();
+        states.Set(resource, "starting");
         try
         {
             await resource.StartAsync(context, cancellationToken);
+            states.Set(resource, "ready");
         }
         catch (Exception e) when (e is not OperationCanceledException and not AppHostException)
         {
+            states.Set(resource, "failed", e.Message);
             throw new AppHostException($"{resource.Name} could not start: {e.Message}", e);
+        }
+        catch (AppHostException e)
+        {
+            states.Set(resource, "failed", e.Message);
+            throw;
         }
     }
 

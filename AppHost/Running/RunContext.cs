@@ -20,6 +20,9 @@ public sealed class RunContext
 
     public required ResourceLogs Logs { get; init; }
 
+    /// <summary>The AppHost's status endpoint (base URL with a trailing slash), when a service reads it.</summary>
+    public string? StatusUrl { get; init; }
+
     /// <summary>The service every other one sends its telemetry to, if there is one.</summary>
     public ServiceResource? TelemetryReceiver { get; init; }
 }

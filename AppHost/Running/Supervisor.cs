@@ -32,6 +32,20 @@ public sealed class Supervisor(ResourceLog log, Func<CancellationToken, Task<Run
     /// <summary>The pid of the current process, if one runs.</summary>
     public int? ProcessId { get; private set; }
 
+    /// <summary><c>starting</c>, <c>running</c>, <c>restarting</c> (waiting to start again), <c>stopped</c> or <c>failed</c>.</summary>
+    public string State { get; private set; } = "starting";
+
+    /// <summary>When the current process became ready.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>How many times the process was started again after a crash or a failed start.</summary>
+    public int Restarts { get; private set; }
+
+    public int? LastExitCode { get; private set; }
+
+    /// <summary>Why the last run ended or the last start failed.</summary>
+    public string? Problem { get; private set; }
+
     /// <summary>Starts supervising; completes when the process is first ready (or faults when it cannot start).</summary>
     public Task StartAsync()
     {
@@ -66,6 +80,9 @@ public sealed class Supervisor(ResourceLog log, Func<CancellationToken, Task<Run
                 }
                 catch (Exception e) when (retryFirstStart || _ready.Task.IsCompleted)
                 {
+                    State = "restarting";
+                    Problem = $"could not start: {e.Message}";
+                    Restarts++;
                     log.Note($"could not start: {e.Message}");
                     if (!await WaitAsync(delay, abandon.Token)) return;
                     delay = Next(delay);
@@ -73,11 +90,16 @@ public sealed class Supervisor(ResourceLog log, Func<CancellationToken, Task<Run
                 }
                 catch (Exception e)
                 {
+                    State = "failed";
+                    Problem = e.Message;
                     _ready.TrySetException(e);
                     return;
                 }
 
                 ProcessId = running.Process.Id;
+                State = "running";
+                StartedAt = DateTimeOffset.Now;
+                Problem = null;
                 _ready.TrySetResult();
 
                 // Only an explicit StopAsync stops a ready process: the run stops its resources in order.
@@ -85,17 +107,24 @@ public sealed class Supervisor(ResourceLog log, Func<CancellationToken, Task<Run
                 if (_stop.IsCancellationRequested)
                 {
                     await running.StopAsync();
-                    log.Note($"stopped (exit code {await running.Process.Exited})");
+                    LastExitCode = await running.Process.Exited;
+                    State = "stopped";
+                    log.Note($"stopped (exit code {LastExitCode})");
                     return;
                 }
 
                 var exitCode = await running.Process.Exited;
                 ProcessId = null;
+                LastExitCode = exitCode;
+                StartedAt = null;
+                State = "restarting";
+                Restarts++;
                 // What the crashed run left behind (e.g. RabbitMQ's epmd) goes before the next start.
                 await running.StopAsync();
                 var uptime = Stopwatch.GetElapsedTime(startedAt);
                 if (uptime >= StableAfter) delay = FirstDelay;
                 if (stopping.IsCancellationRequested) return;
+                Problem = $"exited unexpectedly with code {exitCode} after {uptime.TotalSeconds:0.0} s";
                 log.Note($"exited unexpectedly with code {exitCode} after {uptime.TotalSeconds:0.0} s; restarting in {delay.TotalSeconds:0} s");
                 if (!await WaitAsync(delay, abandon.Token)) return;
                 delay = Next(delay);
@@ -104,6 +133,7 @@ public sealed class Supervisor(ResourceLog log, Func<CancellationToken, Task<Run
         finally
         {
             ProcessId = null;
+            if (State is not "failed") State = "stopped";
             _ready.TrySetCanceled(CancellationToken.None);
         }
     }
