@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Platform.AppHost.Model;
 using Platform.AppHost.Output;
+using Platform.AppHost.Running;
 
 namespace Platform.AppHost.Status;
 
@@ -31,9 +32,17 @@ public sealed class ResourceStates(IReadOnlyList<Resource> resources, ResourceLo
         var supervisor = resource is PostgresDatabaseResource database ? database.Server.Supervision : resource.Supervision;
         if (supervisor is null || start is "waiting" or "failed" || (start == "starting" && supervisor.State == "starting"))
             return new ResourceSnapshot(resource.Name, resource.Kind, start, false, resource.Address, null, null, 0, null, problem);
+        var snapshot = Describe(resource.Name, resource.Kind, resource.Address, supervisor, start, problem);
+        // A database has no process of its own: its server's pid would mislead.
+        return resource is PostgresDatabaseResource ? snapshot with { ProcessId = null } : snapshot;
+    }
+
+    /// <summary>A supervised resource, <paramref name="start"/> being where its first start is (<c>starting</c> or <c>ready</c>).</summary>
+    public static ResourceSnapshot Describe(string name, string kind, string? address, Supervisor supervisor, string start, string? problem = null)
+    {
+        ArgumentNullException.ThrowIfNull(supervisor);
         var state = start == "starting" ? supervisor.State switch { "running" => "starting", var s => s } : supervisor.State;
         var ready = start == "ready" && supervisor.State == "running";
-        return new ResourceSnapshot(resource.Name, resource.Kind, state, ready, resource.Address,
-            resource is PostgresDatabaseResource ? null : supervisor.ProcessId, supervisor.StartedAt, supervisor.Restarts, supervisor.LastExitCode, supervisor.Problem ?? problem);
+        return new ResourceSnapshot(name, kind, state, ready, address, supervisor.ProcessId, supervisor.StartedAt, supervisor.Restarts, supervisor.LastExitCode, supervisor.Problem ?? problem);
     }
 }

@@ -22,6 +22,11 @@ function h(tag, attrs, ...children) {
   return node;
 }
 
+// replaceChildren would print null and false as text.
+function fill(root, ...children) {
+  root.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+}
+
 async function getJson(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
@@ -49,7 +54,7 @@ function table(columns, rows, { onRow, selectedKey, testId } = {}) {
 async function renderResources(root) {
   const report = await getJson("/api/resources");
   const selected = state.selected.resource;
-  root.replaceChildren(
+  fill(root, 
     h("h2", {}, "Resources"),
     report.appHostProblem ? h("div", { class: "notice bad" }, report.appHostProblem) : null,
     report.source === "configuration" ? h("div", { class: "notice" }, "Not started by the AppHost: showing the configured services and their readiness only.") : null,
@@ -112,15 +117,36 @@ async function act(action, queue, message) {
   state.notice = response.ok
     ? { kind: "ok", text: `${body.outcome}: ${message.messageId}` }
     : { kind: "bad", text: body.detail || `${action} failed (${response.status})` };
-  state.errorMessages = null;
+  state.errorPanel = null;
   refresh();
+}
+
+async function errorMessagesPanel(selected) {
+  const panel = h("div", { class: "panel", "data-testid": "error-messages" },
+    h("h2", {}, `Messages in ${selected.name} `, h("button", { onclick: () => { state.errorPanel = null; refresh(); } }, "Refresh"),
+      " ", h("button", { onclick: () => { state.selected.errorQueue = null; state.errorPanel = null; refresh(); } }, "Close")));
+  const messages = await getJson(`/api/messaging/errors?vhost=${encodeURIComponent(selected.virtualHost)}&queue=${encodeURIComponent(selected.name)}&limit=50`).catch(e => ({ error: e.message }));
+  if (messages.error) { panel.appendChild(h("div", { class: "notice bad" }, messages.error)); return panel; }
+  if (messages.length === 0) panel.appendChild(h("div", { class: "muted" }, "The queue is empty."));
+  for (const m of messages) {
+    panel.appendChild(h("div", { class: "message", "data-message-id": m.messageId },
+      h("div", {}, h("strong", {}, m.fault.exceptionType || "fault"), " ", h("span", {}, m.fault.message || ""), " ", h("span", { class: "muted" }, m.messageType || "")),
+      h("dl", { class: "kv" }, h("dt", {}, "message id"), h("dd", {}, m.messageId), h("dt", {}, "consumer"), h("dd", {}, m.fault.consumerType || ""), h("dt", {}, "failed at"), h("dd", {}, m.fault.timestamp || "")),
+      h("details", {}, h("summary", {}, "Exception"), h("pre", {}, m.fault.stackTrace || "(no stack trace)")),
+      h("details", {}, h("summary", {}, "Headers"), h("dl", { class: "kv" }, Object.entries(m.headers).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))),
+      h("details", {}, h("summary", {}, "Body"), h("pre", {}, m.body)),
+      h("div", { class: "actions" },
+        h("button", { class: "primary", onclick: () => act("replay", selected, m) }, "Replay"),
+        h("button", { class: "danger", onclick: () => act("discard", selected, m) }, "Discard"))));
+  }
+  return panel;
 }
 
 async function renderMessages(root) {
   const report = await getJson("/api/messaging");
   const selected = state.selected.errorQueue;
   const all = [...report.queues, ...report.errorQueues];
-  root.replaceChildren(
+  fill(root, 
     h("h2", {}, "Message flow"),
     state.notice ? h("div", { class: `notice ${state.notice.kind}`, "data-testid": "notice" }, state.notice.text) : null,
     report.brokerProblem ? h("div", { class: "notice bad" }, report.brokerProblem) : null,
@@ -138,7 +164,7 @@ async function renderMessages(root) {
       { title: "Queue", value: q => h("strong", {}, q.name) },
       { title: "Virtual host", value: q => q.virtualHost },
       { title: "Messages", value: q => badge(String(q.messages), q.messages > 0 ? "bad" : "ok"), num: true },
-      { title: "", value: q => h("button", { onclick: e => { e.stopPropagation(); state.selected.errorQueue = { virtualHost: q.virtualHost, name: q.name }; state.errorMessages = null; refresh(); } }, "Open") },
+      { title: "", value: q => h("button", { onclick: e => { e.stopPropagation(); state.selected.errorQueue = { virtualHost: q.virtualHost, name: q.name }; state.errorPanel = null; refresh(); } }, "Open") },
     ], report.errorQueues, { testId: "error-queues", selectedKey: q => selected && q.name === selected.name && q.virtualHost === selected.virtualHost })),
     h("div", { class: "panel" }, h("h2", {}, "Queues"), table([
       { title: "Queue", value: q => q.name },
@@ -152,22 +178,10 @@ async function renderMessages(root) {
       { title: "Deliver/s", value: q => q.deliverRate, num: true },
     ], report.queues, { testId: "queues" })));
   if (selected) {
-    const panel = h("div", { class: "panel", "data-testid": "error-messages" }, h("h2", {}, `Messages in ${selected.name}`));
-    root.insertBefore(panel, root.children[root.children.length - 1]);
-    const messages = await getJson(`/api/messaging/errors?vhost=${encodeURIComponent(selected.virtualHost)}&queue=${encodeURIComponent(selected.name)}&limit=50`).catch(e => ({ error: e.message }));
-    if (messages.error) { panel.appendChild(h("div", { class: "notice bad" }, messages.error)); return; }
-    if (messages.length === 0) panel.appendChild(h("div", { class: "muted" }, "The queue is empty."));
-    for (const m of messages) {
-      panel.appendChild(h("div", { class: "message", "data-message-id": m.messageId },
-        h("div", {}, h("strong", {}, m.fault.exceptionType || "fault"), " ", h("span", {}, m.fault.message || ""), " ", h("span", { class: "muted" }, m.messageType || "")),
-        h("dl", { class: "kv" }, h("dt", {}, "message id"), h("dd", {}, m.messageId), h("dt", {}, "consumer"), h("dd", {}, m.fault.consumerType || ""), h("dt", {}, "failed at"), h("dd", {}, m.fault.timestamp || "")),
-        h("details", {}, h("summary", {}, "Exception"), h("pre", {}, m.fault.stackTrace || "(no stack trace)")),
-        h("details", {}, h("summary", {}, "Headers"), h("dl", { class: "kv" }, Object.entries(m.headers).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))),
-        h("details", {}, h("summary", {}, "Body"), h("pre", {}, m.body)),
-        h("div", { class: "actions" },
-          h("button", { class: "primary", onclick: () => act("replay", selected, m) }, "Replay"),
-          h("button", { class: "danger", onclick: () => act("discard", selected, m) }, "Discard"))));
-    }
+    // Built once per opening (and after each action), then moved along on every refresh: what the operator
+    // unfolded stays unfolded while the counts above keep updating.
+    if (!state.errorPanel) state.errorPanel = await errorMessagesPanel(selected);
+    root.insertBefore(state.errorPanel, root.children[root.children.length - 1]);
   }
   const audit = await getJson("/api/messaging/audit");
   root.appendChild(h("div", { class: "panel" }, h("h2", {}, "Operator actions"), table([
@@ -203,7 +217,7 @@ async function renderTraces(root) {
   if (f.minDurationMs) query.set("minDurationMs", f.minDurationMs);
   if (f.text) query.set("text", f.text);
   const [overview, traces] = await Promise.all([getJson("/api/telemetry/overview"), getJson(`/api/telemetry/traces?${query}`)]);
-  if (!root.querySelector(".filters")) root.replaceChildren(h("h2", {}, "Traces"), h("div", { class: "filters" }), h("div", { class: "panel" }));
+  if (!root.querySelector(".filters")) fill(root, h("h2", {}, "Traces"), h("div", { class: "filters" }), h("div", { class: "panel" }));
   const filters = root.querySelector(".filters");
   if (!filters.hasChildNodes()) renderTraceFilters(filters, overview.services);
   root.querySelector(".panel").replaceChildren(
@@ -220,7 +234,7 @@ async function renderTraces(root) {
 
 async function renderTrace(root, traceId) {
   const response = await fetch(`/api/telemetry/traces/${encodeURIComponent(traceId)}`);
-  if (response.status === 404) { root.replaceChildren(h("h2", {}, "Trace"), h("div", { class: "notice" }, `Trace ${traceId} is not (or no longer) kept.`)); return; }
+  if (response.status === 404) { fill(root, h("h2", {}, "Trace"), h("div", { class: "notice" }, `Trace ${traceId} is not (or no longer) kept.`)); return; }
   const trace = await response.json();
   const selected = state.selected.span;
   const rows = trace.spans.map(s => {
@@ -234,7 +248,7 @@ async function renderTrace(root, traceId) {
       h("div", { class: "muted", style: "text-align:right" }, fmtMs(s.durationMs)));
   });
   const chosen = trace.spans.find(s => s.spanId === selected);
-  root.replaceChildren(
+  fill(root, 
     h("h2", {}, h("a", { href: "#traces" }, "Traces"), ` › ${trace.traceId}`),
     h("div", { class: "panel" },
       h("div", { class: "legend" }, trace.services.map(s => h("span", {}, h("i", { style: `background:${Charts.colorOf(s)}` }), s)),
@@ -266,7 +280,7 @@ async function renderActivity(root) {
   ];
   const legend = report => h("div", { class: "legend" }, report.series.map(s => h("span", {}, h("i", { style: `background:${Charts.colorOf(s.service)}` }), s.service)));
   const chosen = state.selected.metric;
-  root.replaceChildren(
+  fill(root, 
     h("h2", {}, "Requests and consumers (last 10 minutes)"),
     h("div", { class: "two" },
       h("div", { class: "panel" }, h("h2", {}, "HTTP requests per minute"), legend(endpoints), Charts.timeSeries(seriesOf(endpoints), { unit: "/min" })),
@@ -282,7 +296,7 @@ async function renderActivity(root) {
   if (chosen) {
     const [service, name] = chosen.split("|");
     const series = await getJson(`/api/telemetry/metrics/points?service=${encodeURIComponent(service)}&name=${encodeURIComponent(name)}`);
-    metricPanel.appendChild(Charts.timeSeries(series.slice(0, 8).map(s => ({ name: s.attributes || name, points: s.points })), { unit: series[0]?.unit ? ` ${series[0].unit}` : "" }));
+    metricPanel.appendChild(Charts.timeSeries(series.slice(0, 8).map(s => ({ name: s.attributes || name, points: s.points })), { width: 1240, height: 220, unit: series[0]?.unit ? ` ${series[0].unit}` : "" }));
     metricPanel.appendChild(h("div", { class: "legend" }, series.slice(0, 8).map(s => h("span", {}, h("i", { style: `background:${Charts.colorOf(s.attributes || name)}` }), `${s.attributes || "(no attributes)"} · ${s.kind}${s.kind === "histogram" ? " mean" : ""}`))));
   }
 }
@@ -294,7 +308,7 @@ async function renderLogs(root) {
   for (const k of ["service", "text", "traceId"]) if (f[k]) query.set(k, f[k]);
   const [overview, logs] = await Promise.all([getJson("/api/telemetry/overview"), getJson(`/api/telemetry/logs?${query}`)]);
   if (!root.querySelector(".filters")) {
-    root.replaceChildren(h("h2", {}, "Structured logs"), h("div", { class: "filters" },
+    fill(root, h("h2", {}, "Structured logs"), h("div", { class: "filters" },
       serviceSelect(overview.services, f.service, v => { f.service = v; refresh(); }),
       h("select", { "data-testid": "level-filter", onchange: e => { f.minSeverity = e.target.value; refresh(); } },
         [["0", "all levels"], ["5", "debug and above"], ["9", "information and above"], ["13", "warnings and errors"], ["17", "errors only"]]
@@ -323,7 +337,7 @@ async function renderConsortium(root) {
          c.rates ? h("dl", { class: "kv" }, Object.entries(c.rates).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v <= 1 ? `${(v * 100).toFixed(1)} %` : v)])) : null,
          c.rows ? (c.rows.length === 0 ? h("div", { class: "muted" }, "none")
            : table(Object.keys(c.rows[0]).slice(0, 5).map(k => ({ title: k, value: r => r[k] ?? "" })), c.rows)) : null]);
-  root.replaceChildren(h("h2", {}, "Consortium KPIs"),
+  fill(root, h("h2", {}, "Consortium KPIs"),
     h("div", { class: "filters" }, h("select", { onchange: e => { state.selected.consortium = e.target.value; refresh(); } },
       report.consortia.length === 0 ? h("option", {}, "no consortium yet") : report.consortia.map(c => h("option", { value: c.id, selected: c.id === report.consortiumId }, c.name)))),
     h("div", { class: "grid" }, report.cards.map(card)));
@@ -349,11 +363,10 @@ async function refresh() {
 function show() {
   const [name] = (location.hash.slice(1) || "resources").split("/");
   document.querySelectorAll("#nav a").forEach(a => a.classList.toggle("active", a.dataset.view === name || (name === "trace" && a.dataset.view === "traces")));
-  if (state.view !== location.hash) { main.replaceChildren(); state.notice = null; state.view = location.hash; }
+  if (state.view !== location.hash) { main.replaceChildren(); state.notice = null; state.errorPanel = null; state.view = location.hash; }
   clearInterval(state.timer);
   refresh();
-  // Messages with an error queue open are not re-polled: the operator is reading them.
-  state.timer = setInterval(() => { if (!(location.hash === "#messages" && state.selected.errorQueue) && !document.hidden) refresh(); }, REFRESH_MS);
+  state.timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
 }
 
 window.addEventListener("hashchange", show);

@@ -28,7 +28,7 @@ const Charts = (() => {
   // series: [{ name, points: [[xMs, y], ...] }]; x is time in ms.
   function timeSeries(series, { width = 640, height = 180, unit = "" } = {}) {
     const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-chart": "timeseries" });
-    const pad = { left: 44, right: 8, top: 8, bottom: 20 };
+    const pad = { left: 44, right: 30, top: 8, bottom: 20 };
     const all = series.flatMap(s => s.points);
     if (all.length === 0) { svg.appendChild(el("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet")); return svg; }
     const xMin = Math.min(...all.map(p => p[0])), xMax = Math.max(...all.map(p => p[0]));
@@ -40,8 +40,8 @@ const Charts = (() => {
       svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), stroke: "#eaeef2" }));
       svg.appendChild(el("text", { x: pad.left - 4, y: y(v) + 4, "text-anchor": "end" }, format(v) + (i === 4 ? unit : "")));
     }
-    for (const t of [xMin, (xMin + xMax) / 2, xMax]) {
-      svg.appendChild(el("text", { x: x(t), y: height - 4, "text-anchor": "middle" }, new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
+    for (const [t, anchor] of [[xMin, "start"], [(xMin + xMax) / 2, "middle"], [xMax, "end"]]) {
+      svg.appendChild(el("text", { x: x(t), y: height - 4, "text-anchor": anchor }, new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
     }
     for (const s of series) {
       if (s.points.length === 0) continue;
@@ -54,14 +54,14 @@ const Charts = (() => {
   }
 
   // items: [{ label, value, color? }]
-  function bars(items, { width = 420, unit = "" } = {}) {
-    const rowHeight = 22, labelWidth = 150;
+  function bars(items, { width = 520, unit = "" } = {}) {
+    const rowHeight = 22, labelWidth = 200;
     const height = Math.max(rowHeight, items.length * rowHeight) + 4;
     const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-chart": "bars" });
     const max = niceMax(Math.max(0, ...items.map(i => i.value)));
     items.forEach((item, i) => {
       const top = i * rowHeight + 2;
-      const label = item.label.length > 24 ? item.label.slice(0, 23) + "…" : item.label;
+      const label = item.label.length > 30 ? item.label.slice(0, 29) + "…" : item.label;
       svg.appendChild(el("text", { x: labelWidth - 6, y: top + 14, "text-anchor": "end" }, label));
       const w = Math.max(item.value > 0 ? 2 : 0, (item.value / max) * (width - labelWidth - 60));
       const rect = el("rect", { x: labelWidth, y: top + 3, width: w, height: rowHeight - 8, rx: 3, fill: item.color || colorOf(item.label) });

@@ -21,6 +21,7 @@ public enum ErrorQueueOutcome
     Replayed,
     Discarded,
     NotFound,
+    QueueMissing,
     OriginalQueueMissing,
 }
 
@@ -36,9 +37,11 @@ public sealed class ErrorQueues(BrokerSettings settings)
     /// <summary>How many messages an operation looks through before it gives up.</summary>
     public const int ScanLimit = 5_000;
 
-    public async Task<List<ErrorMessageView>> PeekAsync(string virtualHost, string queue, int limit, CancellationToken cancellationToken)
+    /// <summary>The first <paramref name="limit"/> messages, left in the queue; null when the queue does not exist.</summary>
+    public async Task<List<ErrorMessageView>?> PeekAsync(string virtualHost, string queue, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(virtualHost, cancellationToken);
+        if (!await ExistsAsync(connection, queue, cancellationToken)) return null;
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var messages = new List<ErrorMessageView>();
         ulong last = 0;
@@ -64,20 +67,9 @@ public sealed class ErrorQueues(BrokerSettings settings)
     {
         await using var connection = await ConnectAsync(virtualHost, cancellationToken);
         var original = OriginalQueue(queue);
-        if (replay)
-        {
-            // A passive declare fails (and closes its channel) when the queue does not exist: check on a channel of its own.
-            await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            try
-            {
-                await probe.QueueDeclarePassiveAsync(original, cancellationToken);
-            }
-            catch (OperationInterruptedException)
-            {
-                return ErrorQueueOutcome.OriginalQueueMissing;
-            }
-        }
+        if (replay && !await ExistsAsync(connection, original, cancellationToken)) return ErrorQueueOutcome.OriginalQueueMissing;
 
+        if (!await ExistsAsync(connection, queue, cancellationToken)) return ErrorQueueOutcome.QueueMissing;
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         var passedOver = new List<ulong>();
@@ -110,6 +102,21 @@ public sealed class ErrorQueues(BrokerSettings settings)
         {
             foreach (var tag in passedOver)
                 await channel.BasicNackAsync(tag, multiple: false, requeue: true, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A passive declare fails (and closes its channel) when the queue does not exist: it gets a channel of its own.</summary>
+    private static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
+        await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await probe.QueueDeclarePassiveAsync(queue, cancellationToken);
+            return true;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return false;
         }
     }
 

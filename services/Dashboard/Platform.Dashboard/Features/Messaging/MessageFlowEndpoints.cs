@@ -56,7 +56,10 @@ public static class MessageFlowEndpoints
         if (Invalid(vhost, queue) is { } invalid) return invalid;
         try
         {
-            return TypedResults.Ok(await queues.PeekAsync(vhost!, queue!, Math.Clamp(limit ?? 50, 1, 200), cancellationToken));
+            var messages = await queues.PeekAsync(vhost!, queue!, Math.Clamp(limit ?? 50, 1, 200), cancellationToken);
+            return messages is null
+                ? TypedResults.Problem($"There is no queue {queue} in virtual host {vhost}.", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Ok(messages);
         }
         catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException)
         {
@@ -96,6 +99,7 @@ public static class MessageFlowEndpoints
         return outcome switch
         {
             ErrorQueueOutcome.NotFound => TypedResults.Problem($"Message {action.MessageId} is not in {action.Queue} (any more).", statusCode: StatusCodes.Status404NotFound),
+            ErrorQueueOutcome.QueueMissing => TypedResults.Problem($"There is no queue {action.Queue} in virtual host {action.VirtualHost}.", statusCode: StatusCodes.Status404NotFound),
             ErrorQueueOutcome.OriginalQueueMissing => TypedResults.Problem(
                 $"The original queue {ErrorQueues.OriginalQueue(action.Queue!)} does not exist, so nothing was replayed.", statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Ok(new ErrorMessageResult(outcome.ToString(), action.Queue!, action.MessageId)),

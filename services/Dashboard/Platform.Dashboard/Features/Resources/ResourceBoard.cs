@@ -96,10 +96,13 @@ public sealed class ResourceBoard(Watched watched, IHttpClientFactory http, Oper
             var views = watched.Services.Select(s => ServiceView(s.Key, s.Value.ToString().TrimEnd('/'), health.GetValueOrDefault(s.Key), null, now)).ToList();
             return new ResourcesReport("configuration", appHostProblem, views);
         }
-        var merged = fromAppHost.Select(r => r.Kind == "service"
+        var merged = fromAppHost.Select(r => r.Kind == "service" && watched.Services.ContainsKey(r.Name)
                 ? ServiceView(r.Name, r.Url, health.GetValueOrDefault(r.Name), r, now)
                 : FromAppHost(r, now))
             .ToList();
+        // A watched service the AppHost does not run (started by hand, another machine) still shows, with its readiness.
+        merged.AddRange(watched.Services.Where(s => !fromAppHost.Any(r => r.Name == s.Key))
+            .Select(s => ServiceView(s.Key, s.Value.ToString().TrimEnd('/'), health.GetValueOrDefault(s.Key), null, now)));
         return new ResourcesReport("apphost", null, merged);
     }
 

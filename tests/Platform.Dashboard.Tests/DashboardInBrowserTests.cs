@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Platform.Testing;
+
+namespace Platform.Dashboard.Tests;
+
+/// <summary>Each view of the dashboard in headless Chromium, against real services, a real broker and real OTLP exports.</summary>
+public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClassFixture<DashboardPlatform>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Resources_show_state_readiness_restarts_and_console_output()
+    {
+        var page = await platform.OpenAsync("#resources");
+        var resources = page.GetByTestId("resources");
+        var worker = resources.Locator("tr", new() { HasText = DashboardPlatform.WorkerName });
+        await Assertions.Expect(worker.Locator("td").Nth(2)).ToHaveTextAsync("running");
+        await Assertions.Expect(worker.Locator("td").Nth(3)).ToHaveTextAsync("ready");
+        // The real membership service, with the checks of its readiness report.
+        var membership = resources.Locator("tr", new() { HasText = "membership" });
+        await Assertions.Expect(membership.Locator("td").Nth(3)).ToHaveTextAsync("ready", new() { Timeout = 30_000 });
+        await Assertions.Expect(membership).ToContainTextAsync("every check is healthy");
+
+        // The worker crashes: the supervisor restarts it, and the view counts the restart without a reload.
+        var firstPid = platform.WorkerProcess!.Id;
+        platform.WorkerProcess.Kill();
+        await Assertions.Expect(worker.Locator("td").Nth(6)).ToHaveTextAsync("1", new() { Timeout = 15_000 });
+        await Assertions.Expect(worker.Locator("td").Nth(2)).ToHaveTextAsync("running", new() { Timeout = 15_000 });
+        Assert.NotEqual(firstPid, platform.WorkerProcess.Id);
+
+        await worker.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("console")).ToContainTextAsync("placement worker listening");
+        await Assertions.Expect(page.GetByTestId("console")).ToContainTextAsync("exited unexpectedly");
+        await membership.ClickAsync();
+        await Assertions.Expect(page.Locator(".panel", new() { HasText = "Readiness of membership" })).ToContainTextAsync("outbox");
+        await DashboardPlatform.ScreenshotAsync(page, "resources");
+    }
+
+    [Fact]
+    public async Task Telemetry_from_two_services_shows_one_trace_across_both_with_its_logs_and_request_statistics()
+    {
+        var (traceId, route) = await ExportPlacementTraceAsync(platform.Dashboard.Url);
+
+        var page = await platform.OpenAsync("#traces");
+        var row = page.GetByTestId("traces").Locator("tr", new() { HasText = route });
+        await Assertions.Expect(row).ToContainTextAsync("intake-api");
+        await Assertions.Expect(row).ToContainTextAsync("placement-worker");
+        await DashboardPlatform.ScreenshotAsync(page, "traces");
+
+        await row.First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#trace/{traceId}$"));
+        var waterfall = page.GetByTestId("waterfall");
+        await Assertions.Expect(waterfall.Locator(".row")).ToHaveCountAsync(4);
+        // HTTP request → outbox → publish in one service, the consumer in the other, nested under the publish.
+        await Assertions.Expect(waterfall.Locator(".row").Nth(0)).ToContainTextAsync(route);
+        await Assertions.Expect(waterfall.Locator(".row").Nth(3)).ToHaveAttributeAsync("data-service", "placement-worker");
+        await Assertions.Expect(waterfall.Locator(".row").Nth(3)).ToContainTextAsync("consumer");
+        await waterfall.Locator(".row").Nth(3).ClickAsync();
+        await Assertions.Expect(page.Locator(".panel", new() { HasText = "messaging.destination.name" })).ToContainTextAsync("placement-recorded");
+        await DashboardPlatform.ScreenshotAsync(page, "trace-waterfall");
+
+        await page.GotoAsync($"{platform.Dashboard.Url}/#activity");
+        await Assertions.Expect(page.GetByTestId("endpoints")).ToContainTextAsync(route);
+        await Assertions.Expect(page.GetByTestId("consumers")).ToContainTextAsync("placement-recorded");
+        await page.GetByTestId("metric-select").SelectOptionAsync(new SelectOptionValue { Label = "intake-api · placements.accepted" });
+        await Assertions.Expect(page.Locator("svg[data-chart=timeseries] path")).Not.ToHaveCountAsync(0);
+        await DashboardPlatform.ScreenshotAsync(page, "requests-and-metrics");
+
+        await page.GotoAsync($"{platform.Dashboard.Url}/#logs");
+        await page.GetByTestId("text-filter").FillAsync("accepted placement");
+        await page.GetByTestId("text-filter").PressAsync("Enter");
+        var log = page.GetByTestId("logs").Locator("tr", new() { HasText = "accepted placement" });
+        await Assertions.Expect(log).ToContainTextAsync("intake-api");
+        await Assertions.Expect(log).ToContainTextAsync(traceId[..8]);
+        await DashboardPlatform.ScreenshotAsync(page, "logs");
+    }
+
+    [Fact]
+    public async Task A_poison_message_shows_in_its_error_queue_and_leaves_it_when_the_operator_replays_it()
+    {
+        var queue = $"dashboard-placements-{Guid.NewGuid():N}"[..32];
+        var consumer = new PoisonableConsumer();
+        var bus = StartBus(platform.MessagingUri, queue, consumer);
+        await bus.StartAsync(Cancel);
+        try
+        {
+            var traineeRef = $"T-{Guid.NewGuid():N}"[..10];
+            await bus.Publish(new PlacementProbe { TraineeRef = traineeRef }, Cancel);
+
+            var page = await platform.OpenAsync("#messages");
+            var errorQueue = page.GetByTestId("error-queues").Locator("tr", new() { HasText = queue + "_error" });
+            // The management API refreshes its counts every few seconds.
+            await Assertions.Expect(errorQueue.Locator("td").Nth(2)).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByTestId("queues")).ToContainTextAsync(queue);
+            await Assertions.Expect(page.GetByTestId("outboxes")).ToContainTextAsync("membership");
+            await DashboardPlatform.ScreenshotAsync(page, "message-flow");
+
+            await errorQueue.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+            var message = page.GetByTestId("error-messages").Locator(".message");
+            await Assertions.Expect(message).ToHaveCountAsync(1);
+            await Assertions.Expect(message).ToContainTextAsync("System.InvalidOperationException");
+            await Assertions.Expect(message).ToContainTextAsync($"Trainee {traineeRef} has no program yet.");
+            await message.Locator("summary", new() { HasText = "Body" }).ClickAsync();
+            await Assertions.Expect(message).ToContainTextAsync(traineeRef);
+            await DashboardPlatform.ScreenshotAsync(page, "error-message");
+
+            // The operator fixed the cause; replaying asks for confirmation and for the operator key.
+            consumer.Healed = true;
+            var dialogs = new List<string>();
+            page.Dialog += async (_, dialog) =>
+            {
+                dialogs.Add(dialog.Type);
+                await dialog.AcceptAsync(dialog.Type == "prompt" ? DashboardPlatform.OperatorKey : null);
+            };
+            await message.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Replayed");
+            Assert.Equal(["confirm", "prompt"], dialogs);
+
+            Assert.Equal(traineeRef, await consumer.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(15), Cancel));
+            await Assertions.Expect(page.GetByTestId("error-messages")).ToContainTextAsync("The queue is empty.");
+            await Assertions.Expect(page.GetByTestId("audit").Locator("tr", new() { HasText = queue })).ToContainTextAsync("Replayed");
+            await Assertions.Expect(errorQueue.Locator("td").Nth(2)).ToHaveTextAsync("0", new() { Timeout = 30_000 });
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_and_discard_need_the_operator_key_and_an_error_queue()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(platform.Dashboard.Url) };
+        var body = new { virtualHost = platform.MessagingUri.AbsolutePath.Trim('/'), queue = "membership_error", messageId = Guid.NewGuid().ToString() };
+        using (var anonymous = await http.PostAsJsonAsync("/api/messaging/errors/replay", body, Cancel))
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        http.DefaultRequestHeaders.Add("X-Api-Key", "not-the-operator-key");
+        using (var wrong = await http.PostAsJsonAsync("/api/messaging/errors/discard", body, Cancel))
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        http.DefaultRequestHeaders.Remove("X-Api-Key");
+        http.DefaultRequestHeaders.Add("X-Api-Key", DashboardPlatform.OperatorKey);
+        using (var notErrorQueue = await http.PostAsJsonAsync("/api/messaging/errors/discard", body with { queue = "membership" }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notErrorQueue.StatusCode);
+            Assert.Contains("_error", await notErrorQueue.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        // A real poison message in a real error queue: another id is not found (and stays not found), that one is discarded.
+        var queue = $"dashboard-audit-{Guid.NewGuid():N}"[..28];
+        var bus = StartBus(platform.MessagingUri, queue, new PoisonableConsumer());
+        await bus.StartAsync(Cancel);
+        try
+        {
+            await bus.Publish(new PlacementProbe { TraineeRef = "T-discard" }, Cancel);
+            var virtualHost = Uri.UnescapeDataString(platform.MessagingUri.AbsolutePath.TrimStart('/'));
+            var listing = $"/api/messaging/errors?vhost={Uri.EscapeDataString(virtualHost)}&queue={queue}_error";
+            JsonElement messages = default;
+            await ServiceUnderTest<object>.EventuallyAsync(async () =>
+            {
+                using var response = await http.GetAsync(listing, Cancel);
+                if (response.StatusCode != HttpStatusCode.OK) return false;
+                messages = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+                return messages.GetArrayLength() == 1;
+            }, "the poison message is in its error queue");
+            var messageId = messages[0].GetProperty("messageId").GetString();
+
+            using (var missing = await http.PostAsJsonAsync("/api/messaging/errors/discard", new { virtualHost, queue = queue + "_error", messageId = "nope" }, Cancel))
+                Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            using (var discarded = await http.PostAsJsonAsync("/api/messaging/errors/discard", new { virtualHost, queue = queue + "_error", messageId }, Cancel))
+                Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
+            Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>(listing, Cancel)).GetArrayLength());
+            using (var noQueue = await http.GetAsync($"/api/messaging/errors?vhost={Uri.EscapeDataString(virtualHost)}&queue=nothing-here_error", Cancel))
+                Assert.Equal(HttpStatusCode.NotFound, noQueue.StatusCode);
+
+            var audit = await http.GetFromJsonAsync<JsonElement>("/api/messaging/audit", Cancel);
+            Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("queue").GetString() == queue + "_error" && a.GetProperty("outcome").GetString() == "NotFound");
+            Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("messageId").GetString() == messageId && a.GetProperty("outcome").GetString() == "Discarded");
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Consortium_view_fails_soft_card_by_card_when_a_service_cannot_answer()
+    {
+        var page = await platform.OpenAsync("#consortium");
+        var cards = page.GetByTestId("kpi-card");
+        await Assertions.Expect(cards).ToHaveCountAsync(8);
+        // talent-pipeline and events are not watched by this dashboard: their cards say so, the page still works.
+        await Assertions.Expect(cards.Filter(new() { HasText = "Programs by kind" })).ToContainTextAsync("Unavailable: talent-pipeline is not configured");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Upcoming events" })).ToContainTextAsync("Unavailable: events is not configured");
+        await DashboardPlatform.ScreenshotAsync(page, "consortium");
+    }
+
+    /// <summary>
+    /// Two services as two OpenTelemetry SDKs with their own resources, exporting OTLP/HTTP protobuf to the dashboard:
+    /// intake-api handles a request, writes its outbox and publishes; placement-worker consumes the message (the trace
+    /// context travels with it, as through RabbitMQ). Returns the trace id and the route.
+    /// </summary>
+    private static async Task<(string TraceId, string Route)> ExportPlacementTraceAsync(string dashboard)
+    {
+        var route = $"/api/v1/placement-events/{Guid.NewGuid():N}"[..36];
+        var api = $"Dashboard.Tests.Api.{Guid.NewGuid():N}";
+        var worker = $"Dashboard.Tests.Worker.{Guid.NewGuid():N}";
+        void Otlp(OtlpExporterOptions o, string signal)
+        {
+            o.Protocol = OtlpExportProtocol.HttpProtobuf;
+            o.Endpoint = new Uri($"{dashboard}/v1/{signal}");
+        }
+        using var apiTracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(r => r.AddService("intake-api")).AddSource(api).AddOtlpExporter(o => Otlp(o, "traces")).Build();
+        using var workerTracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(r => r.AddService("placement-worker")).AddSource(worker).AddOtlpExporter(o => Otlp(o, "traces")).Build();
+        using var meter = new System.Diagnostics.Metrics.Meter(api);
+        using var apiMetrics = Sdk.CreateMeterProviderBuilder().ConfigureResource(r => r.AddService("intake-api")).AddMeter(api).AddOtlpExporter(o => Otlp(o, "metrics")).Build();
+        using var apiLogs = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
+        {
+            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("intake-api"));
+            o.AddOtlpExporter(e => Otlp(e, "logs"));
+        }));
+        using var apiSource = new ActivitySource(api);
+        using var workerSource = new ActivitySource(worker);
+        var accepted = meter.CreateCounter<long>("placements.accepted");
+
+        ActivityContext published;
+        string traceId;
+        using (var request = apiSource.StartActivity($"POST {route}", ActivityKind.Server, parentContext: default))
+        {
+            request!.SetTag("http.request.method", "POST").SetTag("http.route", route).SetTag("http.response.status_code", 202);
+            traceId = request.TraceId.ToHexString();
+            using (apiSource.StartActivity("outbox write", ActivityKind.Internal)) await Task.Delay(5);
+            using (var publish = apiSource.StartActivity("placement-recorded publish", ActivityKind.Producer))
+            {
+                publish!.SetTag("messaging.destination.name", "placement-recorded");
+                published = publish.Context;
+            }
+            apiLogs.CreateLogger("Intake").LogInformation("accepted placement {TraineeRef}", "T-42");
+            accepted.Add(3);
+        }
+        using (var consume = workerSource.StartActivity("placement-recorded process", ActivityKind.Consumer, published))
+        {
+            consume!.SetTag("messaging.destination.name", "placement-recorded");
+            await Task.Delay(10);
+        }
+        Assert.True(apiTracing.ForceFlush() && workerTracing.ForceFlush() && apiMetrics.ForceFlush());
+        return (traceId, route);
+    }
+
+    private static IBusControl StartBus(Uri broker, string queue, PoisonableConsumer consumer)
+    {
+        var userInfo = broker.UserInfo.Split(':', 2);
+        return Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker.Host, (ushort)broker.Port, Uri.UnescapeDataString(broker.AbsolutePath.TrimStart('/')), host =>
+            {
+                host.Username(Uri.UnescapeDataString(userInfo[0]));
+                host.Password(Uri.UnescapeDataString(userInfo[1]));
+            });
+            rabbit.ReceiveEndpoint(queue, endpoint => endpoint.Consumer(() => consumer));
+        });
+    }
+}
+
+/// <summary>A message a consumer cannot handle until an operator fixes the cause.</summary>
+public sealed record PlacementProbe
+{
+    public required string TraineeRef { get; init; }
+}
+
+public sealed class PoisonableConsumer : IConsumer<PlacementProbe>
+{
+    public volatile bool Healed;
+
+    public TaskCompletionSource<string> Consumed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Consume(ConsumeContext<PlacementProbe> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Healed) throw new InvalidOperationException($"Trainee {context.Message.TraineeRef} has no program yet.");
+        Consumed.TrySetResult(context.Message.TraineeRef);
+        return Task.CompletedTask;
+    }
+}
