@@ -4,7 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-bash scripts/install-os-packages.sh || exit 1
+# --with-browser: Chromium for the dashboard's browser tests (Playwright drives /usr/bin/chromium).
+bash scripts/install-os-packages.sh --with-browser || exit 1
 
 results=artifacts/test-results
 rm -rf "$results"

@@ -42,7 +42,7 @@ public static class TelemetryEndpoints
 
     /// <summary>A span placed in the waterfall: depth in the tree and offset from the trace's start.</summary>
     public sealed record WaterfallSpan(
-        string SpanId, string? ParentSpanId, string Service, string Name, string Kind, int Depth, double OffsetMs, double DurationMs,
+        string SpanId, string? ParentSpanId, string Service, string Name, SpanKind Kind, int Depth, double OffsetMs, double DurationMs,
         bool IsError, string? StatusMessage, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<SpanEventRecord> Events);
 
     public sealed record TraceDetail(string TraceId, long StartUnixNano, double DurationMs, IReadOnlyList<string> Services, IReadOnlyList<WaterfallSpan> Spans);
@@ -68,7 +68,7 @@ public static class TelemetryEndpoints
         {
             // A span id sent twice (a retried export) must not loop.
             if (!visited.Add(span.SpanId)) return;
-            ordered.Add(new WaterfallSpan(span.SpanId, span.ParentSpanId, span.Service, span.Name, span.Kind.ToString(), depth,
+            ordered.Add(new WaterfallSpan(span.SpanId, span.ParentSpanId, span.Service, span.Name, span.Kind, depth,
                 (span.StartUnixNano - start) / 1_000_000.0, span.DurationMs, span.IsError, span.StatusMessage,
                 span.Attributes.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal), span.Events));
             if (children.TryGetValue(span.SpanId, out var below))
