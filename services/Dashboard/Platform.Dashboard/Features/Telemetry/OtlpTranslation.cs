@@ -14,12 +14,25 @@ public sealed class OtlpTranslation(TelemetryLimits limits)
 {
     public const string UnknownService = "unknown_service";
 
+    // Keys, names and short values repeat in every span ("http.route", "POST", the service): one copy each, in a
+    // pool with a fixed cap (beyond it, strings are simply not shared).
+    private const int PoolCap = 20_000;
+    private const int PooledLength = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
+
+    private string Shared(string text)
+    {
+        if (text.Length > PooledLength) return text;
+        if (_pool.TryGetValue(text, out var shared)) return shared;
+        return _pool.Count < PoolCap ? _pool.GetOrAdd(text, text) : text;
+    }
+
     internal List<SpanRecord> Spans(ExportTraceServiceRequest request)
     {
         var spans = new List<SpanRecord>();
         foreach (var resourceSpans in request.ResourceSpans)
         {
-            var service = ServiceName(resourceSpans.Resource);
+            var service = Shared(ServiceName(resourceSpans.Resource));
             foreach (var scope in resourceSpans.ScopeSpans)
             {
                 foreach (var span in scope.Spans)
@@ -31,7 +44,7 @@ public sealed class OtlpTranslation(TelemetryLimits limits)
                         SpanId = Hex(span.SpanId),
                         ParentSpanId = span.ParentSpanId.Length == 8 ? Hex(span.ParentSpanId) : null,
                         Service = service,
-                        Name = Truncate(span.Name, limits.MaxValueLength),
+                        Name = Shared(Truncate(span.Name, limits.MaxValueLength)),
                         Kind = (SpanKind)Math.Clamp((int)span.Kind, 0, 5),
                         StartUnixNano = (long)span.StartTimeUnixNano,
                         EndUnixNano = (long)span.EndTimeUnixNano,
@@ -52,10 +65,10 @@ public sealed class OtlpTranslation(TelemetryLimits limits)
         var entries = new List<LogEntry>();
         foreach (var resourceLogs in request.ResourceLogs)
         {
-            var service = ServiceName(resourceLogs.Resource);
+            var service = Shared(ServiceName(resourceLogs.Resource));
             foreach (var scope in resourceLogs.ScopeLogs)
             {
-                var category = scope.Scope?.Name ?? "";
+                var category = Shared(scope.Scope?.Name ?? "");
                 foreach (var record in scope.LogRecords)
                 {
                     var severity = (int)record.SeverityNumber;
@@ -141,7 +154,7 @@ public sealed class OtlpTranslation(TelemetryLimits limits)
         foreach (var attribute in attributes)
         {
             if (result.Count == limits.MaxAttributes) break;
-            result.Add(new(Truncate(attribute.Key, 256), Truncate(attribute.Value is null ? "" : Render(attribute.Value), limits.MaxValueLength)));
+            result.Add(new(Shared(Truncate(attribute.Key, 256)), Shared(Truncate(attribute.Value is null ? "" : Render(attribute.Value), limits.MaxValueLength))));
         }
         return [.. result];
     }

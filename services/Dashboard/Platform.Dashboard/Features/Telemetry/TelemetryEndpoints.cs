@@ -24,11 +24,12 @@ public static class TelemetryEndpoints
     /// <summary>Counts and caps, and the services seen.</summary>
     public sealed record TelemetryOverview(
         IReadOnlyCollection<string> Services, int Spans, int MaxSpans, long SpansReceived, long SpansDropped, int Traces,
-        int Logs, int MaxLogs, long LogsReceived, int MetricSeries, long MetricPointsReceived);
+        int Logs, int MaxLogs, long LogsReceived, int MetricSeries, long MetricPointsReceived, long ManagedHeapBytes, long WorkingSetBytes);
 
     private static Ok<TelemetryOverview> Overview(TelemetryStores stores) => TypedResults.Ok(new TelemetryOverview(
         stores.Services, stores.Spans.Count, stores.Spans.Capacity, stores.Spans.Received, stores.Spans.Dropped, stores.Spans.TraceCount,
-        stores.Logs.Count, stores.Logs.Capacity, stores.Logs.Received, stores.Metrics.SeriesCount, stores.Metrics.Received));
+        stores.Logs.Count, stores.Logs.Capacity, stores.Logs.Received, stores.Metrics.SeriesCount, stores.Metrics.Received,
+        GC.GetGCMemoryInfo().HeapSizeBytes, Environment.WorkingSet));
 
     private static Ok<List<TraceSummary>> Traces(TelemetryStores stores, string? service, bool? errors, double? minDurationMs, string? text, int? limit) =>
         TypedResults.Ok(stores.Spans.Traces(new TraceFilter
