@@ -67,7 +67,8 @@ async function renderResources(root) {
       { title: "Uptime", value: r => fmtUptime(r.uptimeSeconds), num: true },
       { title: "Restarts", value: r => r.restarts, num: true },
       { title: "PID", value: r => r.processId ?? "", num: true },
-      { title: "URL", value: r => r.url ? h("a", { href: r.url + (r.kind === "service" ? "/docs" : ""), target: "_blank" }, r.url) : "" },
+      { title: "URL", value: r => !r.url ? "" : !r.url.startsWith("http") ? r.url
+          : h("a", { href: r.url + (r.kind === "service" && r.url !== location.origin ? "/docs" : ""), target: "_blank" }, r.url) },
     ], report.resources, { testId: "resources", onRow: r => { state.selected.resource = r.name; refresh(); }, selectedKey: r => r.name === selected })));
   const chosen = report.resources.find(r => r.name === selected);
   if (!chosen) return;
@@ -205,6 +206,8 @@ function renderTraceFilters(container, services) {
   container.replaceChildren(
     serviceSelect(services, f.service, v => { f.service = v; refresh(); }),
     h("label", {}, h("input", { type: "checkbox", checked: !!f.errors, onchange: e => { f.errors = e.target.checked; refresh(); }, "data-testid": "errors-filter" }), " errors only"),
+    h("label", { title: "Traces that start with neither a request nor a message: health checks' queries, outbox sweeps" },
+      h("input", { type: "checkbox", checked: !!f.background, onchange: e => { f.background = e.target.checked; refresh(); } }), " background work"),
     h("input", { type: "number", min: 0, placeholder: "min ms", value: f.minDurationMs || "", style: "width:90px", onchange: e => { f.minDurationMs = e.target.value; refresh(); } }),
     h("input", { type: "search", placeholder: "name or trace id", value: f.text || "", onchange: e => { f.text = e.target.value; refresh(); } }));
 }
@@ -214,6 +217,7 @@ async function renderTraces(root) {
   const query = new URLSearchParams({ limit: 100 });
   if (f.service) query.set("service", f.service);
   if (f.errors) query.set("errors", "true");
+  if (!f.background) query.set("background", "false");
   if (f.minDurationMs) query.set("minDurationMs", f.minDurationMs);
   if (f.text) query.set("text", f.text);
   const [overview, traces] = await Promise.all([getJson("/api/telemetry/overview"), getJson(`/api/telemetry/traces?${query}`)]);

@@ -114,6 +114,7 @@ public sealed record TraceSummary(
     string TraceId,
     string RootService,
     string RootName,
+    SpanKind RootKind,
     IReadOnlyList<string> Services,
     long StartUnixNano,
     double DurationMs,
@@ -138,7 +139,7 @@ public sealed record TraceSummary(
             if (isRoot && (root is null || span.StartUnixNano < root.StartUnixNano)) root = span;
         }
         root ??= spans.First();
-        return new TraceSummary(traceId, root.Service, root.Name, services, start, Math.Max(0, end - start) / 1_000_000.0, spans.Count, hasError);
+        return new TraceSummary(traceId, root.Service, root.Name, root.Kind, services, start, Math.Max(0, end - start) / 1_000_000.0, spans.Count, hasError);
     }
 }
 
@@ -149,10 +150,16 @@ public sealed record TraceFilter
     public bool ErrorsOnly { get; init; }
     public double? MinDurationMs { get; init; }
     public string? Text { get; init; }
+    /// <summary>
+    /// Hide traces that start with neither a request nor a message (a health check's database query, an outbox
+    /// sweep): they come every few seconds and would bury the traces people look for.
+    /// </summary>
+    public bool HideBackground { get; init; }
     public int Limit { get; init; } = 100;
 
     internal bool Matches(TraceSummary trace) =>
         (Service is null || trace.Services.Contains(Service))
+        && (!HideBackground || trace.RootKind is SpanKind.Server or SpanKind.Consumer or SpanKind.Producer || trace.Services.Count > 1)
         && (!ErrorsOnly || trace.HasError)
         && (MinDurationMs is not { } min || trace.DurationMs >= min)
         && (Text is null || trace.RootName.Contains(Text, StringComparison.OrdinalIgnoreCase) || trace.TraceId.StartsWith(Text, StringComparison.OrdinalIgnoreCase));

@@ -29,15 +29,16 @@ public static class TelemetryEndpoints
     private static Ok<TelemetryOverview> Overview(TelemetryStores stores) => TypedResults.Ok(new TelemetryOverview(
         stores.Services, stores.Spans.Count, stores.Spans.Capacity, stores.Spans.Received, stores.Spans.Dropped, stores.Spans.TraceCount,
         stores.Logs.Count, stores.Logs.Capacity, stores.Logs.Received, stores.Metrics.SeriesCount, stores.Metrics.Received,
-        GC.GetGCMemoryInfo().HeapSizeBytes, Environment.WorkingSet));
+        GC.GetTotalMemory(forceFullCollection: false), Environment.WorkingSet));
 
-    private static Ok<List<TraceSummary>> Traces(TelemetryStores stores, string? service, bool? errors, double? minDurationMs, string? text, int? limit) =>
+    private static Ok<List<TraceSummary>> Traces(TelemetryStores stores, string? service, bool? errors, double? minDurationMs, string? text, bool? background, int? limit) =>
         TypedResults.Ok(stores.Spans.Traces(new TraceFilter
         {
             Service = Blank(service),
             ErrorsOnly = errors ?? false,
             MinDurationMs = minDurationMs,
             Text = Blank(text),
+            HideBackground = background == false,
             Limit = Math.Clamp(limit ?? 100, 1, 1_000),
         }));
 
