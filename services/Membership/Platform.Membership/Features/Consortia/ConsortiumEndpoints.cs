@@ -75,7 +75,7 @@ public static class ConsortiumEndpoints
         {
             ConsortiumId = consortium.Id,
             Name = consortium.Name,
-            Kind = ContractText.Of(consortium.Kind),
+            Kind = ApiEnum.Name(consortium.Kind),
             Region = consortium.Region,
             Sectors = consortium.Sectors,
             LeadOrganizationIds = consortium.LeadOrganizationIds,

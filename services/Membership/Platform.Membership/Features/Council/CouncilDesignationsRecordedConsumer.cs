@@ -4,6 +4,7 @@ using Platform.Events.Contracts;
 using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
@@ -25,9 +26,8 @@ public sealed class CouncilDesignationsRecordedConsumer(MembershipDbContext db, 
         var designations = new List<DomainDesignation>();
         for (var i = 0; i < recorded.Designations.Count; i++)
         {
-            var role = Enum.GetValues<CouncilRole>().Where(r => ContractText.Of(r) == recorded.Designations[i].Role).Cast<CouncilRole?>().FirstOrDefault();
-            if (role is null) reasons[$"designations[{i}].role"] = [$"'{recorded.Designations[i].Role}' is not a council role (chair, viceChair, secretaryGeneral, councilMember)."];
-            else designations.Add(new DomainDesignation(recorded.Designations[i].OrganizationId, role.Value));
+            if (!ApiEnum.TryParse<CouncilRole>(recorded.Designations[i].Role, out var role)) reasons[$"designations[{i}].role"] = [$"'{recorded.Designations[i].Role}' is not a council role (chair, viceChair, secretaryGeneral, councilMember)."];
+            else designations.Add(new DomainDesignation(recorded.Designations[i].OrganizationId, role));
         }
 
         if (reasons.Count == 0)

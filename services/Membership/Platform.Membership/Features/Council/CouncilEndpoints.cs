@@ -91,7 +91,7 @@ public static class CouncilEndpoints
             db.AddIntegrationEvent(new CouncilRoleRevoked
             {
                 ConsortiumId = previous.ConsortiumId, SessionNumber = previous.Number, OrganizationId = membership.OrganizationId,
-                OrganizationName = names[membership.OrganizationId], Role = ContractText.Of(membership.CouncilRole!.Value), Cause = "termEnded", OccurredAt = now,
+                OrganizationName = names[membership.OrganizationId], Role = ApiEnum.Name(membership.CouncilRole!.Value), Cause = "termEnded", OccurredAt = now,
             });
             membership.DesignateCouncilRole(null);
         }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
@@ -53,13 +54,13 @@ internal static class CouncilRoleDesignation
             db.AddIntegrationEvent(new CouncilRoleAssigned
             {
                 ConsortiumId = consortiumId, SessionNumber = sessionNumber, OrganizationId = designation.OrganizationId,
-                OrganizationName = names[designation.OrganizationId], Role = ContractText.Of(designation.Role), OccurredAt = now,
+                OrganizationName = names[designation.OrganizationId], Role = ApiEnum.Name(designation.Role), OccurredAt = now,
             });
         foreach (var designation in revoked)
             db.AddIntegrationEvent(new CouncilRoleRevoked
             {
                 ConsortiumId = consortiumId, SessionNumber = sessionNumber, OrganizationId = designation.OrganizationId,
-                OrganizationName = names.GetValueOrDefault(designation.OrganizationId, "(unknown organization)"), Role = ContractText.Of(designation.Role),
+                OrganizationName = names.GetValueOrDefault(designation.OrganizationId, "(unknown organization)"), Role = ApiEnum.Name(designation.Role),
                 Cause = "redesignated", OccurredAt = now,
             });
         return new DesignationOutcome.Applied(session, assigned.Count, revoked.Count);

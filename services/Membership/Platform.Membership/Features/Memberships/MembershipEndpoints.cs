@@ -81,7 +81,7 @@ public static class MembershipEndpoints
             ConsortiumId = consortiumId,
             OrganizationId = organization.Id,
             OrganizationName = organization.Name,
-            OrganizationKind = ContractText.Of(organization.Kind),
+            OrganizationKind = ApiEnum.Name(organization.Kind),
             OccurredAt = membership.AppliedAt,
         });
         try
@@ -101,14 +101,14 @@ public static class MembershipEndpoints
             && (m.Status == MembershipStatus.Applied || m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended), cancellationToken);
 
     private static ProblemHttpResult AlreadyMember(Organization organization, DomainMembership current) =>
-        Problems.Conflict($"'{organization.Name}' already has a membership of this consortium ({current.Id}) in status '{ContractText.Of(current.Status)}'.",
+        Problems.Conflict($"'{organization.Name}' already has a membership of this consortium ({current.Id}) in status '{ApiEnum.Name(current.Status)}'.",
             new { membershipId = current.Id, status = current.Status });
 
     internal static async Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> PerformAsync(
         Guid consortiumId, Guid membershipId, string action, MembershipActionRequest? request, Caller caller,
         MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Enum.GetValues<MembershipAction>().Where(a => ContractText.Of(a) == action).Cast<MembershipAction?>().FirstOrDefault() is not { } parsed)
+        if (!ApiEnum.TryParse<MembershipAction>(action, out var parsed))
             return Problems.NotFound($"Unknown action '{action}'; use one of approve, reject, suspend, reinstate, withdraw.");
         var errors = request?.Check().ToList() ?? [];
         if (errors.Count > 0) return Problems.Validation([.. errors]);
@@ -122,9 +122,9 @@ public static class MembershipEndpoints
             var now = time.GetUtcNow();
             if (!membership.TryPerform(parsed, ActorOf(caller), now, request?.Reason?.Trim(), out _))
             {
-                var allowed = membership.AllowedActions.Count > 0 ? string.Join(", ", membership.AllowedActions.Select(ContractText.Of)) : "nothing (the status is final)";
+                var allowed = membership.AllowedActions.Count > 0 ? string.Join(", ", membership.AllowedActions.Select(ApiEnum.Name)) : "nothing (the status is final)";
                 return Problems.Conflict(
-                    $"A membership in status '{ContractText.Of(membership.Status)}' cannot be {Past(parsed)}; allowed now: {allowed}.",
+                    $"A membership in status '{ApiEnum.Name(membership.Status)}' cannot be {Past(parsed)}; allowed now: {allowed}.",
                     new { status = membership.Status, allowedActions = membership.AllowedActions });
             }
 
@@ -148,7 +148,7 @@ public static class MembershipEndpoints
             SessionNumber = session.Number,
             OrganizationId = organization.Id,
             OrganizationName = organization.Name,
-            Role = ContractText.Of(role),
+            Role = ApiEnum.Name(role),
             Cause = cause,
             OccurredAt = now,
         });
@@ -168,7 +168,7 @@ public static class MembershipEndpoints
         MembershipAction.Approve => new MembershipActivated
         {
             MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ContractText.Of(o.Kind), Reason = reason, OccurredAt = at,
+            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at,
         },
         MembershipAction.Reject => new MembershipRejected
         {
@@ -181,7 +181,7 @@ public static class MembershipEndpoints
         MembershipAction.Reinstate => new MembershipReinstated
         {
             MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ContractText.Of(o.Kind), Reason = reason, OccurredAt = at,
+            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at,
         },
         _ => new MembershipWithdrawn
         {
@@ -190,18 +190,25 @@ public static class MembershipEndpoints
     };
 
     internal static async Task<Results<Ok<Page<MembershipResponse>>, ProblemHttpResult>> ListAsync(
-        Guid consortiumId, MembershipStatus? status, CouncilRole? role, OrganizationKind? kind, PageRequest paging, Caller caller,
+        Guid consortiumId, string? status, string? role, string? kind, PageRequest paging, Caller caller,
         MembershipDbContext db, CancellationToken cancellationToken)
     {
+        var statusFilter = ApiEnum.FromQuery<MembershipStatus>(status, "status");
+        var roleFilter = ApiEnum.FromQuery<CouncilRole>(role, "role");
+        var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
         if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
         var query =
             from m in db.Memberships.AsNoTracking()
             join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
             where m.ConsortiumId == consortiumId
-            select new MemberRow(m.Id, m.ConsortiumId, o.Id, o.Name, o.Kind, o.Region, m.Status, m.CouncilRole, m.AppliedAt, m.UpdatedAt);
-        if (status is not null) query = query.Where(r => r.Status == status);
-        if (role is not null) query = query.Where(r => r.CouncilRole == role);
-        if (kind is not null) query = query.Where(r => r.Kind == kind);
+            select new MemberRow
+            {
+                MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, Name = o.Name, Kind = o.Kind, Region = o.Region,
+                Status = m.Status, CouncilRole = m.CouncilRole, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
+            };
+        if (statusFilter is not null) query = query.Where(r => r.Status == statusFilter);
+        if (roleFilter is not null) query = query.Where(r => r.CouncilRole == roleFilter);
+        if (kindFilter is not null) query = query.Where(r => r.Kind == kindFilter);
         var page = await query.ToPageAsync(r => r.MembershipId, paging, cancellationToken);
         return TypedResults.Ok(page.Map(r => r.ToResponse()));
     }
@@ -232,11 +239,21 @@ public static class MembershipEndpoints
     private static MembershipResponse ToResponse(DomainMembership m, Organization o) =>
         new(m.Id, m.ConsortiumId, o.Id, o.Name, o.Kind, o.Region, m.Status, m.CouncilRole, m.AllowedActions, m.AppliedAt, m.UpdatedAt);
 
-    // A flat row EF Core can page over (the join's projection); the allowed actions are computed after.
-    private sealed record MemberRow(
-        Guid MembershipId, Guid ConsortiumId, Guid OrganizationId, string Name, OrganizationKind Kind, string Region,
-        MembershipStatus Status, CouncilRole? CouncilRole, DateTimeOffset AppliedAt, DateTimeOffset UpdatedAt)
+    // A flat row EF Core can filter and page over (a member-init projection of the join; a constructor call it
+    // could not see through); the allowed actions are computed after.
+    private sealed class MemberRow
     {
+        public Guid MembershipId { get; init; }
+        public Guid ConsortiumId { get; init; }
+        public Guid OrganizationId { get; init; }
+        public string Name { get; init; } = "";
+        public OrganizationKind Kind { get; init; }
+        public string Region { get; init; } = "";
+        public MembershipStatus Status { get; init; }
+        public CouncilRole? CouncilRole { get; init; }
+        public DateTimeOffset AppliedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+
         public MembershipResponse ToResponse() =>
             new(MembershipId, ConsortiumId, OrganizationId, Name, Kind, Region, Status, CouncilRole,
                 [.. Enum.GetValues<MembershipAction>().Where(a => DomainMembership.Target(Status, a) is not null)], AppliedAt, UpdatedAt);

@@ -74,7 +74,7 @@ public static class OrganizationEndpoints
         {
             OrganizationId = organization.Id,
             Name = organization.Name,
-            Kind = ContractText.Of(organization.Kind),
+            Kind = ApiEnum.Name(organization.Kind),
             Region = organization.Region,
             UnifiedSocialCreditCode = organization.UnifiedSocialCreditCode,
             OccurredAt = organization.RegisteredAt,
@@ -101,11 +101,12 @@ public static class OrganizationEndpoints
             new { organizationId = existing.Id, name = existing.Name });
 
     internal static async Task<Ok<Page<OrganizationResponse>>> SearchAsync(
-        string? name, OrganizationKind? kind, string? region, PageRequest paging, MembershipDbContext db, CancellationToken cancellationToken)
+        string? name, string? kind, string? region, PageRequest paging, MembershipDbContext db, CancellationToken cancellationToken)
     {
+        var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
         var query = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(name)) query = query.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(name.Trim()) + "%"));
-        if (kind is not null) query = query.Where(o => o.Kind == kind);
+        if (kindFilter is not null) query = query.Where(o => o.Kind == kindFilter);
         if (!string.IsNullOrWhiteSpace(region)) query = query.Where(o => EF.Functions.ILike(o.Region, "%" + Like.Escape(region.Trim()) + "%"));
         var page = await query.ToPageAsync(o => o.Id, paging, cancellationToken);
         return TypedResults.Ok(page.Map(OrganizationResponse.From));
@@ -131,7 +132,7 @@ public static class OrganizationEndpoints
             {
                 OrganizationId = organization.Id,
                 Name = organization.Name,
-                Kind = ContractText.Of(organization.Kind),
+                Kind = ApiEnum.Name(organization.Kind),
                 Region = organization.Region,
                 UnifiedSocialCreditCode = organization.UnifiedSocialCreditCode,
                 OccurredAt = organization.UpdatedAt,
