@@ -22,7 +22,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
 
     /// <summary>The event row, locked until the transaction ends: every seat change on one event happens one at a time.</summary>
     public Task<ConsortiumEvent?> LockEventAsync(Guid id, CancellationToken cancellationToken) =>
-        Events.FromSql($"SELECT * FROM consortium_events WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        Events.FromSql($"SELECT *, xmin FROM consortium_events WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
 
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {

@@ -139,10 +139,6 @@ CREATE TABLE unveilings (
     CONSTRAINT fk_unveilings_consortium_events_event_id FOREIGN KEY (event_id) REFERENCES consortium_events (id) ON DELETE CASCADE
 );
 
-END IF;
-
-END $EF$;
-
 CREATE INDEX ix_agreements_consortium_id_id ON agreements (consortium_id, id);
 
 CREATE INDEX ix_agreements_event_id ON agreements (event_id);
