@@ -296,7 +296,7 @@ public static class RandomHistories
     {
         var random = new Random(seed);
         var events = new List<PlannedEvent>();
-        var start = new DateTimeOffset(2025, 9, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var start = new DateTimeOffset(2024, 9, 1, 0, 0, 0, TimeSpan.FromHours(8));
         for (var t = 0; t < trainees; t++)
         {
             var traineeRef = $"TR-{t:D4}";
@@ -306,7 +306,7 @@ public static class RandomHistories
             foreach (var type in Enum.GetValues<PlacementType>().Where(p => p != PlacementType.Withdrawn).Take(reach))
             {
                 if (type == PlacementType.Enrolled && random.Next(10) == 0) continue; // some never report enrollment
-                at = at.AddDays(random.Next(20, 120));
+                at = at.AddDays(random.Next(15, 90));
                 events.Add(new PlannedEvent($"{traineeRef}-{n++}", traineeRef, type, at, type >= PlacementType.InternshipStarted));
             }
             if (random.Next(6) == 0) events.Add(new PlannedEvent($"{traineeRef}-{n++}", traineeRef, PlacementType.Withdrawn, start.AddDays(random.Next(30, 400)), false));

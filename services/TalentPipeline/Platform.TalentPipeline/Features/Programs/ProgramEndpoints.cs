@@ -18,7 +18,7 @@ namespace Platform.TalentPipeline.Features.Programs;
 /// <param name="StartsOn">First day.</param>
 /// <param name="EndsOn">Last day.</param>
 public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, string Title, IReadOnlyList<Guid> CollegeIds, IReadOnlyList<Guid> EnterpriseIds,
-    string? Occupation, int? Seats, DateOnly? StartsOn, DateOnly? EndsOn);
+    string? Occupation = null, int? Seats = null, DateOnly? StartsOn = null, DateOnly? EndsOn = null);
 
 /// <summary>A cooperation program.</summary>
 /// <param name="Status">draft, active, paused (a party is suspended), completed or cancelled.</param>
@@ -33,7 +33,7 @@ public sealed record ProgramResponse(Guid Id, Guid ConsortiumId, ProgramKind Kin
 }
 
 /// <summary>Why a status change was made.</summary>
-public sealed record ProgramActionRequest(string? Reason);
+public sealed record ProgramActionRequest(string? Reason = null);
 
 public static class ProgramEndpoints
 {

@@ -14,7 +14,7 @@ namespace Platform.TalentPipeline.Features.Talent;
 /// <param name="Headcount">People needed.</param>
 /// <param name="Region">Where the jobs are, e.g. "Jinan".</param>
 /// <param name="NeededBy">When they are needed.</param>
-public sealed record CreateDemandRequest(Guid ConsortiumId, Guid EnterpriseId, string Occupation, IReadOnlyList<string>? Skills, int Headcount, string Region, DateOnly NeededBy);
+public sealed record CreateDemandRequest(Guid ConsortiumId, Guid EnterpriseId, string Occupation, int Headcount, string Region, DateOnly NeededBy, IReadOnlyList<string>? Skills = null);
 
 /// <summary>A talent demand.</summary>
 public sealed record DemandResponse(Guid Id, Guid ConsortiumId, Guid EnterpriseId, string Occupation, IReadOnlyList<string> Skills, int Headcount, string Region,
