@@ -179,13 +179,15 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
                 await UpdateTraineesAsync(connection, tx, outcome.Trainees, now, cancellationToken);
                 await ApplyFunnelDeltasAsync(connection, tx, outcome.FunnelDeltas, cancellationToken);
 
+                var announcements = new List<object>(accepted.Count + 16);
                 foreach (var c in accepted)
                 {
                     var (stage, flag) = outcome.PerEvent[(c.CollegeId, c.EventId!)];
                     results[c.Index] = c.Result(PlacementOutcome.Accepted, stage, flag);
-                    Announce(c, programs[c.ProgramId], stage, flag, now);
+                    Announce(announcements, c, programs[c.ProgramId], stage, flag, now);
                 }
-                await db.SaveChangesAsync(cancellationToken);
+                // One INSERT for the batch's outbox rows, in this transaction (not one tracked entity per event).
+                await db.WriteIntegrationEventsAsync(announcements, cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -195,9 +197,9 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
         }
     }
 
-    private void Announce(PlacementCandidate c, CooperationProgram program, PlacementType stage, PlacementFlag? flag, DateTimeOffset now)
+    private static void Announce(List<object> announcements, PlacementCandidate c, CooperationProgram program, PlacementType stage, PlacementFlag? flag, DateTimeOffset now)
     {
-        db.AddIntegrationEvent(new PlacementRecorded
+        announcements.Add(new PlacementRecorded
         {
             EventId = c.EventId!,
             CollegeId = c.CollegeId,
@@ -214,7 +216,7 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
         });
         if (c.Type == PlacementType.Employed)
         {
-            db.AddIntegrationEvent(new TraineeEmployed
+            announcements.Add(new TraineeEmployed
             {
                 EventId = c.EventId!,
                 CollegeId = c.CollegeId,
@@ -229,29 +231,43 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
     }
 
     /// <summary>
-    /// Creates missing trainee rows and locks all of the batch's trainees in one statement, in (college, ref) order:
-    /// every batch takes its locks in the same order, so concurrent batches for the same trainees queue, never deadlock.
+    /// Creates missing trainee rows, then locks all of the batch's trainees, each step in (college, ref) order: every
+    /// batch takes its locks in the same order, so concurrent batches for the same trainees queue instead of deadlocking
+    /// (a batch meeting another's uncommitted new trainee waits in the insert, before it holds any later lock).
     /// </summary>
     private static async Task LockTraineesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<(Guid CollegeId, string TraineeRef)> trainees,
         List<PlacementCandidate> pending, Dictionary<Guid, CooperationProgram> programs, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var firstOf = pending.GroupBy(c => (c.CollegeId, c.TraineeRef)).ToDictionary(g => g.Key, g => g.First());
-        await using var command = new NpgsqlCommand("""
+        var colleges = trainees.Select(t => t.CollegeId).ToArray();
+        var refs = trainees.Select(t => t.TraineeRef).ToArray();
+        await using var batch = new NpgsqlBatch(connection, tx);
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO trainees (college_id, trainee_ref, consortium_id, program_id, stage, stage_occurred_at, events, updated_at)
             SELECT t.college_id, t.trainee_ref, t.consortium_id, t.program_id, t.stage, t.occurred_at, 0, $6
               FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::timestamptz[], $7::text[])
                    AS t(college_id, trainee_ref, consortium_id, program_id, occurred_at, stage)
              ORDER BY t.college_id, t.trainee_ref
-            ON CONFLICT (college_id, trainee_ref) DO UPDATE SET updated_at = excluded.updated_at
-            """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => t.CollegeId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => t.TraineeRef).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => programs[firstOf[t].ProgramId].ConsortiumId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].ProgramId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].OccurredAt.UtcDateTime).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].Type.ToString()).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            ON CONFLICT (college_id, trainee_ref) DO NOTHING
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = colleges });
+        insert.Parameters.Add(new NpgsqlParameter { Value = refs });
+        insert.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => programs[firstOf[t].ProgramId].ConsortiumId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].ProgramId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].OccurredAt.UtcDateTime).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime });
+        insert.Parameters.Add(new NpgsqlParameter { Value = trainees.Select(t => firstOf[t].Type.ToString()).ToArray() });
+        var lockAll = new NpgsqlBatchCommand("""
+            SELECT 1 FROM trainees t
+              JOIN unnest($1::uuid[], $2::text[]) AS k(college_id, trainee_ref) ON t.college_id = k.college_id AND t.trainee_ref = k.trainee_ref
+             ORDER BY t.college_id, t.trainee_ref
+               FOR UPDATE OF t
+            """);
+        lockAll.Parameters.Add(new NpgsqlParameter { Value = colleges });
+        lockAll.Parameters.Add(new NpgsqlParameter { Value = refs });
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(lockAll);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<Dictionary<(Guid, string), PlacementEvent>> ReadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
