@@ -5,12 +5,31 @@ namespace Platform.Hosting;
 
 public static class FreePort
 {
-    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it).</summary>
+    // Below Linux's ephemeral range (32768–60999): a port the OS hands out for port 0 is also what it hands to
+    // the next outgoing connection, so between "pick" and the server's own bind someone else could take it.
+    private const int LowestPort = 20000;
+    private const int HighestPort = 32700;
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that nothing listens on right now, chosen at random outside the ephemeral range,
+    /// and never the same twice in this process (servers bind their ports later).
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Given)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(LowestPort, HighestPort);
+                if (!Given.Contains(port) && !IsInUse(port))
+                {
+                    Given.Add(port);
+                    return port;
+                }
+            }
+        }
+        throw new InvalidOperationException($"No free TCP port between {LowestPort} and {HighestPort} on 127.0.0.1.");
     }
 
     /// <summary>True when something already listens on the port.</summary>

@@ -90,6 +90,20 @@ internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequ
     }
 }
 
+internal sealed class OperatorRequirement : IAuthorizationRequirement
+{
+    public static OperatorRequirement Instance { get; } = new();
+}
+
+internal sealed class OperatorAuthorizationHandler : AuthorizationHandler<OperatorRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OperatorRequirement requirement)
+    {
+        if (context.User.GetCaller()?.IsOperator == true) context.Succeed(requirement);
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>Answers a forbidden request with a 403 problem document naming the missing scope.</summary>
 internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -99,8 +113,10 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     {
         if (!authorizeResult.Forbidden) return _default.HandleAsync(next, context, policy, authorizeResult);
         var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().Select(r => r.Scope).ToList() ?? [];
+        var operatorOnly = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<OperatorRequirement>().Any() == true;
         var detail = missing.Count > 0
             ? $"This API key lacks the scope {string.Join(", ", missing.Select(s => $"'{s}'"))}."
+            : operatorOnly ? "Only the operator key may use this endpoint."
             : "This API key may not use this endpoint.";
         return ProblemResponse.WriteAsync(context, StatusCodes.Status403Forbidden, detail);
     }

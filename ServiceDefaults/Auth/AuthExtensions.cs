@@ -24,6 +24,19 @@ public static class ScopeEndpointExtensions
             .RequireAuthenticatedUser()
             .AddRequirements(new ScopeRequirement(scope)));
     }
+
+    /// <summary>
+    /// Only the operator key (the consortium secretariat) may call this endpoint: issuing keys, approving members,
+    /// designating council roles. A partner key → 403, no key → 401.
+    /// </summary>
+    public static TBuilder RequireOperator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(OperatorRequirement.Instance));
+    }
 }
 
 internal static class AuthRegistration
@@ -42,6 +55,7 @@ internal static class AuthRegistration
             // Secure by default: an endpoint without its own policy still needs a valid key.
             .SetFallbackPolicy(authenticated);
         services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, OperatorAuthorizationHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
     }

@@ -42,6 +42,12 @@ internal sealed class ClientErrorExceptionHandler(IOptions<JsonOptions> jsonOpti
                 await ProblemResponse.WriteAsync(httpContext, bad.StatusCode, bad.Message);
                 return true;
 
+            case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
+                // Still conflicting after ConcurrentChange.RetryAsync's attempts: the client may simply try again.
+                await ProblemResponse.WriteAsync(httpContext, StatusCodes.Status409Conflict,
+                    "The resource was changed by another request at the same moment, several times over. Read it again and retry.");
+                return true;
+
             default:
                 // A bug: record it on the request's span, and let the middleware answer 500 and log it.
                 Activity.Current?.AddException(exception);

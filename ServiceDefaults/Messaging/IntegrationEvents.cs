@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.ServiceDefaults.Messaging;
@@ -38,6 +39,51 @@ public static class IntegrationEventExtensions
         dbContext.OutboxMessages.Add(row);
         OutboxCommitWatch.Mark(dbContext);
         return row.MessageId;
+    }
+}
+
+/// <summary>Set-based outbox writes for handlers that change many rows per request with set-based SQL.</summary>
+public static class BulkIntegrationEventExtensions
+{
+    /// <summary>
+    /// Writes <paramref name="messages"/> to the outbox with one INSERT, inside the caller's open transaction
+    /// (<c>Database.BeginTransactionAsync</c>): the same rows <see cref="IntegrationEventExtensions.AddIntegrationEvent"/>
+    /// writes, in list order, published after that transaction commits. For batch endpoints where one tracked entity
+    /// and one INSERT per event would dominate the cost.
+    /// </summary>
+    /// <returns>The MessageIds, in list order.</returns>
+    public static async Task<IReadOnlyList<Guid>> WriteIntegrationEventsAsync(this PlatformDbContext dbContext, IReadOnlyList<object> messages,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dbContext);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (dbContext.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("WriteIntegrationEventsAsync needs an open transaction: the events must commit with the change they announce.");
+        if (messages.Count == 0) return [];
+
+        var activity = Activity.Current;
+        var traceParent = activity is { IdFormat: ActivityIdFormat.W3C } ? activity.Id : null;
+        var traceState = activity?.TraceStateString is { Length: <= 512 } state ? state : null;
+        var ids = new Guid[messages.Count];
+        var types = new string[messages.Count];
+        var bodies = new string[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var type = messages[i].GetType();
+            ids[i] = Guid.CreateVersion7();
+            types[i] = MessageTypeName.Of(type);
+            bodies[i] = JsonSerializer.Serialize(messages[i], type, IntegrationEventJson.Options);
+        }
+        var createdAt = DateTimeOffset.UtcNow;
+        // WITH ORDINALITY + ORDER BY: the identity (delivery order) follows the list order.
+        await dbContext.Database.ExecuteSqlAsync($"""
+            INSERT INTO platform.outbox_messages (message_id, message_type, body, trace_parent, trace_state, created_at, attempts)
+            SELECT m.message_id, m.message_type, m.body::jsonb, {traceParent}::varchar, {traceState}::varchar, {createdAt}, 0
+              FROM unnest({ids}::uuid[], {types}::text[], {bodies}::text[]) WITH ORDINALITY AS m(message_id, message_type, body, n)
+             ORDER BY m.n
+            """, cancellationToken);
+        OutboxCommitWatch.Mark(dbContext);
+        return ids;
     }
 }
 

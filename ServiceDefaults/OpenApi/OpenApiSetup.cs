@@ -75,6 +75,13 @@ internal static class OpenApiSetup
                     : $"{operation.Description}\n\nRequires scope {required}.";
                 AddProblem(operation, "403", $"The API key lacks scope {required}.", problem);
             }
+            if (metadata.OfType<AuthorizationPolicy>().Any(policy => policy.Requirements.OfType<OperatorRequirement>().Any()))
+            {
+                operation.Description = string.IsNullOrEmpty(operation.Description)
+                    ? "Operator key only."
+                    : $"{operation.Description}\n\nOperator key only.";
+                AddProblem(operation, "403", "Only the operator key may use this endpoint.", problem);
+            }
         }
 
         AddProblem(operation, "400", "Invalid request: `errors` maps each field to its messages.", validationProblem);

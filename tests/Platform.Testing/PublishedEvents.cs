@@ -26,6 +26,7 @@ public sealed class PublishedEvents<TMessage> : IAsyncDisposable where TMessage 
     private readonly ConcurrentQueue<TMessage> _received = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly List<TMessage> _seen = [];
+    private readonly List<TMessage> _untaken = [];
 
     private PublishedEvents(IConnection connection, IChannel channel)
     {
@@ -62,7 +63,10 @@ public sealed class PublishedEvents<TMessage> : IAsyncDisposable where TMessage 
                ?? throw new InvalidOperationException($"An empty {typeof(TMessage).Name} arrived: {Encoding.UTF8.GetString(body)}");
     }
 
-    /// <summary>Waits for the next published message that matches <paramref name="match"/> (any, when null); earlier non-matching ones are kept in <see cref="Seen"/>.</summary>
+    /// <summary>
+    /// Waits for the next published message that matches <paramref name="match"/> (any, when null) and takes it.
+    /// Messages that did not match stay for later calls (and are listed in <see cref="Seen"/>).
+    /// </summary>
     public async Task<TMessage> NextAsync(Func<TMessage, bool>? match = null, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
@@ -71,7 +75,14 @@ public sealed class PublishedEvents<TMessage> : IAsyncDisposable where TMessage 
             while (_received.TryDequeue(out var message))
             {
                 _seen.Add(message);
-                if (match is null || match(message)) return message;
+                _untaken.Add(message);
+            }
+            var index = _untaken.FindIndex(m => match is null || match(m));
+            if (index >= 0)
+            {
+                var found = _untaken[index];
+                _untaken.RemoveAt(index);
+                return found;
             }
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
@@ -91,15 +102,19 @@ public sealed class PublishedEvents<TMessage> : IAsyncDisposable where TMessage 
     }
 
     /// <summary>
-    /// Waits <paramref name="quiet"/> and returns everything that arrived meanwhile, for asserting that nothing
-    /// (more) was published, e.g. by a rejected request.
+    /// Waits <paramref name="quiet"/> and returns every message not taken yet, for asserting that nothing (more)
+    /// was published, e.g. by a rejected request.
     /// </summary>
     public async Task<IReadOnlyList<TMessage>> DrainAfterAsync(TimeSpan quiet)
     {
         await Task.Delay(quiet);
-        var all = new List<TMessage>();
-        while (_received.TryDequeue(out var message)) all.Add(message);
-        _seen.AddRange(all);
+        while (_received.TryDequeue(out var message))
+        {
+            _seen.Add(message);
+            _untaken.Add(message);
+        }
+        var all = _untaken.ToList();
+        _untaken.Clear();
         return all;
     }
 

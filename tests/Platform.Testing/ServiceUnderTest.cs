@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.Membership.Contracts;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
@@ -40,6 +41,9 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Production");
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
+        // Requests run in the calling test's execution context, so the server's log lines reach that test's output.
+        builder.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.TestHost.TestServerOptions>(options => options.PreserveExecutionContext = true));
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
     }

@@ -1,3 +1,9 @@
+using Platform.Events.Consumers;
+using Platform.Events.Features.Directory;
+using Platform.Events.Features.Events;
+using Platform.Events.Features.Feed;
+using Platform.Events.Features.Outcomes;
+using Platform.Events.Features.Registrations;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
@@ -6,10 +12,21 @@ using Platform.ServiceDefaults.Persistence;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("events");
 builder.AddServiceDatabase<EventsDbContext>("eventsdb");
-builder.AddServiceMessaging("events");
+builder.AddServiceMessaging("events", bus =>
+{
+    bus.AddConsumer<MemberDirectoryConsumer>();
+    bus.AddConsumer<CouncilDesignationOutcomeConsumer>();
+    bus.AddConsumer<FeedConsumer>();
+});
+builder.Services.AddScoped<FeedProjection>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapEventEndpoints();
+app.MapRegistrationEndpoints();
+app.MapOutcomeEndpoints();
+app.MapFeedEndpoints();
+app.MapMemberEndpoints();
 app.Run();
 
 /// <summary>Entry point; public so integration tests can host the service.</summary>

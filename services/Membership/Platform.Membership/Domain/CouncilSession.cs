@@ -31,13 +31,39 @@ public sealed class CouncilSession
     public DateOnly StartsOn { get; private set; }
     public DateOnly EndsOn { get; private set; }
     public DateTimeOffset OpenedAt { get; private set; }
+    /// <summary>When roles were last designated; written by every designation, so two concurrent ones conflict on this row.</summary>
+    public DateTimeOffset? LastDesignatedAt { get; private set; }
     /// <summary>The roles as last designated; replaced as a whole by each bulk designation.</summary>
     public List<CouncilDesignation> Designations { get; private set; } = [];
 
     public static CouncilSession Open(Guid id, Guid consortiumId, int number, DateOnly startsOn, DateOnly endsOn, DateTimeOffset at) =>
         new() { Id = id, ConsortiumId = consortiumId, Number = number, StartsOn = startsOn, EndsOn = endsOn, OpenedAt = at };
 
-    public void ReplaceDesignations(IEnumerable<CouncilDesignation> designations) => Designations = [.. designations];
+    /// <summary>
+    /// Replaces the roles as a whole (rules already checked by <see cref="CouncilDesignationRules.Check"/>) and says
+    /// what changed: organizations with a new or different role, and organizations that lost their role.
+    /// </summary>
+    public (IReadOnlyList<CouncilDesignation> Assigned, IReadOnlyList<CouncilDesignation> Revoked) Redesignate(IReadOnlyList<CouncilDesignation> designations, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(designations);
+        LastDesignatedAt = at;
+        var before = Designations.ToDictionary(d => d.OrganizationId, d => d.Role);
+        var after = designations.Select(d => d.OrganizationId).ToHashSet();
+        var assigned = designations.Where(d => !before.TryGetValue(d.OrganizationId, out var role) || role != d.Role).ToList();
+        var revoked = Designations.Where(d => !after.Contains(d.OrganizationId)).ToList();
+        Designations = [.. designations];
+        return (assigned, revoked);
+    }
+
+    /// <summary>The organization loses its role on this session (suspended or withdrawn); returns the role it had.</summary>
+    public CouncilRole? RemoveDesignation(Guid organizationId)
+    {
+        var held = Designations.FirstOrDefault(d => d.OrganizationId == organizationId);
+        if (held is null) return null;
+        // A new list, so EF Core sees the JSON column change.
+        Designations = [.. Designations.Where(d => d.OrganizationId != organizationId)];
+        return held.Role;
+    }
 }
 
 /// <summary>A reason one designation in a bulk request cannot be applied; the whole request is then refused.</summary>

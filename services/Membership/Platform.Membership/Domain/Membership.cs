@@ -61,13 +61,16 @@ public sealed class Membership
     /// <summary>The role on the consortium's current council session, if any; lost on suspension or withdrawal.</summary>
     public CouncilRole? CouncilRole { get; private set; }
     public IReadOnlyList<MembershipTransition> History => _history;
+    public DateTimeOffset AppliedAt { get; private set; }
+    /// <summary>Time of the last transition (or of the application).</summary>
+    public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Still counts as a member of the consortium (only one such membership per organization at a time).</summary>
     public bool IsCurrent => Status is MembershipStatus.Applied or MembershipStatus.Active or MembershipStatus.Suspended;
 
     public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason)
     {
-        var membership = new Membership(id, consortiumId, organizationId);
+        var membership = new Membership(id, consortiumId, organizationId) { AppliedAt = at, UpdatedAt = at };
         membership._history.Add(new MembershipTransition { From = MembershipStatus.Applied, To = MembershipStatus.Applied, Actor = actor, At = at, Reason = reason });
         return membership;
     }
@@ -95,6 +98,7 @@ public sealed class Membership
         transition = new MembershipTransition { From = Status, To = target, Action = action, Actor = actor, At = at, Reason = reason };
         _history.Add(transition);
         Status = target;
+        UpdatedAt = at;
         if (target is not MembershipStatus.Active) CouncilRole = null;
         return true;
     }

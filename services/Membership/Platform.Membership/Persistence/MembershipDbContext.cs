@@ -61,6 +61,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
                 .HasFilter("status IN ('Applied', 'Active', 'Suspended')")
                 .HasDatabaseName("ux_memberships_current");
             membership.HasIndex(m => new { m.ConsortiumId, m.Status });
+            // The member list pages newest first within one consortium.
+            membership.HasIndex(m => new { m.ConsortiumId, m.Id }).IsDescending(false, true);
             // Concurrent transitions on one membership: exactly one wins, the other sees a conflict.
             membership.Property<uint>("xmin").IsRowVersion();
         });
@@ -103,6 +105,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             client.Property(c => c.KeyPrefix).HasMaxLength(16);
             client.HasIndex(c => c.KeyHash).IsUnique();
             client.HasIndex(c => c.OrganizationId);
+            // Revoking twice at once publishes ApiClientRevoked once.
+            client.Property<uint>("xmin").IsRowVersion();
         });
     }
 }

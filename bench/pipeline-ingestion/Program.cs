@@ -1,0 +1,349 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Bench.PipelineIngestion;
+using Platform.Hosting;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+// Placement-event ingestion through POST /api/v1/placement-events (batches of 1,000, N concurrent clients) next to a raw
+// COPY of the same rows into PostgreSQL in the same run; then accepted→published latency at a steady rate. See README.md.
+var options = BenchOptions.Parse(args);
+var folder = Directory.CreateTempSubdirectory("platform-bench-pipeline-").FullName;
+var serverOutput = new ServerOutput();
+ServiceProcess? service = null;
+try
+{
+    Console.WriteLine("Starting PostgreSQL (durable) and RabbitMQ ...");
+    await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = serverOutput.Write });
+    await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchpl{Environment.ProcessId}", Output = serverOutput.Write });
+    await postgres.EnsureDatabaseAsync("talentpipelinedb");
+    await postgres.EnsureDatabaseAsync("bench_raw");
+    var serviceDb = postgres.ConnectionString("talentpipelinedb");
+    var rawDb = postgres.ConnectionString("bench_raw");
+
+    Console.WriteLine($"Starting the talent-pipeline service ({options.Configuration}) as a process ...");
+    service = await ServiceProcess.StartAsync(options.Configuration, serviceDb, rabbit.AmqpUri);
+    var world = await World.SeedAsync(service, serviceDb, options.Clients);
+    await RawCopy.CreateTableAsync(rawDb);
+
+    Console.WriteLine($"{options.Clients} clients x {options.BatchesPerClient} batches x {options.Batch} events per run, {options.Runs} runs after a warm-up");
+    await IngestionRun.RunAsync(service, world, options, run: 0, batchesPerClient: 2, serviceDb); // warm-up: JIT, pools, caches
+    await RawCopy.RunAsync(rawDb, world, options, run: 0, batchesPerClient: 2);
+
+    var ours = new List<double>();
+    var raw = new List<double>();
+    Console.WriteLine();
+    Console.WriteLine("run   accepted events/s   raw COPY rows/s   ratio   outbox drained after");
+    for (var run = 1; run <= options.Runs; run++)
+    {
+        var result = await IngestionRun.RunAsync(service, world, options, run, options.BatchesPerClient, serviceDb);
+        var copy = await RawCopy.RunAsync(rawDb, world, options, run, options.BatchesPerClient);
+        ours.Add(result.Rate);
+        raw.Add(copy);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{run,3}   {result.Rate,17:N0}   {copy,15:N0}   {result.Rate / copy,5:P0}   {result.Drained.TotalSeconds,6:0.0} s"));
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"median  accepted {Stats.Median(ours):N0} events/s   raw COPY {Stats.Median(raw):N0} rows/s   ratio {Stats.Median(ours) / Stats.Median(raw):P0}"));
+
+    Console.WriteLine();
+    await LatencyRun.RunAsync(service, world, rabbit.AmqpUri, options);
+    return 0;
+}
+catch (Exception exception)
+{
+    Console.Error.WriteLine(exception);
+    if (service is not null) Console.Error.WriteLine(service.Tail());
+    Console.Error.WriteLine(serverOutput.Tail());
+    return 1;
+}
+finally
+{
+    if (service is not null) await service.DisposeAsync();
+    try
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+
+internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, string Configuration)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2) values[args[i].TrimStart('-')] = args[i + 1];
+        int Get(string name, int fallback) => values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        return new BenchOptions(Get("runs", 3), Get("clients", 4), Get("batches", 10), Get("batch", 1000), Get("rate", 500), Get("latency-seconds", 20), configuration);
+    }
+}
+
+/// <summary>One consortium; per client a college, an enterprise and a launched order class between them.</summary>
+internal sealed record World(Guid ConsortiumId, IReadOnlyList<(Guid College, Guid Enterprise, Guid Program)> Parties)
+{
+    public static async Task<World> SeedAsync(ServiceProcess service, string serviceDb, int clients)
+    {
+        // The member read model is normally filled from membership's events; the bench writes it directly.
+        var consortium = Guid.CreateVersion7();
+        var parties = new List<(Guid, Guid, Guid)>();
+        await using var connection = new NpgsqlConnection(serviceDb);
+        await connection.OpenAsync();
+        for (var i = 0; i < clients; i++)
+        {
+            var college = Guid.CreateVersion7();
+            var enterprise = Guid.CreateVersion7();
+            foreach (var (id, name, kind) in new[] { (college, $"College {i}", "vocationalCollege"), (enterprise, $"Enterprise {i}", "enterprise") })
+            {
+                await using var insert = new NpgsqlCommand(
+                    "INSERT INTO members (consortium_id, organization_id, name, kind, status, status_changed_at) VALUES ($1, $2, $3, $4, 'Active', now())", connection);
+                insert.Parameters.Add(new NpgsqlParameter { Value = consortium });
+                insert.Parameters.Add(new NpgsqlParameter { Value = id });
+                insert.Parameters.Add(new NpgsqlParameter { Value = name });
+                insert.Parameters.Add(new NpgsqlParameter { Value = kind });
+                await insert.ExecuteNonQueryAsync();
+            }
+            parties.Add((college, enterprise, await service.LaunchProgramAsync(consortium, college, enterprise, $"Order class {i}")));
+        }
+        return new World(consortium, parties);
+    }
+}
+
+/// <summary>One placement event of the generated load.</summary>
+internal sealed record LoadEvent(string EventId, Guid CollegeId, Guid ProgramId, string TraineeRef, string Type, DateTimeOffset OccurredAt, Guid? EnterpriseId);
+
+internal static class Load
+{
+    private static readonly string[] Stages = ["enrolled", "internshipStarted", "internshipCompleted", "offerMade", "offerAccepted", "employed", "retained6Months", "retained12Months"];
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> of a client: 1,000 different trainees (a pool of twice that), each moved one stage on,
+    /// so every batch touches trainees that already have history, as a college's daily upload does.
+    /// </summary>
+    public static List<LoadEvent> Batch(World world, int client, int run, int batch, int size)
+    {
+        var (college, enterprise, program) = world.Parties[client];
+        var events = new List<LoadEvent>(size);
+        var pool = size * 2;
+        for (var i = 0; i < size; i++)
+        {
+            var slot = (batch * size + i) % pool;
+            var step = (batch * size + i) / pool;
+            var type = Stages[Math.Min(step, Stages.Length - 1)];
+            var at = new DateTimeOffset(2024, 9, 1, 8, 0, 0, TimeSpan.FromHours(8)).AddDays(step * 40 + slot % 28);
+            events.Add(new LoadEvent($"r{run}-c{client}-b{batch}-{i}", college, program, $"r{run}-t{slot}", type, at,
+                step >= 1 ? enterprise : null));
+        }
+        return events;
+    }
+
+    public static object Body(IEnumerable<LoadEvent> events) => new
+    {
+        events = events.Select(e => new
+        {
+            eventId = e.EventId, collegeId = e.CollegeId, programId = e.ProgramId, traineeRef = e.TraineeRef, type = e.Type,
+            occurredAt = e.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture), enterpriseId = e.EnterpriseId,
+        }),
+    };
+}
+
+internal sealed record IngestionResult(double Rate, TimeSpan Drained);
+
+internal static class IngestionRun
+{
+    public static async Task<IngestionResult> RunAsync(ServiceProcess service, World world, BenchOptions options, int run, int batchesPerClient, string serviceDb)
+    {
+        var batches = Enumerable.Range(0, options.Clients)
+            .Select(client => Enumerable.Range(0, batchesPerClient).Select(b => Load.Batch(world, client, run, b, options.Batch)).ToList()).ToList();
+        var accepted = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
+        {
+            using var http = service.Client();
+            foreach (var batch in batches[client])
+            {
+                using var response = await http.PostAsJsonAsync("/api/v1/placement-events", Load.Body(batch));
+                var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {report}");
+                var count = report.GetProperty("accepted").GetInt32();
+                if (count != batch.Count) throw new InvalidOperationException($"Only {count} of {batch.Count} accepted: {report.GetProperty("results").EnumerateArray().First(r => r.GetProperty("status").GetString() != "accepted")}");
+                Interlocked.Add(ref accepted, count);
+            }
+        }));
+        var elapsed = clock.Elapsed;
+
+        // The outbox rows were committed with the events; wait until the worker has published them all, so runs do not overlap.
+        await using var connection = new NpgsqlConnection(serviceDb);
+        await connection.OpenAsync();
+        while (true)
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM platform.outbox_messages", connection);
+            if ((long)(await count.ExecuteScalarAsync())! == 0) break;
+            await Task.Delay(100);
+        }
+        return new IngestionResult(accepted / elapsed.TotalSeconds, clock.Elapsed - elapsed);
+    }
+}
+
+/// <summary>The floor: the same rows COPYed (binary) into a table shaped like placement_events, a transaction per 1,000 rows, same concurrency.</summary>
+internal static class RawCopy
+{
+    public static async Task CreateTableAsync(string rawDb)
+    {
+        await using var connection = new NpgsqlConnection(rawDb);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand("""
+            CREATE TABLE placement_events (
+                college_id uuid NOT NULL, event_id character varying(100) NOT NULL, program_id uuid NOT NULL, consortium_id uuid NOT NULL,
+                trainee_ref character varying(64) NOT NULL, type character varying(30) NOT NULL, occurred_at timestamp with time zone NOT NULL,
+                enterprise_id uuid, flag character varying(40), accepted_at timestamp with time zone NOT NULL,
+                CONSTRAINT pk_placement_events PRIMARY KEY (college_id, event_id));
+            CREATE INDEX ix_placement_events_trainee ON placement_events (college_id, trainee_ref, occurred_at);
+            """, connection);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<double> RunAsync(string rawDb, World world, BenchOptions options, int run, int batchesPerClient)
+    {
+        var batches = Enumerable.Range(0, options.Clients)
+            .Select(client => Enumerable.Range(0, batchesPerClient).Select(b => Load.Batch(world, client, run, b, options.Batch)).ToList()).ToList();
+        var rows = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
+        {
+            await using var connection = new NpgsqlConnection(rawDb);
+            await connection.OpenAsync();
+            foreach (var batch in batches[client])
+            {
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using (var copy = await connection.BeginBinaryImportAsync(
+                                 "COPY placement_events (college_id, event_id, program_id, consortium_id, trainee_ref, type, occurred_at, enterprise_id, accepted_at) FROM STDIN (FORMAT BINARY)"))
+                {
+                    var now = DateTime.UtcNow;
+                    foreach (var e in batch)
+                    {
+                        await copy.StartRowAsync();
+                        await copy.WriteAsync(e.CollegeId, NpgsqlDbType.Uuid);
+                        await copy.WriteAsync(e.EventId, NpgsqlDbType.Varchar);
+                        await copy.WriteAsync(e.ProgramId, NpgsqlDbType.Uuid);
+                        await copy.WriteAsync(world.ConsortiumId, NpgsqlDbType.Uuid);
+                        await copy.WriteAsync(e.TraineeRef, NpgsqlDbType.Varchar);
+                        await copy.WriteAsync(e.Type, NpgsqlDbType.Varchar);
+                        await copy.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+                        if (e.EnterpriseId is { } enterprise) await copy.WriteAsync(enterprise, NpgsqlDbType.Uuid);
+                        else await copy.WriteNullAsync();
+                        await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    }
+                    await copy.CompleteAsync();
+                }
+                await transaction.CommitAsync();
+                Interlocked.Add(ref rows, batch.Count);
+            }
+        }));
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+}
+
+/// <summary>
+/// Accepted → published: batches sent on a fixed schedule (rate/10 events every 100 ms) while a plain queue bound to
+/// PlacementRecorded's exchange receives the events; latency per event from the client's send and from its response.
+/// </summary>
+internal static class LatencyRun
+{
+    public static async Task RunAsync(ServiceProcess service, World world, Uri amqp, BenchOptions options)
+    {
+        var arrivals = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var connection = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync();
+        await using (connection)
+        {
+            var channel = await connection.CreateChannelAsync();
+            await using (channel)
+            {
+                const string exchange = "Platform.TalentPipeline.Contracts:PlacementRecorded";
+                await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+                var queue = (await channel.QueueDeclareAsync("bench-placement-recorded", durable: false, exclusive: true, autoDelete: true)).QueueName;
+                await channel.QueueBindAsync(queue, exchange, "");
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += (_, delivery) =>
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    using var envelope = JsonDocument.Parse(delivery.Body);
+                    arrivals[envelope.RootElement.GetProperty("message").GetProperty("eventId").GetString()!] = now;
+                    return Task.CompletedTask;
+                };
+                await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+
+                var perTick = Math.Max(1, options.Rate / 10);
+                var ticks = options.LatencySeconds * 10;
+                var sent = new ConcurrentDictionary<string, (long Sent, long Answered)>(StringComparer.Ordinal);
+                using var http = service.Client();
+                var pending = new List<Task>();
+                var start = Stopwatch.GetTimestamp();
+                for (var tick = 0; tick < ticks; tick++)
+                {
+                    var due = start + (long)(tick * 0.1 * Stopwatch.Frequency);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                    var batch = Load.Batch(world, tick % world.Parties.Count, 1000 + tick / world.Parties.Count, 0, perTick);
+                    pending.Add(SendAsync(http, batch, sent));
+                }
+                await Task.WhenAll(pending);
+                var expected = sent.Count;
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (arrivals.Count < expected && DateTime.UtcNow < deadline) await Task.Delay(100);
+
+                var fromSend = new List<double>();
+                var fromAnswer = new List<double>();
+                foreach (var (eventId, times) in sent)
+                {
+                    if (!arrivals.TryGetValue(eventId, out var arrived)) continue;
+                    fromSend.Add(Stopwatch.GetElapsedTime(times.Sent, arrived).TotalMilliseconds);
+                    fromAnswer.Add(Math.Max(0, Stopwatch.GetElapsedTime(times.Answered, arrived).TotalMilliseconds));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"latency at {options.Rate} events/s ({perTick} per request every 100 ms, {options.LatencySeconds} s): {fromSend.Count} of {expected} arrived on the bound queue"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  request sent -> PlacementRecorded on the queue   p50 {Stats.Percentile(fromSend, 0.50):0.0} ms   p99 {Stats.Percentile(fromSend, 0.99):0.0} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  response (committed) -> on the queue             p50 {Stats.Percentile(fromAnswer, 0.50):0.0} ms   p99 {Stats.Percentile(fromAnswer, 0.99):0.0} ms"));
+            }
+        }
+    }
+
+    private static async Task SendAsync(HttpClient http, List<LoadEvent> batch, ConcurrentDictionary<string, (long, long)> sent)
+    {
+        var sentAt = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsJsonAsync("/api/v1/placement-events", Load.Body(batch));
+        var answeredAt = Stopwatch.GetTimestamp();
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (!response.IsSuccessStatusCode || report.GetProperty("accepted").GetInt32() != batch.Count)
+            throw new InvalidOperationException($"Latency batch not fully accepted: {report}");
+        foreach (var e in batch) sent[e.EventId] = (sentAt, answeredAt);
+    }
+}
+
+internal static class Stats
+{
+    public static double Median(List<double> values) => Percentile(values, 0.5);
+
+    public static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        var rank = p * (sorted.Count - 1);
+        var low = (int)Math.Floor(rank);
+        var high = (int)Math.Ceiling(rank);
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+    }
+}

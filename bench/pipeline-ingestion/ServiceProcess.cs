@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Hosting;
+
+namespace Platform.Bench.PipelineIngestion;
+
+/// <summary>
+/// The talent-pipeline service as deployed: its built dll started as a child process with Aspire-style settings
+/// (connection strings, URL, operator key), on its own database and the bench's broker.
+/// </summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string OperatorKey = "bench-operator-key-6d1f0c";
+    private readonly ChildProcess _process;
+    private readonly Queue<string> _output = new();
+
+    private ServiceProcess(ChildProcess process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ServiceProcess> StartAsync(string configuration, string connectionString, Uri amqp)
+    {
+        var dll = Path.Combine(RepositoryRoot(), "services", "TalentPipeline", "Platform.TalentPipeline", "bin", configuration, "net10.0", "Platform.TalentPipeline.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first ({dll}).");
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        ServiceProcess? service = null;
+        var process = ChildProcess.Start(new ChildProcessSpec("dotnet", [dll])
+        {
+            Environment = new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_URLS"] = url.ToString(),
+                ["ConnectionStrings__talentpipelinedb"] = connectionString,
+                ["ConnectionStrings__messaging"] = amqp.ToString(),
+                ["Platform__OperatorKey"] = OperatorKey,
+                // A bench drives one key far beyond a partner's limit.
+                ["Platform__RateLimit__PermitsPerSecond"] = "100000",
+                ["Platform__RateLimit__Burst"] = "100000",
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        }, (line, _) =>
+        {
+            lock (OutputLock)
+            {
+                service?._output.Enqueue(line);
+                if (service?._output.Count > 200) service._output.Dequeue();
+            }
+        });
+        service = new ServiceProcess(process, url);
+        using var http = new HttpClient { BaseAddress = url };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException("The service exited:\n" + service.Tail());
+            try
+            {
+                using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (ready.IsSuccessStatusCode) return service;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The service did not become ready:\n" + service.Tail());
+            await Task.Delay(200);
+        }
+    }
+
+    private static readonly object OutputLock = new();
+
+    public string Tail()
+    {
+        lock (OutputLock) return string.Join('\n', _output);
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+        return client;
+    }
+
+    public async Task<Guid> LaunchProgramAsync(Guid consortiumId, Guid collegeId, Guid enterpriseId, string title)
+    {
+        using var client = Client();
+        using var created = await client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            consortiumId, kind = "orderClass", title, collegeIds = new[] { collegeId }, enterpriseIds = new[] { enterpriseId },
+        });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var launched = await client.PostAsJsonAsync($"/api/v1/programs/{id}/launch", new { });
+        launched.EnsureSuccessStatusCode();
+        return id;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Run the bench from inside the repository.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.StopAsync(TimeSpan.FromSeconds(10));
+        await _process.DisposeAsync();
+    }
+}

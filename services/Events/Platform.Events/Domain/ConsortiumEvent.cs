@@ -1,0 +1,212 @@
+namespace Platform.Events.Domain;
+
+/// <summary>
+/// A consortium event: a founding or council meeting, a signing or unveiling ceremony, a skills competition…
+/// It owns its seats: every registration change goes through it (under a row lock), so the counters are the truth.
+/// </summary>
+public sealed class ConsortiumEvent
+{
+    private ConsortiumEvent(Guid id, Guid consortiumId, EventKind kind, string title, string venue, DateTimeOffset startsAt,
+        DateTimeOffset endsAt, string timeZone, int capacity, Guid[] organizerIds, DateTimeOffset createdAt)
+    {
+        Id = id;
+        ConsortiumId = consortiumId;
+        Kind = kind;
+        Title = title;
+        Venue = venue;
+        StartsAt = startsAt;
+        EndsAt = endsAt;
+        TimeZone = timeZone;
+        Capacity = capacity;
+        OrganizerIds = organizerIds;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ConsortiumId { get; private set; }
+    public EventKind Kind { get; private set; }
+    public string Title { get; private set; }
+    public string Venue { get; private set; }
+    /// <summary>Stored UTC; shown in <see cref="TimeZone"/>.</summary>
+    public DateTimeOffset StartsAt { get; private set; }
+    public DateTimeOffset EndsAt { get; private set; }
+    /// <summary>The consortium's IANA zone when the event was planned.</summary>
+    public string TimeZone { get; private set; }
+    public int Capacity { get; private set; }
+    public Guid[] OrganizerIds { get; private set; }
+    public EventStatus Status { get; private set; } = EventStatus.Draft;
+    public int RegisteredCount { get; private set; }
+    public int WaitlistedCount { get; private set; }
+    public int CheckedInCount { get; private set; }
+    /// <summary>How many registrations ever arrived; gives each its place in the arrival order.</summary>
+    public int Arrivals { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+    public string? CancellationReason { get; private set; }
+
+    public static ConsortiumEvent Plan(Guid id, Guid consortiumId, EventKind kind, string title, string venue, DateTimeOffset startsAt,
+        DateTimeOffset endsAt, string timeZone, int capacity, IEnumerable<Guid> organizerIds, DateTimeOffset at)
+    {
+        if (endsAt <= startsAt) throw new ArgumentException("An event ends after it starts.", nameof(endsAt));
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "An event has at least one seat.");
+        return new ConsortiumEvent(id, consortiumId, kind, title, venue, startsAt.ToUniversalTime(), endsAt.ToUniversalTime(), timeZone,
+            capacity, [.. organizerIds.Distinct()], at);
+    }
+
+    /// <summary>The status an action leads to from <paramref name="current"/>, or null when the action is not allowed then.</summary>
+    public static EventStatus? Target(EventStatus current, EventAction action) => (current, action) switch
+    {
+        (EventStatus.Draft, EventAction.Schedule) => EventStatus.Scheduled,
+        (EventStatus.Scheduled, EventAction.OpenRegistration) => EventStatus.RegistrationOpen,
+        (EventStatus.RegistrationOpen, EventAction.CloseRegistration) => EventStatus.RegistrationClosed,
+        // A site visit or signing ceremony by invitation never opens registration.
+        (EventStatus.Scheduled or EventStatus.RegistrationClosed, EventAction.Hold) => EventStatus.Held,
+        (EventStatus.Draft or EventStatus.Scheduled or EventStatus.RegistrationOpen or EventStatus.RegistrationClosed, EventAction.Cancel) => EventStatus.Cancelled,
+        _ => null,
+    };
+
+    /// <summary>The actions allowed now (shown to a caller whose action was refused).</summary>
+    public IReadOnlyList<EventAction> AllowedActions => [.. Enum.GetValues<EventAction>().Where(a => Target(Status, a) is not null)];
+
+    /// <summary>Performs the action, or returns false (changing nothing) when the current status does not allow it.</summary>
+    public bool TryPerform(EventAction action, DateTimeOffset at, string? reason)
+    {
+        if (Target(Status, action) is not { } target) return false;
+        Status = target;
+        StatusChangedAt = at;
+        if (target == EventStatus.Cancelled) CancellationReason = reason;
+        return true;
+    }
+
+    public bool IsOrganizer(Guid organizationId) => OrganizerIds.Contains(organizationId);
+
+    public bool AcceptsRegistrations => Status == EventStatus.RegistrationOpen;
+
+    /// <summary>Registrations may be cancelled and checked in from the moment registration opens until the event is held.</summary>
+    public bool AcceptsRegistrationChanges => Status is EventStatus.RegistrationOpen or EventStatus.RegistrationClosed;
+
+    /// <summary>Outcomes (agreements, unveilings, designations, results) are recorded once the event took place.</summary>
+    public bool AcceptsOutcomes => Status == EventStatus.Held;
+
+    /// <summary>
+    /// A new registration: a seat while there is one, else the end of the waitlist. Call it with the event locked,
+    /// so arrivals are counted one at a time.
+    /// </summary>
+    public Registration Register(Guid registrationId, Registrant person, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        if (!AcceptsRegistrations) throw new InvalidOperationException($"Registration is not open; the event is {Status}.");
+        Arrivals++;
+        var seated = RegisteredCount < Capacity;
+        if (seated) RegisteredCount++;
+        else WaitlistedCount++;
+        return new Registration(registrationId, Id, Arrivals, person, seated ? RegistrationStatus.Registered : RegistrationStatus.Waitlisted, at);
+    }
+
+    /// <summary>
+    /// Cancels a registration; a freed seat goes to <paramref name="firstWaitlisted"/> (the earliest arrival still
+    /// waiting), which is returned when promoted.
+    /// </summary>
+    public Registration? Cancel(Registration registration, Registration? firstWaitlisted, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (registration.EventId != Id) throw new ArgumentException("The registration belongs to another event.", nameof(registration));
+        if (!AcceptsRegistrationChanges || registration.Status == RegistrationStatus.Cancelled)
+            throw new InvalidOperationException("The registration cannot be cancelled now.");
+
+        var freedSeat = registration.Status == RegistrationStatus.Registered;
+        if (freedSeat)
+        {
+            RegisteredCount--;
+            if (registration.CheckedInAt is not null) CheckedInCount--;
+        }
+        else
+        {
+            WaitlistedCount--;
+        }
+        registration.MarkCancelled(at);
+
+        if (!freedSeat || firstWaitlisted is null) return null;
+        if (firstWaitlisted.Status != RegistrationStatus.Waitlisted) throw new ArgumentException("Only a waitlisted registration is promoted.", nameof(firstWaitlisted));
+        WaitlistedCount--;
+        RegisteredCount++;
+        firstWaitlisted.Promote(at);
+        return firstWaitlisted;
+    }
+
+    /// <summary>Checks a registered person in, once; returns why not otherwise.</summary>
+    public string? TryCheckIn(Registration registration, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (!AcceptsRegistrationChanges) return $"Check-in is possible while registration is open or closed; the event is {Status}.";
+        if (registration.Status != RegistrationStatus.Registered) return $"Only a registered person can check in; this registration is {registration.Status}.";
+        if (registration.CheckedInAt is not null) return "This person has already checked in.";
+        registration.MarkCheckedIn(at);
+        CheckedInCount++;
+        return null;
+    }
+}
+
+/// <summary>The person who registers.</summary>
+public sealed record Registrant(string Name, string? Title, Guid OrganizationId, string Email)
+{
+    /// <summary>One person per address and event: compared without case or surrounding spaces.</summary>
+    public static string NormalizeEmail(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return email.Trim().ToLowerInvariant();
+    }
+}
+
+/// <summary>A person's place at an event: a seat or a waitlist spot, in arrival order.</summary>
+public sealed class Registration
+{
+    private Registration()
+    {
+        PersonName = null!;
+        Email = null!;
+    }
+
+    internal Registration(Guid id, Guid eventId, int arrival, Registrant person, RegistrationStatus status, DateTimeOffset at)
+    {
+        Id = id;
+        EventId = eventId;
+        Arrival = arrival;
+        PersonName = person.Name;
+        PersonTitle = person.Title;
+        OrganizationId = person.OrganizationId;
+        Email = Registrant.NormalizeEmail(person.Email);
+        Status = status;
+        CreatedAt = at;
+        SeatedAt = status == RegistrationStatus.Registered ? at : null;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid EventId { get; private set; }
+    /// <summary>1 for the first registration that arrived, 2 for the next…; the waitlist is served in this order.</summary>
+    public int Arrival { get; private set; }
+    public string PersonName { get; private set; }
+    public string? PersonTitle { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public string Email { get; private set; }
+    public RegistrationStatus Status { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>When the person got a seat (at once, or when promoted from the waitlist).</summary>
+    public DateTimeOffset? SeatedAt { get; private set; }
+    public DateTimeOffset? CheckedInAt { get; private set; }
+    public DateTimeOffset? CancelledAt { get; private set; }
+
+    internal void MarkCancelled(DateTimeOffset at)
+    {
+        Status = RegistrationStatus.Cancelled;
+        CancelledAt = at;
+    }
+
+    internal void Promote(DateTimeOffset at)
+    {
+        Status = RegistrationStatus.Registered;
+        SeatedAt = at;
+    }
+
+    internal void MarkCheckedIn(DateTimeOffset at) => CheckedInAt = at;
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Platform.Events.Domain;
+
+/// <summary>
+/// One line of a consortium's activity feed ("group news"). Its id is derived from the message it tells about
+/// (or, for placement milestones, from program and day), and its time is the source event's, so rebuilding the
+/// feed from the same messages gives the same entries.
+/// </summary>
+public sealed class FeedEntry
+{
+    private FeedEntry()
+    {
+        Kind = null!;
+        Title = null!;
+        Content = null!;
+    }
+
+    public FeedEntry(Guid id, Guid consortiumId, string kind, string title, string content, DateTimeOffset occurredAt, string? link)
+    {
+        Id = id;
+        ConsortiumId = consortiumId;
+        Kind = kind;
+        Title = title;
+        Content = content;
+        OccurredAt = occurredAt.ToUniversalTime();
+        Link = link;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ConsortiumId { get; private set; }
+    /// <summary>What happened, e.g. <c>memberJoined</c>, <c>agreementSigned</c>, <c>placementMilestones</c>.</summary>
+    public string Kind { get; private set; }
+    /// <summary>A readable sentence.</summary>
+    public string Title { get; private set; }
+    public string Content { get; private set; }
+    /// <summary>When it happened (the source event's time; for a day of placements, the latest of that day).</summary>
+    public DateTimeOffset OccurredAt { get; private set; }
+    /// <summary>Where to read more on this platform's API, if anywhere.</summary>
+    public string? Link { get; private set; }
+    /// <summary>For a day of placement milestones: how many of each type (e.g. <c>employed</c> → 3).</summary>
+    public Dictionary<string, int>? Tally { get; private set; }
+
+    public const string PlacementMilestones = "placementMilestones";
+
+    /// <summary>The empty entry of one program's placement milestones on one day (local to the consortium).</summary>
+    public static FeedEntry PlacementDay(Guid id, Guid consortiumId, Guid programId, string programTitle, DateOnly day, DateTimeOffset occurredAt) =>
+        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, $"/api/v1/programs/{programId}")
+        {
+            Tally = [],
+        };
+
+    /// <summary>Counts one more placement event of <paramref name="type"/> into this day's entry and rewrites its sentences.</summary>
+    public void CountPlacement(string programTitle, DateOnly day, string type, DateTimeOffset occurredAt)
+    {
+        if (Kind != PlacementMilestones || Tally is null) throw new InvalidOperationException("Only a placement-milestones entry counts placements.");
+        // A new dictionary, so EF sees the change of the JSON column.
+        Tally = new Dictionary<string, int>(Tally) { [type] = Tally.GetValueOrDefault(type) + 1 };
+        var at = occurredAt.ToUniversalTime();
+        if (at > OccurredAt) OccurredAt = at;
+        var total = Tally.Values.Sum();
+        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Title = string.Create(CultureInfo.InvariantCulture, $"{programTitle}: {total} placement milestone{(total == 1 ? "" : "s")} on {dayText}");
+        Content = string.Join("; ", Tally.OrderBy(t => StageOrder(t.Key)).ThenBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => Milestone(t.Key, t.Value))) + ".";
+    }
+
+    private static readonly string[] Stages =
+        ["enrolled", "internshipStarted", "internshipCompleted", "offerMade", "offerAccepted", "employed", "retained6Months", "retained12Months", "withdrawn"];
+
+    private static int StageOrder(string type) => Array.IndexOf(Stages, type) is var i and >= 0 ? i : Stages.Length;
+
+    private static string Milestone(string type, int count)
+    {
+        var one = count == 1;
+        var who = string.Create(CultureInfo.InvariantCulture, $"{count} trainee{(one ? "" : "s")}");
+        return type switch
+        {
+            "enrolled" => $"{who} enrolled",
+            "internshipStarted" => $"{who} started an internship",
+            "internshipCompleted" => $"{who} completed an internship",
+            "offerMade" => $"{who} received a job offer",
+            "offerAccepted" => $"{who} accepted a job offer",
+            "employed" => $"{who} {(one ? "was" : "were")} employed",
+            "retained6Months" => $"{who} stayed employed for 6 months",
+            "retained12Months" => $"{who} stayed employed for 12 months",
+            "withdrawn" => $"{who} withdrew",
+            _ => $"{who}: {type}",
+        };
+    }
+}
+
+/// <summary>A message the feed was built from, kept so the feed can be rebuilt from scratch.</summary>
+public sealed class FeedSource
+{
+    public Guid MessageId { get; set; }
+    public Guid ConsortiumId { get; set; }
+    /// <summary>The contract's type name, e.g. <c>AgreementSigned</c>.</summary>
+    public required string MessageType { get; set; }
+    /// <summary>The message as JSON.</summary>
+    public required string Body { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+}

@@ -1,0 +1,103 @@
+using Platform.Events.Domain;
+
+namespace Platform.Events.Features.Events;
+
+/// <summary>A new event, created as a draft.</summary>
+public sealed record PlanEventRequest
+{
+    public required EventKind Kind { get; init; }
+    public required string Title { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    /// <summary>Organizing organizations: active members of the consortium. A partner key's own organization must be one of them.</summary>
+    public required IReadOnlyList<Guid> OrganizerIds { get; init; }
+    public required string Venue { get; init; }
+    /// <summary>ISO 8601. With an offset it is that instant; without one, local time of the consortium's zone (Asia/Shanghai by default).</summary>
+    public required string StartsAt { get; init; }
+    /// <summary>As <see cref="StartsAt"/>; after it.</summary>
+    public required string EndsAt { get; init; }
+    /// <summary>Seats; registrations beyond it are waitlisted.</summary>
+    public required int Capacity { get; init; }
+}
+
+/// <summary>Optional body of a lifecycle action.</summary>
+public sealed record EventActionRequest
+{
+    /// <summary>Why (shown to registrants when an event is cancelled).</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>An organizer, named as the member directory knows it.</summary>
+public sealed record OrganizerResponse(Guid OrganizationId, string? Name);
+
+/// <summary>An event. Times carry the offset of the consortium's zone, named in <c>timeZone</c>.</summary>
+public sealed record EventResponse
+{
+    public required Guid Id { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    public required EventKind Kind { get; init; }
+    public required string Title { get; init; }
+    public required string Venue { get; init; }
+    public required DateTimeOffset StartsAt { get; init; }
+    public required DateTimeOffset EndsAt { get; init; }
+    /// <summary>IANA zone the times are shown in, e.g. <c>Asia/Shanghai</c>.</summary>
+    public required string TimeZone { get; init; }
+    public required int Capacity { get; init; }
+    public required IReadOnlyList<OrganizerResponse> Organizers { get; init; }
+    public required EventStatus Status { get; init; }
+    public required int Registered { get; init; }
+    public required int Waitlisted { get; init; }
+    public required int CheckedIn { get; init; }
+    public required int SeatsLeft { get; init; }
+    /// <summary>The lifecycle actions allowed now.</summary>
+    public required IReadOnlyList<EventAction> AllowedActions { get; init; }
+    public string? CancellationReason { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>What the event produced (only on <c>GET /api/v1/events/{id}</c>).</summary>
+    public EventOutcomesResponse? Outcomes { get; init; }
+
+    public static EventResponse From(ConsortiumEvent e, IReadOnlyDictionary<Guid, NamedOrganization> names, EventOutcomesResponse? outcomes = null)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(names);
+        var zone = ConsortiumTime.Zone(e.TimeZone);
+        return new EventResponse
+        {
+            Id = e.Id,
+            ConsortiumId = e.ConsortiumId,
+            Kind = e.Kind,
+            Title = e.Title,
+            Venue = e.Venue,
+            StartsAt = ConsortiumTime.Show(e.StartsAt, zone),
+            EndsAt = ConsortiumTime.Show(e.EndsAt, zone),
+            TimeZone = e.TimeZone,
+            Capacity = e.Capacity,
+            Organizers = [.. e.OrganizerIds.Select(id => new OrganizerResponse(id, names.GetValueOrDefault(id)?.Name))],
+            Status = e.Status,
+            Registered = e.RegisteredCount,
+            Waitlisted = e.WaitlistedCount,
+            CheckedIn = e.CheckedInCount,
+            SeatsLeft = Math.Max(0, e.Capacity - e.RegisteredCount),
+            AllowedActions = e.AllowedActions,
+            CancellationReason = e.CancellationReason,
+            CreatedAt = ConsortiumTime.Show(e.CreatedAt, zone),
+            Outcomes = outcomes,
+        };
+    }
+}
+
+/// <summary>The outcomes recorded on a held event.</summary>
+public sealed record EventOutcomesResponse(
+    IReadOnlyList<Outcomes.AgreementResponse> Agreements,
+    IReadOnlyList<Outcomes.UnveilingResponse> Unveilings,
+    IReadOnlyList<Outcomes.CouncilDesignationsResponse> CouncilDesignations,
+    Outcomes.CompetitionResultsResponse? CompetitionResults);
+
+/// <summary>The state of an event the caller tried to move (in a 409's <c>currentState</c>).</summary>
+public sealed record EventState(EventStatus Status, IReadOnlyList<EventAction> AllowedActions)
+{
+    public static EventState Of(ConsortiumEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new EventState(e.Status, e.AllowedActions);
+    }
+}

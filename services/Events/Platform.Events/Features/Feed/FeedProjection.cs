@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Platform.Events.Domain;
+using Platform.Events.Features.Directory;
+using Platform.Events.Persistence;
+
+namespace Platform.Events.Features.Feed;
+
+/// <summary>
+/// Writes feed entries from integration events. Live (from the consumer, inside its inbox transaction) it also
+/// keeps the message as a <see cref="FeedSource"/>; a rebuild replays those sources into an empty feed and, since
+/// ids and times come from the messages, produces the same entries.
+/// </summary>
+public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions SourceJson = new(JsonSerializerDefaults.Web);
+    private const string EmptyTally = "{}";
+
+    /// <summary>Records a message the consumer received (once per message: the inbox sees to that).</summary>
+    public async Task RecordAsync(Guid messageId, object message, CancellationToken cancellationToken)
+    {
+        var story = FeedStories.Tell(message);
+        var type = message.GetType();
+        db.FeedSources.Add(new FeedSource
+        {
+            MessageId = messageId,
+            ConsortiumId = story.ConsortiumId,
+            MessageType = type.Name,
+            Body = JsonSerializer.Serialize(message, type, SourceJson),
+            OccurredAt = story.OccurredAt.ToUniversalTime(),
+            ReceivedAt = time.GetUtcNow(),
+        });
+        // The source row first: a rebuild locks feed_sources before touching entries, so both take locks in one order.
+        await db.SaveChangesAsync(cancellationToken);
+        await ApplyAsync(messageId, story, cancellationToken);
+    }
+
+    /// <summary>Empties the feed (of one consortium, or all) and replays every kept source into it. Returns the number of entries.</summary>
+    public async Task<int> RebuildAsync(Guid? consortiumId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Consumers wait meanwhile (they insert sources), so nothing slips between the delete and the replay.
+        await db.Database.ExecuteSqlRawAsync("LOCK TABLE feed_sources IN EXCLUSIVE MODE", cancellationToken);
+        var entries = db.FeedEntries.AsQueryable();
+        var sources = db.FeedSources.AsNoTracking();
+        if (consortiumId is { } c)
+        {
+            entries = entries.Where(e => e.ConsortiumId == c);
+            sources = sources.Where(s => s.ConsortiumId == c);
+        }
+        await entries.ExecuteDeleteAsync(cancellationToken);
+
+        const int batch = 500;
+        var position = (OccurredAt: DateTimeOffset.MinValue, MessageId: Guid.Empty);
+        while (true)
+        {
+            var after = position;
+            var chunk = await sources
+                .Where(s => s.OccurredAt > after.OccurredAt || (s.OccurredAt == after.OccurredAt && s.MessageId.CompareTo(after.MessageId) > 0))
+                .OrderBy(s => s.OccurredAt).ThenBy(s => s.MessageId).Take(batch).ToListAsync(cancellationToken);
+            foreach (var source in chunk)
+            {
+                if (!FeedStories.Sources.TryGetValue(source.MessageType, out var type)) continue;
+                var message = JsonSerializer.Deserialize(source.Body, type, SourceJson)!;
+                await ApplyAsync(source.MessageId, FeedStories.Tell(message), cancellationToken);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            if (chunk.Count < batch) break;
+            position = (chunk[^1].OccurredAt, chunk[^1].MessageId);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return consortiumId is { } only ? await db.FeedEntries.CountAsync(e => e.ConsortiumId == only, cancellationToken) : await db.FeedEntries.CountAsync(cancellationToken);
+    }
+
+    private async Task ApplyAsync(Guid messageId, FeedStory story, CancellationToken cancellationToken)
+    {
+        switch (story)
+        {
+            case FeedLine line:
+                db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, line.Kind, line.Title, line.Content, line.OccurredAt, line.Link));
+                break;
+            case PlacementMilestone placement:
+                var zone = await db.ZoneOfAsync(placement.ConsortiumId, cancellationToken);
+                var day = ConsortiumTime.Day(placement.OccurredAt, zone);
+                var id = NameBasedId($"placements:{placement.ConsortiumId:D}:{placement.ProgramId:D}:{day:yyyy-MM-dd}");
+                var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, day, placement.OccurredAt);
+                // Placements of one program and day share a line: create it if missing, then count under its row lock,
+                // so concurrent consumers add up instead of overwriting each other.
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally)
+                    VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb))
+                    ON CONFLICT (id) DO NOTHING
+                    """, cancellationToken);
+                var entry = await db.FeedEntries.FromSql($"SELECT * FROM feed_entries WHERE id = {id} FOR UPDATE").SingleAsync(cancellationToken);
+                entry.CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt);
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>A name-based UUID (RFC 9562 version 5, SHA-1): the same name always gives the same id.</summary>
+    public static Guid NameBasedId(string name)
+    {
+        var bytes = new byte[Namespace.Length + Encoding.UTF8.GetByteCount(name)];
+        Namespace.CopyTo(bytes, 0);
+        Encoding.UTF8.GetBytes(name, bytes.AsSpan(Namespace.Length));
+#pragma warning disable CA5350 // SHA-1 is what UUID version 5 is defined with; it names, it does not protect.
+        var hash = SHA1.HashData(bytes);
+#pragma warning restore CA5350
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    // The feed's own namespace (a fixed random UUID), so its ids never collide with another scheme's.
+    private static readonly byte[] Namespace = Guid.Parse("6f1d2b8e-3c4a-4e57-9a0b-5d7c2e9f4a13").ToByteArray(bigEndian: true);
+}

@@ -1,0 +1,103 @@
+using Platform.Events.Domain;
+
+namespace Platform.Events.Features.Outcomes;
+
+/// <summary>An agreement signed at the event.</summary>
+public sealed record RecordAgreementRequest
+{
+    /// <summary>The signing organizations (at least two), active members of the event's consortium.</summary>
+    public required IReadOnlyList<Guid> Parties { get; init; }
+    public required AgreementKind Kind { get; init; }
+    public required string Title { get; init; }
+    /// <summary>The occupation or major trained for, e.g. "intelligent welding".</summary>
+    public string? Occupation { get; init; }
+    /// <summary>Defaults to the event's (local) day.</summary>
+    public DateOnly? SignedOn { get; init; }
+}
+
+/// <summary>A plaque unveiled at the event.</summary>
+public sealed record RecordUnveilingRequest
+{
+    /// <summary>The plaque's name, e.g. "Jining Municipal High-Skilled Talent Training Base".</summary>
+    public required string Name { get; init; }
+    /// <summary>The organization hosting the base or center; an active member of the consortium.</summary>
+    public required Guid HostOrganizationId { get; init; }
+    public required UnveilingKind Kind { get; init; }
+    /// <summary>Defaults to the event's (local) day.</summary>
+    public DateOnly? UnveiledOn { get; init; }
+}
+
+/// <summary>One role designated at the meeting.</summary>
+public sealed record DesignationRequest
+{
+    public required Guid OrganizationId { get; init; }
+    public required CouncilRole Role { get; init; }
+}
+
+/// <summary>The council roles designated at a council (or founding) meeting; membership applies them as a whole or rejects them.</summary>
+public sealed record RecordDesignationsRequest
+{
+    /// <summary>The council session the roles are for (1 = the first council).</summary>
+    public required int SessionNumber { get; init; }
+    public required IReadOnlyList<DesignationRequest> Designations { get; init; }
+}
+
+/// <summary>One ranked entrant.</summary>
+public sealed record EntrantRequest
+{
+    /// <summary>The college's pseudonymous reference for the trainee (no names).</summary>
+    public required string TraineeRef { get; init; }
+    public required Guid CollegeId { get; init; }
+    public required int Rank { get; init; }
+    /// <summary>e.g. "First prize"; null without an award.</summary>
+    public string? Award { get; init; }
+}
+
+/// <summary>The results of a skills competition.</summary>
+public sealed record PublishResultsRequest
+{
+    public required IReadOnlyList<EntrantRequest> Entrants { get; init; }
+}
+
+/// <summary>An agreement in the register.</summary>
+public sealed record AgreementResponse(Guid Id, Guid EventId, string? EventTitle, Guid ConsortiumId, AgreementKind Kind, string Title, string? Occupation,
+    IReadOnlyList<NamedOrganization> Parties, DateOnly SignedOn)
+{
+    public static AgreementResponse From(Agreement a, string? eventTitle)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return new(a.Id, a.EventId, eventTitle, a.ConsortiumId, a.Kind, a.Title, a.Occupation, a.Parties, a.SignedOn);
+    }
+}
+
+/// <summary>An unveiled plaque.</summary>
+public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn)
+{
+    public static UnveilingResponse From(Unveiling u)
+    {
+        ArgumentNullException.ThrowIfNull(u);
+        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn);
+    }
+}
+
+/// <summary>Recorded council designations and what membership did with them.</summary>
+public sealed record CouncilDesignationsResponse(Guid Id, Guid EventId, int SessionNumber, IReadOnlyList<Designation> Designations,
+    DesignationsState State, IReadOnlyDictionary<string, List<string>>? Reasons, DateTimeOffset? ResolvedAt)
+{
+    public static CouncilDesignationsResponse From(CouncilDesignationRecording d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new(d.Id, d.EventId, d.SessionNumber, d.Designations, d.State,
+            d.State == DesignationsState.Rejected ? d.Refusals.ToDictionary(r => r.Field, r => r.Reasons) : null, d.ResolvedAt);
+    }
+}
+
+/// <summary>Published competition results, ranked.</summary>
+public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnlyList<RankedEntrant> Entrants, DateTimeOffset PublishedAt)
+{
+    public static CompetitionResultsResponse From(CompetitionResults r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.Id, r.EventId, r.Entrants, r.PublishedAt);
+    }
+}

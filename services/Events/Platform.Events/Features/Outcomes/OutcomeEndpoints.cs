@@ -1,0 +1,252 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Platform.Events.Contracts;
+using Platform.Events.Domain;
+using Platform.Events.Features.Directory;
+using Platform.Events.Features.Events;
+using Platform.Events.Persistence;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+using ContractDesignation = Platform.Events.Contracts.CouncilDesignation;
+
+namespace Platform.Events.Features.Outcomes;
+
+/// <summary>
+/// <c>/api/v1/events/{id}/outcomes/*</c>: what a held event produced, each published through the outbox for the
+/// services that act on it; and the consortium's agreements register.
+/// </summary>
+public static class OutcomeEndpoints
+{
+    public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
+    {
+        var outcomes = app.MapGroup("/api/v1/events/{eventId:guid}/outcomes").WithTags("Outcomes").RequireScope(Scopes.EventsWrite);
+        outcomes.MapPost("/agreements", RecordAgreementAsync).WithSummary("Record an agreement signed at the event (publishes AgreementSigned)");
+        outcomes.MapPost("/unveilings", RecordUnveilingAsync).WithSummary("Record a plaque unveiled at the event (publishes PlaqueUnveiled)");
+        outcomes.MapPost("/council-designations", RecordDesignationsAsync)
+            .WithSummary("Record council roles designated at a council or founding meeting (publishes CouncilDesignationsRecorded; membership applies or rejects them)");
+        outcomes.MapPost("/competition-results", PublishResultsAsync).WithSummary("Publish a skills competition's ranked results (publishes CompetitionResultsPublished)");
+
+        app.MapGet("/api/v1/agreements", ListAgreementsAsync).WithTags("Outcomes").RequireScope(Scopes.EventsRead)
+            .WithSummary("The consortium's agreements register: every agreement with its event and parties, newest first");
+        return app;
+    }
+
+    /// <summary>The held event the caller organizes, or the problem to answer.</summary>
+    private static async Task<(ConsortiumEvent? Event, ProblemHttpResult? Problem)> HeldEventAsync(Guid eventId, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
+    {
+        var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
+        if (found is null) return (null, Problems.NotFound());
+        if (!caller.CanActForAny(found.OrganizerIds))
+            return (null, Problems.Status(StatusCodes.Status403Forbidden, "Only the event's organizers (or the operator) record its outcomes."));
+        if (!found.AcceptsOutcomes)
+            return (null, Problems.Conflict($"Outcomes are recorded once the event is held; it is {EventEndpoints.Wire(found.Status)}.", EventState.Of(found)));
+        return (found, null);
+    }
+
+    private static DateOnly EventDay(ConsortiumEvent e) => ConsortiumTime.Day(e.StartsAt, ConsortiumTime.Zone(e.TimeZone));
+
+    private static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> RecordAgreementAsync(
+        Guid eventId, RecordAgreementRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        EventEndpoints.Text(errors, "title", request.Title, 300);
+        if (request.Occupation is { } occupation && occupation.Trim().Length > 200) errors.Add(("occupation", "At most 200 characters."));
+        if (request.Parties.Count is < 2 or > 20) errors.Add(("parties", "Expected 2 to 20 signing organizations."));
+        for (var i = 0; i < request.Parties.Count; i++)
+        {
+            if (request.Parties.Take(i).Contains(request.Parties[i])) errors.Add(($"parties[{i}]", "Listed twice."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
+        if (held is null) return problem!;
+        var members = await db.ActiveMembersAsync(held.ConsortiumId, request.Parties, cancellationToken);
+        for (var i = 0; i < request.Parties.Count; i++)
+        {
+            if (!members.ContainsKey(request.Parties[i])) errors.Add(($"parties[{i}]", "Not an active member of the event's consortium."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var now = time.GetUtcNow();
+        var agreement = new Agreement(Guid.CreateVersion7(), held, request.Kind, request.Title.Trim(), request.Occupation?.Trim() is { Length: > 0 } o ? o : null,
+            request.Parties.Select(p => members[p]), request.SignedOn ?? EventDay(held), now);
+        db.Agreements.Add(agreement);
+        db.AddIntegrationEvent(new AgreementSigned
+        {
+            AgreementId = agreement.Id,
+            EventId = held.Id,
+            EventTitle = held.Title,
+            ConsortiumId = held.ConsortiumId,
+            Kind = EventEndpoints.Wire(agreement.Kind),
+            Title = agreement.Title,
+            Occupation = agreement.Occupation,
+            Parties = [.. agreement.Parties.Select(p => new AgreementParty { OrganizationId = p.OrganizationId, OrganizationName = p.Name, OrganizationKind = p.Kind })],
+            SignedOn = agreement.SignedOn,
+            OccurredAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/agreements/{agreement.Id}", AgreementResponse.From(agreement, held.Title));
+    }
+
+    private static async Task<Results<Created<UnveilingResponse>, ValidationProblem, ProblemHttpResult>> RecordUnveilingAsync(
+        Guid eventId, RecordUnveilingRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        EventEndpoints.Text(errors, "name", request.Name, 300);
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
+        if (held is null) return problem!;
+        var members = await db.ActiveMembersAsync(held.ConsortiumId, [request.HostOrganizationId], cancellationToken);
+        if (!members.TryGetValue(request.HostOrganizationId, out var host))
+            return Problems.Validation(("hostOrganizationId", "Not an active member of the event's consortium."));
+
+        var now = time.GetUtcNow();
+        var unveiling = new Unveiling(Guid.CreateVersion7(), held, request.Name.Trim(), host, request.Kind, request.UnveiledOn ?? EventDay(held), now);
+        db.Unveilings.Add(unveiling);
+        db.AddIntegrationEvent(new PlaqueUnveiled
+        {
+            UnveilingId = unveiling.Id,
+            EventId = held.Id,
+            ConsortiumId = held.ConsortiumId,
+            Name = unveiling.Name,
+            HostOrganizationId = host.OrganizationId,
+            HostOrganizationName = host.Name,
+            Kind = EventEndpoints.Wire(unveiling.Kind),
+            UnveiledOn = unveiling.UnveiledOn,
+            OccurredAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/events/{held.Id}", UnveilingResponse.From(unveiling));
+    }
+
+    private static async Task<Results<Created<CouncilDesignationsResponse>, ValidationProblem, ProblemHttpResult>> RecordDesignationsAsync(
+        Guid eventId, RecordDesignationsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        if (request.SessionNumber is < 1 or > 1000) errors.Add(("sessionNumber", "Expected a session number from 1."));
+        if (request.Designations.Count is 0 or > 500) errors.Add(("designations", "Expected 1 to 500 designations."));
+        for (var i = 0; i < request.Designations.Count; i++)
+        {
+            if (request.Designations.Take(i).Any(d => d.OrganizationId == request.Designations[i].OrganizationId))
+                errors.Add(($"designations[{i}].organizationId", "Designated twice."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
+        if (held is null) return problem!;
+        if (!CouncilDesignationRecording.IsCouncilMeeting(held.Kind))
+            return Problems.Conflict($"Council roles are designated at a council or founding meeting; this event is a {EventEndpoints.Wire(held.Kind)}.",
+                new { kind = held.Kind, status = held.Status });
+        // Names only: whether each organization may hold the role is membership's rule, answered by Applied/Rejected.
+        var known = await db.OrganizationsAsync(request.Designations.Select(d => d.OrganizationId), cancellationToken);
+        for (var i = 0; i < request.Designations.Count; i++)
+        {
+            if (!known.ContainsKey(request.Designations[i].OrganizationId))
+                errors.Add(($"designations[{i}].organizationId", "Unknown organization."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var now = time.GetUtcNow();
+        var recording = new CouncilDesignationRecording(Guid.CreateVersion7(), held, request.SessionNumber,
+            request.Designations.Select(d => new Designation { OrganizationId = d.OrganizationId, OrganizationName = known[d.OrganizationId].Name, Role = d.Role }), now);
+        db.CouncilDesignationRecordings.Add(recording);
+        db.AddIntegrationEvent(new CouncilDesignationsRecorded
+        {
+            RecordingId = recording.Id,
+            EventId = held.Id,
+            ConsortiumId = held.ConsortiumId,
+            SessionNumber = recording.SessionNumber,
+            Designations = [.. recording.Designations.Select(d => new ContractDesignation { OrganizationId = d.OrganizationId, Role = EventEndpoints.Wire(d.Role) })],
+            OccurredAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/events/{held.Id}", CouncilDesignationsResponse.From(recording));
+    }
+
+    private static async Task<Results<Created<CompetitionResultsResponse>, ValidationProblem, ProblemHttpResult>> PublishResultsAsync(
+        Guid eventId, PublishResultsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        if (request.Entrants.Count is 0 or > 5000) errors.Add(("entrants", "Expected 1 to 5000 entrants."));
+        for (var i = 0; i < request.Entrants.Count; i++)
+        {
+            var entrant = request.Entrants[i];
+            EventEndpoints.Text(errors, $"entrants[{i}].traineeRef", entrant.TraineeRef, 100);
+            if (entrant.Rank < 1) errors.Add(($"entrants[{i}].rank", "Ranks start at 1."));
+            if (entrant.Award is { } award && award.Trim().Length > 100) errors.Add(($"entrants[{i}].award", "At most 100 characters."));
+            if (request.Entrants.Take(i).Any(e => e.CollegeId == entrant.CollegeId && e.TraineeRef == entrant.TraineeRef))
+                errors.Add(($"entrants[{i}].traineeRef", "Listed twice."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
+        if (held is null) return problem!;
+        if (held.Kind != EventKind.SkillsCompetition)
+            return Problems.Conflict($"Results belong to a skills competition; this event is a {EventEndpoints.Wire(held.Kind)}.", new { kind = held.Kind, status = held.Status });
+        var existing = await db.CompetitionResults.AsNoTracking().SingleOrDefaultAsync(r => r.EventId == held.Id, cancellationToken);
+        if (existing is not null)
+            return Problems.Conflict("The competition's results are already published.", CompetitionResultsResponse.From(existing));
+        var colleges = await db.OrganizationsAsync(request.Entrants.Select(e => e.CollegeId), cancellationToken);
+        for (var i = 0; i < request.Entrants.Count; i++)
+        {
+            if (!colleges.ContainsKey(request.Entrants[i].CollegeId)) errors.Add(($"entrants[{i}].collegeId", "Unknown organization."));
+        }
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+
+        var now = time.GetUtcNow();
+        var results = new CompetitionResults(Guid.CreateVersion7(), held, request.Entrants.Select(e => new RankedEntrant
+        {
+            TraineeRef = e.TraineeRef.Trim(),
+            CollegeId = e.CollegeId,
+            CollegeName = colleges[e.CollegeId].Name,
+            Rank = e.Rank,
+            Award = e.Award?.Trim() is { Length: > 0 } a ? a : null,
+        }), now);
+        db.CompetitionResults.Add(results);
+        db.AddIntegrationEvent(new CompetitionResultsPublished
+        {
+            ResultsId = results.Id,
+            EventId = held.Id,
+            EventTitle = held.Title,
+            ConsortiumId = held.ConsortiumId,
+            Entrants = [.. results.Entrants.Select(e => new CompetitionEntrant { TraineeRef = e.TraineeRef, CollegeId = e.CollegeId, CollegeName = e.CollegeName, Rank = e.Rank, Award = e.Award })],
+            OccurredAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("The competition's results were published meanwhile.");
+        }
+        return TypedResults.Created($"/api/v1/events/{held.Id}", CompetitionResultsResponse.From(results));
+    }
+
+    private static async Task<Results<Ok<Page<AgreementResponse>>, ValidationProblem>> ListAgreementsAsync(
+        Guid? consortiumId, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
+    {
+        if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required: the register is kept per consortium."));
+        var page = await db.Agreements.AsNoTracking().Where(a => a.ConsortiumId == consortium).ToPageAsync(a => a.Id, paging, cancellationToken);
+        var eventIds = page.Items.Select(a => a.EventId).Distinct().ToList();
+        var titles = await db.Events.Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken);
+        return TypedResults.Ok(page.Map(a => AgreementResponse.From(a, titles.GetValueOrDefault(a.EventId))));
+    }
+
+    /// <summary>Everything recorded on one event, for <c>GET /api/v1/events/{id}</c>.</summary>
+    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, CancellationToken cancellationToken)
+    {
+        var agreements = await db.Agreements.AsNoTracking().Where(a => a.EventId == e.Id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var unveilings = await db.Unveilings.AsNoTracking().Where(u => u.EventId == e.Id).OrderBy(u => u.Id).ToListAsync(cancellationToken);
+        var designations = await db.CouncilDesignationRecordings.AsNoTracking().Where(d => d.EventId == e.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var results = await db.CompetitionResults.AsNoTracking().SingleOrDefaultAsync(r => r.EventId == e.Id, cancellationToken);
+        return new EventOutcomesResponse(
+            [.. agreements.Select(a => AgreementResponse.From(a, e.Title))],
+            [.. unveilings.Select(UnveilingResponse.From)],
+            [.. designations.Select(CouncilDesignationsResponse.From)],
+            results is null ? null : CompetitionResultsResponse.From(results));
+    }
+}

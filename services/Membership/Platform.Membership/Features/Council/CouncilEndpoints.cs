@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Membership.Contracts;
+using Platform.Membership.Domain;
+using Platform.Membership.Persistence;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Persistence;
+using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
+
+namespace Platform.Membership.Features.Council;
+
+/// <summary>Open a numbered council session with its term (e.g. the first council session, 2023–2028).</summary>
+public sealed record OpenCouncilSessionRequest(int Number, DateOnly StartsOn, DateOnly EndsOn);
+
+/// <summary>One organization's role in a bulk designation.</summary>
+public sealed record CouncilDesignationRequest(Guid OrganizationId, CouncilRole Role);
+
+/// <summary>An organization's role on a council session.</summary>
+public sealed record CouncilDesignationResponse(Guid OrganizationId, string OrganizationName, CouncilRole Role);
+
+/// <summary>A council session with its roles, chair first.</summary>
+/// <param name="IsCurrent">The latest session: the one whose roles the members hold now.</param>
+public sealed record CouncilSessionResponse(
+    Guid Id, Guid ConsortiumId, int Number, DateOnly StartsOn, DateOnly EndsOn, bool IsCurrent, DateTimeOffset OpenedAt,
+    DateTimeOffset? LastDesignatedAt, IReadOnlyList<CouncilDesignationResponse> Designations);
+
+public static class CouncilEndpoints
+{
+    internal const string SessionNumberIndex = "ix_council_sessions_consortium_id_number";
+    private const int MaxDesignations = 500;
+
+    public static RouteGroupBuilder MapCouncil(this RouteGroupBuilder api)
+    {
+        var sessions = api.MapGroup("/consortia/{consortiumId:guid}/council-sessions").WithTags("Council");
+        sessions.MapPost("/", OpenAsync).RequireOperator()
+            .WithSummary("Open the next council session; the previous session's roles end with it.");
+        sessions.MapGet("/", ListAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("The consortium's council sessions, latest first, with their roles.");
+        sessions.MapGet("/{number:int}", GetAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("One council session with its roles.");
+        sessions.MapPut("/{number:int}/roles", DesignateAsync).RequireOperator()
+            .WithSummary("Designate the session's roles in bulk: [{ organizationId, role }]. All-or-nothing: only active members, each once, at most one secretaryGeneral. Replaces the previous designation; members left out lose their role.");
+        return api;
+    }
+
+    internal static async Task<Results<Created<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>> OpenAsync(
+        Guid consortiumId, OpenCouncilSessionRequest request, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (CouncilDesignationRules.CheckTerm(request.Number, request.StartsOn, request.EndsOn) is { } termProblem)
+            return Problems.Validation((request.Number < 1 ? "number" : "endsOn", termProblem));
+        if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
+
+        return await db.RetryOnConflictAsync<Results<Created<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
+        {
+            var previous = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
+            if (previous is not null && request.Number <= previous.Number)
+                return Problems.Conflict($"Council session {previous.Number} is already open; the next session is number {previous.Number + 1}.",
+                    new { currentSession = previous.Number });
+
+            var now = time.GetUtcNow();
+            var session = CouncilSession.Open(Guid.CreateVersion7(), consortiumId, request.Number, request.StartsOn, request.EndsOn, now);
+            db.CouncilSessions.Add(session);
+            if (previous is not null) await EndTermAsync(db, previous, now, cancellationToken);
+            db.AddIntegrationEvent(new CouncilSessionOpened
+            {
+                ConsortiumId = consortiumId, SessionNumber = session.Number, StartsOn = session.StartsOn, EndsOn = session.EndsOn, OccurredAt = now,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation(SessionNumberIndex))
+            {
+                db.ChangeTracker.Clear();
+                return Problems.Conflict($"Council session {request.Number} was opened by another request at the same moment.", new { currentSession = request.Number });
+            }
+            return TypedResults.Created($"/api/v1/consortia/{consortiumId}/council-sessions/{session.Number}", await ToResponseAsync(db, session, isCurrent: true, cancellationToken));
+        });
+    }
+
+    /// <summary>A new session starts without roles: the members' roles of the previous term end.</summary>
+    private static async Task EndTermAsync(MembershipDbContext db, CouncilSession previous, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var holders = await db.Memberships.Where(m => m.ConsortiumId == previous.ConsortiumId && m.CouncilRole != null).ToListAsync(cancellationToken);
+        var ids = holders.Select(m => m.OrganizationId).ToList();
+        var names = await db.Organizations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        foreach (var membership in holders)
+        {
+            db.AddIntegrationEvent(new CouncilRoleRevoked
+            {
+                ConsortiumId = previous.ConsortiumId, SessionNumber = previous.Number, OrganizationId = membership.OrganizationId,
+                OrganizationName = names[membership.OrganizationId], Role = ApiEnum.Name(membership.CouncilRole!.Value), Cause = "termEnded", OccurredAt = now,
+            });
+            membership.DesignateCouncilRole(null);
+        }
+    }
+
+    internal static async Task<Results<Ok<Page<CouncilSessionResponse>>, ProblemHttpResult>> ListAsync(
+        Guid consortiumId, PageRequest paging, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
+        var page = await db.CouncilSessions.AsNoTracking().Where(s => s.ConsortiumId == consortiumId).ToPageAsync(s => s.Id, paging, cancellationToken);
+        var current = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).MaxAsync(s => (int?)s.Number, cancellationToken);
+        var items = new List<CouncilSessionResponse>();
+        foreach (var session in page.Items) items.Add(await ToResponseAsync(db, session, session.Number == current, cancellationToken));
+        return TypedResults.Ok(new Page<CouncilSessionResponse>(items, page.NextCursor));
+    }
+
+    internal static async Task<Results<Ok<CouncilSessionResponse>, ProblemHttpResult>> GetAsync(
+        Guid consortiumId, int number, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
+        var session = await db.CouncilSessions.AsNoTracking().FirstOrDefaultAsync(s => s.ConsortiumId == consortiumId && s.Number == number, cancellationToken);
+        if (session is null) return Problems.NotFound();
+        var current = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).MaxAsync(s => s.Number, cancellationToken);
+        return TypedResults.Ok(await ToResponseAsync(db, session, session.Number == current, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>> DesignateAsync(
+        Guid consortiumId, int number, IReadOnlyList<CouncilDesignationRequest> designations, MembershipDbContext db, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (designations.Count > MaxDesignations) return Problems.Validation(("", $"At most {MaxDesignations} designations per request."));
+        var requested = designations.Select(d => new DomainDesignation(d.OrganizationId, d.Role)).ToList();
+        return await db.RetryOnConflictAsync<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
+        {
+            switch (await CouncilRoleDesignation.DesignateAsync(db, consortiumId, number, requested, time.GetUtcNow(), cancellationToken))
+            {
+                case DesignationOutcome.NoSuchSession:
+                    return Problems.NotFound($"The consortium has no council session {number}.");
+                case DesignationOutcome.NotCurrent notCurrent:
+                    return Problems.Conflict($"Council session {number} has been succeeded by session {notCurrent.CurrentNumber}; only the current session's roles can be designated.",
+                        new { currentSession = notCurrent.CurrentNumber });
+                case DesignationOutcome.Refused refused:
+                    return Problems.Validation(refused.Problems.GroupBy(p => $"[{p.Index}].organizationId")
+                        .ToDictionary(g => g.Key, g => g.Select(p => p.Reason).ToArray(), StringComparer.Ordinal));
+                case DesignationOutcome.Applied applied:
+                    await db.SaveChangesAsync(cancellationToken);
+                    return TypedResults.Ok(await ToResponseAsync(db, applied.Session, isCurrent: true, cancellationToken));
+                default:
+                    throw new InvalidOperationException("Unknown designation outcome.");
+            }
+        });
+    }
+
+    private static async Task<CouncilSessionResponse> ToResponseAsync(MembershipDbContext db, CouncilSession session, bool isCurrent, CancellationToken cancellationToken)
+    {
+        var ids = session.Designations.Select(d => d.OrganizationId).ToList();
+        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        return new CouncilSessionResponse(session.Id, session.ConsortiumId, session.Number, session.StartsOn, session.EndsOn, isCurrent, session.OpenedAt,
+            session.LastDesignatedAt,
+            [.. session.Designations.OrderBy(d => d.Role).ThenBy(d => names.GetValueOrDefault(d.OrganizationId), StringComparer.Ordinal)
+                .Select(d => new CouncilDesignationResponse(d.OrganizationId, names.GetValueOrDefault(d.OrganizationId, ""), d.Role))]);
+    }
+}

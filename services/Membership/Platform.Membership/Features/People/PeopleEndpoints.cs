@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Membership.Domain;
+using Platform.Membership.Persistence;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
+
+namespace Platform.Membership.Features.People;
+
+/// <summary>
+/// A person: name, title and a contact email, nothing more (no ID numbers, phone numbers or addresses).
+/// </summary>
+public sealed record PersonRequest(string Name, string? Title = null, string? Email = null)
+{
+    internal IEnumerable<(string Field, string Message)> Check() =>
+        RequestChecks.Text(Name, "name", 200).Concat(RequestChecks.Text(Title, "title", 200, required: false)).Concat(RequestChecks.Email(Email, "email"));
+}
+
+/// <summary>Appoint an enterprise's staff member as a corporate mentor of the consortium's trainees.</summary>
+/// <param name="OrganizationId">The enterprise employing the mentor; an active member of the consortium.</param>
+public sealed record AppointMentorRequest(Guid OrganizationId, string Name, string? Title = null, string? Email = null)
+{
+    internal IEnumerable<(string Field, string Message)> Check() =>
+        RequestChecks.NotEmptyId(OrganizationId, "organizationId").Concat(new PersonRequest(Name, Title, Email).Check());
+}
+
+/// <summary>A representative or corporate mentor. The email is shown only to the operator and the person's own organization.</summary>
+public sealed record PersonResponse(Guid Id, Guid OrganizationId, PersonRole Role, string Name, string? Title, string? Email, Guid? MentorForConsortiumId, DateTimeOffset AddedAt)
+{
+    internal static PersonResponse From(Person p, Caller caller) =>
+        new(p.Id, p.OrganizationId, p.Role, p.Name, p.Title, caller.CanActFor(p.OrganizationId) ? p.Email : null, p.MentorForConsortiumId, p.AddedAt);
+}
+
+public static class PeopleEndpoints
+{
+    public static RouteGroupBuilder MapPeople(this RouteGroupBuilder api)
+    {
+        var representatives = api.MapGroup("/organizations/{organizationId:guid}/representatives").WithTags("People");
+        representatives.MapPost("/", AddRepresentativeAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("Add a representative of the organization (the operator, or the organization's own key).");
+        representatives.MapGet("/", ListRepresentativesAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("The organization's representatives (the operator, or the organization's own key).");
+        representatives.MapDelete("/{personId:guid}", RemoveRepresentativeAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("Remove a representative: their name, title and email are deleted.");
+
+        var mentors = api.MapGroup("/consortia/{consortiumId:guid}/mentors").WithTags("People");
+        mentors.MapPost("/", AppointMentorAsync).RequireOperator()
+            .WithSummary("Appoint an enterprise staff member as a corporate mentor of the consortium.");
+        mentors.MapGet("/", ListMentorsAsync).RequireScope(Scopes.MembershipRead)
+            .WithSummary("The consortium's corporate mentors (visible to its members; emails only to the mentor's own organization).");
+        return api;
+    }
+
+    internal static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> AddRepresentativeAsync(
+        Guid organizationId, PersonRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!caller.CanActFor(organizationId) || !await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken)) return Problems.NotFound();
+        var errors = request.Check().ToList();
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        var person = Person.Representative(Guid.CreateVersion7(), organizationId, request.Name, request.Title, request.Email, time.GetUtcNow());
+        db.People.Add(person);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/organizations/{organizationId}/representatives/{person.Id}", PersonResponse.From(person, caller));
+    }
+
+    internal static async Task<Results<Ok<Page<PersonResponse>>, ProblemHttpResult>> ListRepresentativesAsync(
+        Guid organizationId, PageRequest paging, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+    {
+        if (!caller.CanActFor(organizationId) || !await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken)) return Problems.NotFound();
+        var page = await db.People.AsNoTracking().Where(p => p.OrganizationId == organizationId && p.Role == PersonRole.Representative)
+            .ToPageAsync(p => p.Id, paging, cancellationToken);
+        return TypedResults.Ok(page.Map(p => PersonResponse.From(p, caller)));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveRepresentativeAsync(
+        Guid organizationId, Guid personId, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+    {
+        if (!caller.CanActFor(organizationId)) return Problems.NotFound();
+        var removed = await db.People.Where(p => p.Id == personId && p.OrganizationId == organizationId && p.Role == PersonRole.Representative)
+            .ExecuteDeleteAsync(cancellationToken);
+        return removed == 0 ? Problems.NotFound() : TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> AppointMentorAsync(
+        Guid consortiumId, AppointMentorRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = request.Check().ToList();
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
+        var employer = await (
+            from m in db.Memberships
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            where m.ConsortiumId == consortiumId && m.OrganizationId == request.OrganizationId && m.Status == MembershipStatus.Active
+            select o).FirstOrDefaultAsync(cancellationToken);
+        if (employer is null) return Problems.Validation(("organizationId", "Not an active member of this consortium."));
+        if (employer.Kind != OrganizationKind.Enterprise) return Problems.Validation(("organizationId", "Corporate mentors are enterprise staff; this organization is not an enterprise."));
+
+        var mentor = Person.CorporateMentor(Guid.CreateVersion7(), consortiumId, employer.Id, request.Name, request.Title, request.Email, time.GetUtcNow());
+        db.People.Add(mentor);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/consortia/{consortiumId}/mentors/{mentor.Id}", PersonResponse.From(mentor, caller));
+    }
+
+    internal static async Task<Results<Ok<Page<PersonResponse>>, ProblemHttpResult>> ListMentorsAsync(
+        Guid consortiumId, PageRequest paging, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
+        var page = await db.People.AsNoTracking().Where(p => p.MentorForConsortiumId == consortiumId && p.Role == PersonRole.CorporateMentor)
+            .ToPageAsync(p => p.Id, paging, cancellationToken);
+        return TypedResults.Ok(page.Map(p => PersonResponse.From(p, caller)));
+    }
+}

@@ -1,0 +1,67 @@
+namespace Platform.TalentPipeline.Domain;
+
+/// <summary>An organization's standing in one consortium, as membership last announced it.</summary>
+public enum MemberStatus
+{
+    Active,
+    Suspended,
+    Withdrawn,
+    Rejected,
+}
+
+/// <summary>
+/// Read model of one membership, kept from membership's events: (consortium, organization) → status, name, kind.
+/// Only an active member may be a party to a program, post demand or push placement events.
+/// </summary>
+public sealed class Member
+{
+    private Member(Guid consortiumId, Guid organizationId, string name, string kind)
+    {
+        ConsortiumId = consortiumId;
+        OrganizationId = organizationId;
+        Name = name;
+        Kind = kind;
+    }
+
+    public Guid ConsortiumId { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public string Name { get; private set; }
+    /// <summary>Membership's organization kind string, e.g. <c>technicianCollege</c>, <c>enterprise</c>.</summary>
+    public string Kind { get; private set; }
+    public MemberStatus Status { get; private set; }
+    /// <summary>When the event that set <see cref="Status"/> happened; older events arriving late are ignored.</summary>
+    public DateTimeOffset StatusChangedAt { get; private set; }
+
+    public bool IsActive => Status == MemberStatus.Active;
+
+    public static Member Create(Guid consortiumId, Guid organizationId, string name, string kind, MemberStatus status, DateTimeOffset at) =>
+        new(consortiumId, organizationId, name, kind) { Status = status, StatusChangedAt = at };
+
+    /// <summary>
+    /// Applies a status announced at <paramref name="at"/>. Membership events can arrive out of order (retries,
+    /// concurrent consumers), so an announcement older than the current one changes nothing and returns false.
+    /// </summary>
+    public bool TryApply(MemberStatus status, DateTimeOffset at, string name, string? kind)
+    {
+        if (at < StatusChangedAt) return false;
+        Name = name;
+        if (kind is not null) Kind = kind;
+        var changed = Status != status;
+        Status = status;
+        StatusChangedAt = at;
+        return changed;
+    }
+
+    /// <summary>Whether the organization kind is a college side (trains students) rather than an employer.</summary>
+    public static bool IsCollegeKind(string kind) => kind is "technicianCollege" or "vocationalCollege" or "university";
+}
+
+/// <summary>An organization's profile (region for matching), kept from OrganizationRegistered/Updated.</summary>
+public sealed class OrganizationProfile
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string Kind { get; set; }
+    public required string Region { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

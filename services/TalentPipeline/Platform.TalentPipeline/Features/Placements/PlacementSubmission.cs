@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.TalentPipeline.Domain;
+
+namespace Platform.TalentPipeline.Features.Placements;
+
+/// <summary>One placement event as a college sends it (JSON or a CSV row).</summary>
+/// <param name="EventId">The college's own id of the event; a resend with the same id is a duplicate.</param>
+/// <param name="CollegeId">The college pushing it: the organization of the API key.</param>
+/// <param name="ProgramId">A program the college is a party to.</param>
+/// <param name="TraineeRef">The college's pseudonymous reference of the trainee (never a name or ID number).</param>
+/// <param name="Type">enrolled, internshipStarted, internshipCompleted, offerMade, offerAccepted, employed, retained6Months, retained12Months or withdrawn.</param>
+/// <param name="OccurredAt">When it happened (ISO 8601 with offset).</param>
+/// <param name="EnterpriseId">The enterprise concerned (internship host, employer), when there is one.</param>
+public sealed record PlacementEventRequest(string EventId, Guid CollegeId, Guid ProgramId, string TraineeRef, PlacementType Type,
+    DateTimeOffset OccurredAt, Guid? EnterpriseId);
+
+/// <summary>A batch of placement events (at most 1,000).</summary>
+public sealed record PlacementBatchRequest(IReadOnlyList<PlacementEventRequest> Events);
+
+/// <summary>What became of each event of a submission.</summary>
+public enum PlacementOutcome
+{
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+/// <summary>One reason an event was rejected: the field (JSON path, or CSV column) and what is wrong.</summary>
+public sealed record PlacementReason(string Field, string Message);
+
+/// <summary>The answer for one event.</summary>
+/// <param name="Index">Position in the submission (0-based).</param>
+/// <param name="Line">CSV line number (1 is the header), for CSV uploads.</param>
+/// <param name="Status">accepted, duplicate or rejected.</param>
+/// <param name="Stage">The trainee's stage after an accepted event.</param>
+/// <param name="Flag">For an accepted event that makes an impossible sequence: afterWithdrawn, employedBeforeEnrolled or retentionBeforeEmployment.</param>
+public sealed record PlacementResult(int Index, int? Line, string? EventId, PlacementOutcome Status, IReadOnlyList<PlacementReason>? Reasons,
+    PlacementType? Stage, PlacementFlag? Flag);
+
+/// <summary>The report of a submission: counts and one result per event, in submission order.</summary>
+public sealed record PlacementReport(int Accepted, int Duplicates, int Rejected, IReadOnlyList<PlacementResult> Results)
+{
+    public static PlacementReport Of(IReadOnlyList<PlacementResult> results) => new(
+        results.Count(r => r.Status == PlacementOutcome.Accepted), results.Count(r => r.Status == PlacementOutcome.Duplicate),
+        results.Count(r => r.Status == PlacementOutcome.Rejected), results);
+}
+
+/// <summary>A submitted event after reading: either a well-formed candidate or the reasons it is not.</summary>
+public sealed class PlacementCandidate
+{
+    public int Index { get; init; }
+    public int? Line { get; init; }
+    public string? EventId { get; set; }
+    public Guid CollegeId { get; set; }
+    public Guid ProgramId { get; set; }
+    public string TraineeRef { get; set; } = "";
+    public PlacementType Type { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public Guid? EnterpriseId { get; set; }
+    public List<PlacementReason> Reasons { get; } = [];
+    /// <summary>Path prefix of its fields in reasons: <c>events[3].</c>, <c>""</c> for a single event, or CSV column names.</summary>
+    public string FieldPrefix { get; init; } = "";
+
+    public bool IsValid => Reasons.Count == 0;
+
+    public void Reject(string field, string message) => Reasons.Add(new PlacementReason(FieldPrefix + field, message));
+
+    public PlacementResult Result(PlacementOutcome status, PlacementType? stage = null, PlacementFlag? flag = null) =>
+        new(Index, Line, EventId, status, status == PlacementOutcome.Rejected ? Reasons : null, stage, flag);
+}
+
+/// <summary>
+/// Reads submitted events field by field, so one malformed event (a wrong type, an unknown stage, an ID-number-like
+/// reference) is rejected with its reasons while the others go on.
+/// </summary>
+public static class PlacementReading
+{
+    public const int MaxBatch = 1000;
+    private static readonly string[] Fields = ["eventId", "collegeId", "programId", "traineeRef", "type", "occurredAt", "enterpriseId"];
+
+    public static PlacementCandidate FromJson(JsonElement element, int index, string prefix)
+    {
+        var candidate = new PlacementCandidate { Index = index, FieldPrefix = prefix };
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            candidate.Reject("", "Expected an event object.");
+            return candidate;
+        }
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!Fields.Contains(property.Name, StringComparer.Ordinal))
+            {
+                candidate.Reject(property.Name, "Unknown field. Trainees are pseudonymous: names and ID numbers are never accepted.");
+                continue;
+            }
+            values[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.Null => null,
+                _ => Invalid,
+            };
+            if (ReferenceEquals(values[property.Name], Invalid)) candidate.Reject(property.Name, "Expected a string.");
+        }
+        Fill(candidate, name => values.TryGetValue(name, out var v) ? v : null, skip: name => ReferenceEquals(values.GetValueOrDefault(name), Invalid));
+        return candidate;
+    }
+
+    public static PlacementCandidate FromFields(Func<string, string?> field, int index, int line)
+    {
+        var candidate = new PlacementCandidate { Index = index, Line = line };
+        Fill(candidate, name => field(name) is { Length: > 0 } value ? value : null, skip: _ => false);
+        return candidate;
+    }
+
+    public static IReadOnlyList<string> KnownFields => Fields;
+
+    private const string Invalid = "\u0000invalid";
+
+    private static readonly Dictionary<string, PlacementType> TypesByWireName = Enum.GetValues<PlacementType>()
+        .ToDictionary(t => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(t.ToString()), StringComparer.Ordinal);
+
+    private static void Fill(PlacementCandidate c, Func<string, string?> value, Func<string, bool> skip)
+    {
+        var eventId = value("eventId");
+        c.EventId = eventId;
+        if (!skip("eventId"))
+        {
+            if (string.IsNullOrWhiteSpace(eventId) || eventId.Length > 100) c.Reject("eventId", "Required, 1 to 100 characters.");
+            else if (NationalIdNumbers.LooksLikeOne(eventId)) c.Reject("eventId", "Looks like a national ID number; use the college's own event id.");
+        }
+        c.CollegeId = ReadGuid(c, "collegeId", value("collegeId"), required: true, skip("collegeId"));
+        c.ProgramId = ReadGuid(c, "programId", value("programId"), required: true, skip("programId"));
+        c.EnterpriseId = value("enterpriseId") is null || skip("enterpriseId") ? null : ReadGuid(c, "enterpriseId", value("enterpriseId"), required: false, false);
+
+        var traineeRef = value("traineeRef");
+        if (!skip("traineeRef"))
+        {
+            if (string.IsNullOrWhiteSpace(traineeRef) || traineeRef.Length > 64) c.Reject("traineeRef", "Required, 1 to 64 characters.");
+            else if (NationalIdNumbers.LooksLikeOne(traineeRef))
+                c.Reject("traineeRef", "Looks like a national ID number. Trainees are pseudonymous: send the college's own reference, never an ID number.");
+            else c.TraineeRef = traineeRef;
+        }
+
+        var type = value("type");
+        if (!skip("type"))
+        {
+            if (type is null || !TypesByWireName.TryGetValue(type, out var parsed))
+                c.Reject("type", "Expected enrolled, internshipStarted, internshipCompleted, offerMade, offerAccepted, employed, retained6Months, retained12Months or withdrawn.");
+            else c.Type = parsed;
+        }
+
+        var occurredAt = value("occurredAt");
+        if (!skip("occurredAt"))
+        {
+            if (occurredAt is null
+                || !DateTimeOffset.TryParseExact(occurredAt, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
+                    CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+                || !(occurredAt.EndsWith('Z') || occurredAt.Length > 6 && occurredAt[^6] is '+' or '-'))
+                c.Reject("occurredAt", "Expected an ISO 8601 time with offset, e.g. 2025-07-01T09:00:00+08:00.");
+            else if (at.Year < 2000) c.Reject("occurredAt", "Too early: before 2000.");
+            else c.OccurredAt = new DateTimeOffset(at.UtcDateTime.AddTicks(-(at.UtcDateTime.Ticks % 10)), TimeSpan.Zero);
+        }
+    }
+
+    private static Guid ReadGuid(PlacementCandidate c, string field, string? text, bool required, bool skip)
+    {
+        if (skip) return Guid.Empty;
+        if (text is null)
+        {
+            if (required) c.Reject(field, "Required.");
+            return Guid.Empty;
+        }
+        if (!Guid.TryParseExact(text, "D", out var id) || id == Guid.Empty)
+        {
+            c.Reject(field, "Expected a UUID.");
+            return Guid.Empty;
+        }
+        return id;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Messaging;
+using Platform.TalentPipeline.Contracts;
+using Platform.TalentPipeline.Domain;
+using Platform.TalentPipeline.Persistence;
+
+namespace Platform.TalentPipeline.Features.Programs;
+
+/// <summary>Turns a program's status transitions into integration events (through the outbox of <c>db</c>).</summary>
+public static class ProgramAnnouncements
+{
+    public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    /// <summary>Adds ProgramLaunched when the program became active from draft, else ProgramStatusChanged.</summary>
+    public static async Task AnnounceAsync(TalentPipelineDbContext db, CooperationProgram program, ProgramTransition transition, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (transition is { From: ProgramStatus.Draft, To: ProgramStatus.Active })
+        {
+            var parties = program.Parties.ToList();
+            var names = await db.Members.AsNoTracking()
+                .Where(m => m.ConsortiumId == program.ConsortiumId && parties.Contains(m.OrganizationId))
+                .ToDictionaryAsync(m => m.OrganizationId, m => m.Name, cancellationToken);
+            ProgramParty Party(Guid id) => new() { OrganizationId = id, Name = names.GetValueOrDefault(id, "(unknown organization)") };
+            db.AddIntegrationEvent(new ProgramLaunched
+            {
+                ProgramId = program.Id,
+                ConsortiumId = program.ConsortiumId,
+                Kind = Wire(program.Kind),
+                Title = program.Title,
+                Occupation = program.Occupation,
+                Colleges = [.. program.CollegeIds.Select(Party)],
+                Enterprises = [.. program.EnterpriseIds.Select(Party)],
+                Seats = program.Seats,
+                OccurredAt = at,
+            });
+            return;
+        }
+        db.AddIntegrationEvent(new ProgramStatusChanged
+        {
+            ProgramId = program.Id,
+            ConsortiumId = program.ConsortiumId,
+            Title = program.Title,
+            From = Wire(transition.From),
+            To = Wire(transition.To),
+            Reason = transition.Reason,
+            OccurredAt = at,
+        });
+    }
+}

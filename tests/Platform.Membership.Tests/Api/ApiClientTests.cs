@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Platform.Membership.Contracts;
+using Platform.Membership.Features.ApiClients;
+using Platform.ServiceDefaults.Http;
+using Platform.Testing;
+
+namespace Platform.Membership.Tests.Api;
+
+public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+{
+    [Fact]
+    public async Task An_issued_key_is_shown_once_published_as_a_hash_honoured_within_seconds_and_refused_after_revocation()
+    {
+        var organization = await RegisterAsync("Shandong Labor Vocational and Technical College");
+        await using var issuedEvents = await Service.WatchAsync<ApiClientIssued>();
+        await using var revokedEvents = await Service.WatchAsync<ApiClientRevoked>();
+
+        using var issue = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
+            new { name = "college placement system", scopes = new[] { "pipeline:write", "membership:read" } }, PlatformJson.Options, Cancel);
+        var client = await ReadAsync<ApiClientResponse>(issue, HttpStatusCode.Created);
+
+        Assert.StartsWith("cpk_", client.Key, StringComparison.Ordinal);
+        Assert.Equal(["membership:read", "pipeline:write"], client.Scopes);
+        var issued = await issuedEvents.NextAsync(e => e.ApiClientId == client.Id);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(client.Key!))), issued.KeyHash);
+        Assert.DoesNotContain(client.Key!, System.Text.Json.JsonSerializer.Serialize(issued), StringComparison.Ordinal);
+
+        using var partner = Service.ClientWithKey(client.Key);
+        await ServiceUnderTest<Program>.EventuallyAsync(async () =>
+        {
+            using var me = await partner.GetAsync("/api/v1/me", Cancel);
+            return me.StatusCode == HttpStatusCode.OK;
+        }, "the new key is honoured");
+        using var listed = await Operator.GetAsync($"/api/v1/organizations/{organization.Id}/api-clients", Cancel);
+        var page = await ReadAsync<Page<ApiClientResponse>>(listed, HttpStatusCode.OK);
+        Assert.Null(Assert.Single(page.Items).Key);
+        Assert.Equal(client.Key![..10], page.Items[0].KeyPrefix);
+
+        using var revoke = await Operator.DeleteAsync($"/api/v1/api-clients/{client.Id}", Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        using var revokeAgain = await Operator.DeleteAsync($"/api/v1/api-clients/{client.Id}", Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, revokeAgain.StatusCode);
+        await revokedEvents.NextAsync(e => e.ApiClientId == client.Id);
+        await ServiceUnderTest<Program>.EventuallyAsync(async () =>
+        {
+            using var me = await partner.GetAsync("/api/v1/me", Cancel);
+            return me.StatusCode == HttpStatusCode.Unauthorized;
+        }, "the revoked key is refused");
+        Assert.Empty(await revokedEvents.DrainAfterAsync(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Unknown_scopes_are_refused_and_only_the_operator_issues_keys()
+    {
+        var organization = await RegisterAsync("Shandong Beichen");
+
+        using var unknown = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
+            new { name = "x", scopes = new[] { "pipeline:write", "admin" } }, PlatformJson.Options, Cancel);
+        Assert.Contains("'admin'", Assert.Single(FieldErrors(await ProblemAsync(unknown, HttpStatusCode.BadRequest), "scopes[1]")), StringComparison.Ordinal);
+
+        using var partner = await PartnerAsync(organization.Id, "membership:read");
+        using var selfIssued = await partner.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
+            new { name = "more power", scopes = new[] { "pipeline:write" } }, PlatformJson.Options, Cancel);
+        Assert.Contains("operator", (await ProblemAsync(selfIssued, HttpStatusCode.Forbidden)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var unknownOrganization = await Operator.PostAsJsonAsync($"/api/v1/organizations/{Guid.CreateVersion7()}/api-clients",
+            new { name = "x", scopes = new[] { "pipeline:write" } }, PlatformJson.Options, Cancel);
+        await ProblemAsync(unknownOrganization, HttpStatusCode.NotFound);
+        using var foreignList = await partner.GetAsync($"/api/v1/organizations/{(await RegisterAsync("Other")).Id}/api-clients", Cancel);
+        await ProblemAsync(foreignList, HttpStatusCode.NotFound);
+    }
+}
