@@ -198,13 +198,114 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
     [Fact]
     public async Task Consortium_view_fails_soft_card_by_card_when_a_service_cannot_answer()
     {
-        var page = await platform.OpenAsync("#consortium");
+        // talent-pipeline configured where nothing listens, events not configured at all: their cards say so, the rest works.
+        await using var dashboard = platform.StartDashboard(new Dictionary<string, string?>
+        {
+            ["services:membership:http:0"] = platform.Membership.Url,
+            ["services:talent-pipeline:http:0"] = $"http://127.0.0.1:{Hosting.FreePort.Next()}",
+        });
+        var page = await platform.OpenAsync("#consortium", dashboard.Url);
         var cards = page.GetByTestId("kpi-card");
         await Assertions.Expect(cards).ToHaveCountAsync(8);
-        // talent-pipeline and events are not watched by this dashboard: their cards say so, the page still works.
-        await Assertions.Expect(cards.Filter(new() { HasText = "Programs by kind" })).ToContainTextAsync("Unavailable: talent-pipeline is not configured");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Programs by kind" })).ToContainTextAsync("Unavailable: talent-pipeline is unavailable");
         await Assertions.Expect(cards.Filter(new() { HasText = "Upcoming events" })).ToContainTextAsync("Unavailable: events is not configured");
+        await DashboardPlatform.ScreenshotAsync(page, "consortium-fail-soft");
+    }
+
+    [Fact]
+    public async Task Consortium_view_shows_members_programs_the_placement_funnel_data_quality_and_upcoming_events_from_the_services()
+    {
+        using var membership = DashboardPlatform.Operator(platform.Membership.Url);
+        using var pipeline = DashboardPlatform.Operator(platform.TalentPipeline.Url);
+        using var events = DashboardPlatform.Operator(platform.Events.Url);
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        var consortium = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/consortia",
+            new { name = $"Jinan Intelligent Manufacturing Consortium {unique}", kind = "industryEducationConsortium", region = "Shandong, Jinan", sectors = new[] { "intelligent manufacturing" } }, Cancel));
+        var consortiumId = consortium.GetProperty("id").GetString()!;
+        async Task<string> MemberAsync(string name, string kind, bool approve)
+        {
+            var organization = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/organizations", new { name = $"{name} {unique}", kind, region = "Shandong, Jinan" }, Cancel));
+            var id = organization.GetProperty("id").GetString()!;
+            var applied = await CreatedAsync(await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships", new { organizationId = id }, Cancel));
+            if (approve)
+            {
+                using var approved = await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships/{applied.GetProperty("id").GetString()}/approve", new { reason = "council vote" }, Cancel);
+                Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+            }
+            return id;
+        }
+        var college = await MemberAsync("Shandong Technician College", "technicianCollege", approve: true);
+        var enterprise = await MemberAsync("Jinan Heavy Equipment Co.", "enterprise", approve: true);
+        await MemberAsync("Qilu Robotics Institute", "researchInstitute", approve: false);
+
+        // talent-pipeline and events learn about the members from membership's events over RabbitMQ.
+        JsonElement program = default;
+        await ServiceUnderTest<object>.EventuallyAsync(async () =>
+        {
+            using var created = await pipeline.PostAsJsonAsync("/api/v1/programs", new
+            {
+                consortiumId, kind = "orderClass", title = "Intelligent welding order class", collegeIds = new[] { college }, enterpriseIds = new[] { enterprise },
+                occupation = "welder", seats = 40, startsOn = "2025-09-01", endsOn = "2026-07-01",
+            }, Cancel);
+            if (created.StatusCode != HttpStatusCode.Created) return false;
+            program = await created.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+            return true;
+        }, "talent-pipeline knows the new members", TimeSpan.FromSeconds(30));
+        var programId = program.GetProperty("id").GetString();
+        using (var launched = await pipeline.PostAsJsonAsync($"/api/v1/programs/{programId}/launch", new { reason = "agreement signed" }, Cancel))
+            Assert.Equal(HttpStatusCode.OK, launched.StatusCode);
+
+        // A college's batch: four enrolled, three started an internship, two employed.
+        var occurred = DateTimeOffset.UtcNow.AddDays(-30);
+        var batch = new List<object>();
+        for (var trainee = 1; trainee <= 4; trainee++)
+        {
+            var stages = trainee switch { 1 or 2 => new[] { "enrolled", "internshipStarted", "employed" }, 3 => ["enrolled", "internshipStarted"], _ => ["enrolled"] };
+            batch.AddRange(stages.Select((type, i) => (object)new
+            {
+                eventId = Guid.CreateVersion7(), collegeId = college, programId, traineeRef = $"S{unique}-{trainee}", type,
+                occurredAt = occurred.AddDays(i * 7), enterpriseId = type == "employed" ? enterprise : null,
+            }));
+        }
+        using (var submitted = await pipeline.PostAsJsonAsync("/api/v1/placement-events", new { events = batch }, Cancel))
+            Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync(Cancel));
+
+        await ServiceUnderTest<object>.EventuallyAsync(async () =>
+        {
+            using var planned = await events.PostAsJsonAsync("/api/v1/events", new
+            {
+                kind = "jobFair", title = $"Spring job fair {unique}", consortiumId, organizerIds = new[] { college, enterprise }, venue = "Jinan Olympic Sports Center",
+                startsAt = DateTimeOffset.UtcNow.AddDays(20).ToString("O"), endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(6).ToString("O"), capacity = 300,
+            }, Cancel);
+            return planned.StatusCode == HttpStatusCode.Created;
+        }, "events knows the new members", TimeSpan.FromSeconds(30));
+
+        var page = await platform.OpenAsync("#consortium");
+        await page.Locator("select").First.SelectOptionAsync(consortiumId);
+        var cards = page.GetByTestId("kpi-card");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Active members by kind" })).ToContainTextAsync("technicianCollege");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Memberships by status" })).ToContainTextAsync("applied");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Programs by kind" })).ToContainTextAsync("orderClass");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Programs by status" })).ToContainTextAsync("active");
+        var funnel = cards.Filter(new() { HasText = "Placement funnel" });
+        await Assertions.Expect(funnel.Locator("rect[data-label=enrolled]")).ToHaveAttributeAsync("data-value", "4", new() { Timeout = 20_000 });
+        await Assertions.Expect(funnel.Locator("rect[data-label=internshipStarted]")).ToHaveAttributeAsync("data-value", "3");
+        await Assertions.Expect(funnel.Locator("rect[data-label=employed]")).ToHaveAttributeAsync("data-value", "2");
+        await Assertions.Expect(funnel).ToContainTextAsync("placementRate");
+        await Assertions.Expect(funnel).ToContainTextAsync("50.0 %");
+        await Assertions.Expect(cards.Filter(new() { HasText = "data-quality" })).ToContainTextAsync("Shandong Technician College");
+        await Assertions.Expect(cards.Filter(new() { HasText = "Upcoming events" })).ToContainTextAsync($"Spring job fair {unique}");
         await DashboardPlatform.ScreenshotAsync(page, "consortium");
+    }
+
+    private static async Task<JsonElement> CreatedAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(Cancel);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
     }
 
     /// <summary>

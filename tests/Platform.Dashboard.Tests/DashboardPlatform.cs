@@ -1,6 +1,8 @@
 extern alias apphost;
 extern alias dashboard;
+extern alias events;
 extern alias membership;
+extern alias pipeline;
 using apphost::Platform.AppHost.Output;
 using apphost::Platform.AppHost.Running;
 using apphost::Platform.AppHost.Status;
@@ -26,6 +28,8 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
     private IPlaywright? _playwright;
 
     public RealPortApp<membership::Program> Membership { get; private set; } = null!;
+    public RealPortApp<pipeline::Program> TalentPipeline { get; private set; } = null!;
+    public RealPortApp<events::Program> Events { get; private set; } = null!;
     public RealPortApp<dashboard::Program> Dashboard { get; private set; } = null!;
     public StatusEndpoint AppHostStatus { get; private set; } = null!;
     public Supervisor Worker { get; private set; } = null!;
@@ -36,13 +40,18 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
 
     public async ValueTask InitializeAsync()
     {
+        // The three services on one virtual host, as under the AppHost: membership's events reach the others.
         MessagingUri = await rabbit.CreateVirtualHostAsync("dashboard");
-        Membership = RealPortApp<membership::Program>.Start(new Dictionary<string, string?>
+        var databases = await Task.WhenAll(postgres.CreateDatabaseAsync("membershipdb"), postgres.CreateDatabaseAsync("talentpipelinedb"), postgres.CreateDatabaseAsync("eventsdb"));
+        Dictionary<string, string?> Settings(string database, string connectionString) => new()
         {
-            ["ConnectionStrings:membershipdb"] = await postgres.CreateDatabaseAsync("membershipdb"),
+            [$"ConnectionStrings:{database}"] = connectionString,
             ["ConnectionStrings:messaging"] = MessagingUri.ToString(),
             ["Platform:OperatorKey"] = OperatorKey,
-        });
+        };
+        Membership = RealPortApp<membership::Program>.Start(Settings("membershipdb", databases[0]));
+        TalentPipeline = RealPortApp<pipeline::Program>.Start(Settings("talentpipelinedb", databases[1]));
+        Events = RealPortApp<events::Program>.Start(Settings("eventsdb", databases[2]));
 
         // A worker process supervised exactly as the AppHost supervises its resources (restarted when it dies).
         _logFolder = ThrowawayFolder.Create("dashboard-logs");
@@ -60,14 +69,13 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
             () => [ResourceStates.Describe(WorkerName, "service", null, Worker, "ready")],
             (name, lines) => name == WorkerName ? log.Recent(lines) : null);
 
-        Dashboard = RealPortApp<dashboard::Program>.Start(new Dictionary<string, string?>
+        Dashboard = StartDashboard(new Dictionary<string, string?>
         {
             ["services:membership:http:0"] = Membership.Url,
-            ["ConnectionStrings:messaging"] = MessagingUri.ToString(),
-            ["Dashboard:RabbitMq:ManagementUrl"] = rabbit.Server.ManagementUri.ToString(),
-            ["Dashboard:AppHost:Url"] = AppHostStatus.Url,
-            ["Platform:OperatorKey"] = OperatorKey,
+            ["services:talent-pipeline:http:0"] = TalentPipeline.Url,
+            ["services:events:http:0"] = Events.Url,
         });
+
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -79,13 +87,32 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         });
     }
 
+    /// <summary>A dashboard watching <paramref name="services"/>, with this platform's broker, AppHost status endpoint and operator key.</summary>
+    public RealPortApp<dashboard::Program> StartDashboard(Dictionary<string, string?> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services["ConnectionStrings:messaging"] = MessagingUri.ToString();
+        services["Dashboard:RabbitMq:ManagementUrl"] = rabbit.Server.ManagementUri.ToString();
+        services["Dashboard:AppHost:Url"] = AppHostStatus.Url;
+        services["Platform:OperatorKey"] = OperatorKey;
+        return RealPortApp<dashboard::Program>.Start(services);
+    }
+
     /// <summary>A fresh page at 1280×800 on the dashboard.</summary>
-    public async Task<IPage> OpenAsync(string hash)
+    public async Task<IPage> OpenAsync(string hash, string? dashboardUrl = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{Dashboard.Url}/{hash}");
+        await page.GotoAsync($"{dashboardUrl ?? Dashboard.Url}/{hash}");
         return page;
+    }
+
+    /// <summary>An HTTP client of a service with the operator key.</summary>
+    public static HttpClient Operator(string serviceUrl)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+        return client;
     }
 
     /// <summary>Keeps a full-page screenshot under artifacts/test-results/screenshots.</summary>
@@ -115,6 +142,8 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         if (Worker is not null) await Worker.StopAsync();
         _stopping?.Dispose();
         _logs?.Dispose();
+        if (Events is not null) await Events.DisposeAsync();
+        if (TalentPipeline is not null) await TalentPipeline.DisposeAsync();
         if (Membership is not null) await Membership.DisposeAsync();
         if (_logFolder is not null) ThrowawayFolder.Remove(_logFolder);
     }

@@ -64,7 +64,7 @@ const Charts = (() => {
       const label = item.label.length > 30 ? item.label.slice(0, 29) + "…" : item.label;
       svg.appendChild(el("text", { x: labelWidth - 6, y: top + 14, "text-anchor": "end" }, label));
       const w = Math.max(item.value > 0 ? 2 : 0, (item.value / max) * (width - labelWidth - 60));
-      const rect = el("rect", { x: labelWidth, y: top + 3, width: w, height: rowHeight - 8, rx: 3, fill: item.color || colorOf(item.label) });
+      const rect = el("rect", { x: labelWidth, y: top + 3, width: w, height: rowHeight - 8, rx: 3, fill: item.color || colorOf(item.label), "data-label": item.label, "data-value": item.value });
       rect.appendChild(el("title", {}, `${item.label}: ${item.value}${unit}`));
       svg.appendChild(rect);
       svg.appendChild(el("text", { x: labelWidth + w + 4, y: top + 14 }, format(item.value) + unit));

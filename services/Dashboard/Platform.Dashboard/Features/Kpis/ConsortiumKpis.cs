@@ -40,22 +40,23 @@ public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, Ope
         var members = consortiumId is null
             ? (Json: (JsonElement?)null, Problem: consortia.Problem ?? "no consortium yet")
             : await GetAsync(Membership, $"/api/v1/consortia/{Uri.EscapeDataString(consortiumId)}/memberships?limit=200", cancellationToken);
-        var programs = await GetAsync(TalentPipeline, $"/api/v1/programs?limit=200&{scope}", cancellationToken);
-        var funnel = await GetAsync(TalentPipeline, $"/api/v1/kpis/funnel?{scope}", cancellationToken);
-        var quality = await GetAsync(TalentPipeline, $"/api/v1/kpis/data-quality?{scope}", cancellationToken);
-        var events = await GetAsync(Events, $"/api/v1/events?limit=200&{scope}", cancellationToken);
+        var programs = GetAsync(TalentPipeline, $"/api/v1/programs?limit=200&{scope}", cancellationToken);
+        var funnel = GetAsync(TalentPipeline, $"/api/v1/kpis/funnel?{scope}", cancellationToken);
+        var events = GetAsync(Events, $"/api/v1/events?limit=200&{scope}", cancellationToken);
+        var quality = DataQualityAsync(members, cancellationToken);
 
         var now = time.GetUtcNow();
+        var active = members with { Json = members.Json is { } all ? Filtered(all, m => Str(m, "status") == "active") : null };
         List<KpiCard> cards =
         [
-            Group("Members by kind", Membership, members, "organizationKind", "kind"),
-            Group("Members by council role", Membership, members, "councilRole", "role"),
-            Group("Members by status", Membership, members, "status"),
-            Group("Programs by kind", TalentPipeline, programs, "kind"),
-            Group("Programs by status", TalentPipeline, programs, "status"),
-            Funnel(funnel),
-            Rows("Placement data-quality issues per college", TalentPipeline, quality, _ => true),
-            Rows("Upcoming events", Events, events, e => Str(e, "startsAt") is { } at && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, out var starts) && starts >= now),
+            Group("Active members by kind", Membership, active, "organizationKind"),
+            Group("Active members by council role", Membership, active, "councilRole"),
+            Group("Memberships by status", Membership, members, "status"),
+            Group("Programs by kind", TalentPipeline, await programs, "kind"),
+            Group("Programs by status", TalentPipeline, await programs, "status"),
+            Funnel(await funnel),
+            await quality,
+            Upcoming(await events, now),
         ];
         return new KpiReport(choices, consortiumId, cards);
     }
@@ -77,13 +78,69 @@ public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, Ope
         }
     }
 
+    private static readonly string[] CollegeKinds = ["technicianCollege", "vocationalCollege", "university"];
+
+    /// <summary>Issues per member college: one <c>GET /api/v1/data-quality?collegeId=</c> per college (at most 20).</summary>
+    private async Task<KpiCard> DataQualityAsync((JsonElement? Json, string? Problem) members, CancellationToken cancellationToken)
+    {
+        const string title = "Placement data-quality issues per college";
+        if (members.Json is not { } json) return Unavailable(title, TalentPipeline, members.Problem);
+        var colleges = Items(json).Where(m => Str(m, "status") == "active" && CollegeKinds.Contains(Str(m, "organizationKind")))
+            .Select(m => (Id: Str(m, "organizationId") ?? "", Name: Str(m, "organizationName") ?? Str(m, "organizationId") ?? "")).Take(20).ToList();
+        var answers = await Task.WhenAll(colleges.Select(async c => (c.Name, Answer: await GetAsync(TalentPipeline, $"/api/v1/data-quality?collegeId={Uri.EscapeDataString(c.Id)}", cancellationToken))));
+        if (answers.FirstOrDefault(a => a.Answer.Json is null) is { Answer.Problem: { } problem }) return Unavailable(title, TalentPipeline, problem);
+        var rows = answers.Select(a =>
+        {
+            var flags = a.Answer.Json!.Value.TryGetProperty("byFlag", out var byFlag) && byFlag.ValueKind == JsonValueKind.Object
+                ? string.Join(", ", byFlag.EnumerateObject().Select(f => $"{f.Name} {f.Value}"))
+                : "";
+            return (IReadOnlyDictionary<string, string>)new Dictionary<string, string>
+            {
+                ["college"] = a.Name,
+                ["issues"] = Str(a.Answer.Json!.Value, "issues") ?? "0",
+                ["flags"] = flags,
+            };
+        }).OrderByDescending(r => int.TryParse(r["issues"], out var n) ? n : 0).ToList();
+        return new KpiCard
+        {
+            Title = title,
+            Source = TalentPipeline,
+            Counts = rows.ToDictionary(r => r["college"], r => long.TryParse(r["issues"], out var n) ? n : 0, StringComparer.Ordinal),
+            Rows = rows,
+        };
+    }
+
+    private static KpiCard Upcoming((JsonElement? Json, string? Problem) answer, DateTimeOffset now)
+    {
+        const string title = "Upcoming events";
+        if (answer.Json is not { } json) return Unavailable(title, Events, answer.Problem);
+        var rows = Items(json)
+            .Select(e => (Event: e, StartsAt: DateTimeOffset.TryParse(Str(e, "startsAt"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at) ? at : (DateTimeOffset?)null))
+            .Where(e => e.StartsAt >= now && Str(e.Event, "status") != "cancelled")
+            .OrderBy(e => e.StartsAt)
+            .Take(10)
+            .Select(e => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>
+            {
+                ["starts"] = e.StartsAt!.Value.ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture),
+                ["title"] = Str(e.Event, "title") ?? "",
+                ["kind"] = Str(e.Event, "kind") ?? "",
+                ["registered"] = $"{Str(e.Event, "registered") ?? "0"} / {Str(e.Event, "capacity") ?? "?"}",
+                ["status"] = Str(e.Event, "status") ?? "",
+            })
+            .ToList();
+        return new KpiCard { Title = title, Source = Events, Rows = rows };
+    }
+
+    private static JsonElement Filtered(JsonElement json, Func<JsonElement, bool> keep) =>
+        JsonSerializer.SerializeToElement(Items(json).Where(keep).ToList());
+
     private static KpiCard Unavailable(string title, string source, string? problem) => new() { Title = title, Source = source, Available = false, Problem = problem ?? "unavailable" };
 
     private static KpiCard Group(string title, string source, (JsonElement? Json, string? Problem) answer, params string[] fields)
     {
         if (answer.Json is not { } json) return Unavailable(title, source, answer.Problem);
         var counts = Items(json)
-            .Select(item => fields.Select(f => Str(item, f)).FirstOrDefault(v => v is not null) ?? "(none)")
+            .Select(item => fields.Select(f => Str(item, f)).FirstOrDefault(v => v is not null) ?? "none")
             .GroupBy(v => v, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count())
             .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
@@ -112,17 +169,6 @@ public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, Ope
         }
         Read(json);
         return new KpiCard { Title = title, Source = TalentPipeline, Counts = counts, Rates = rates };
-    }
-
-    private static KpiCard Rows(string title, string source, (JsonElement? Json, string? Problem) answer, Func<JsonElement, bool> keep)
-    {
-        if (answer.Json is not { } json) return Unavailable(title, source, answer.Problem);
-        var rows = Items(json).Where(keep).Take(20)
-            .Select(item => (IReadOnlyDictionary<string, string>)item.EnumerateObject()
-                .Where(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-                .ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal))
-            .ToList();
-        return new KpiCard { Title = title, Source = source, Rows = rows };
     }
 
     /// <summary>A page's <c>items</c>, or the array itself.</summary>
