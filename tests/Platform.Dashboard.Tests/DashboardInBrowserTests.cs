@@ -88,6 +88,71 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
     }
 
     [Fact]
+    public async Task A_membership_approved_over_http_shows_as_one_trace_from_the_request_through_the_outbox_to_the_talent_pipeline_consumer()
+    {
+        // membership and talent-pipeline as real processes exporting OTLP to the dashboard, on a broker of their own.
+        var broker = await platform.NewVirtualHostAsync("trace");
+        Dictionary<string, string?> Settings(string database, string connectionString) => new()
+        {
+            [$"ConnectionStrings__{database}"] = connectionString,
+            ["ConnectionStrings__messaging"] = broker.ToString(),
+            ["Platform__OperatorKey"] = DashboardPlatform.OperatorKey,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = platform.Dashboard.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            // Export every 200 ms instead of every 5 s, so the test does not wait for batches.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+        };
+        await using var membershipProcess = await ServiceProcess.StartAsync("membership", "Platform.Membership.dll", "services/Membership/Platform.Membership",
+            Settings("membershipdb", await platform.NewDatabaseAsync("membershipdb")));
+        await using var pipelineProcess = await ServiceProcess.StartAsync("talent-pipeline", "Platform.TalentPipeline.dll", "services/TalentPipeline/Platform.TalentPipeline",
+            new Dictionary<string, string?>(Settings("talentpipelinedb", await platform.NewDatabaseAsync("talentpipelinedb"))) { ["services__membership__http__0"] = membershipProcess.Url });
+
+        using var membership = DashboardPlatform.Operator(membershipProcess.Url);
+        var consortium = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/consortia",
+            new { name = "Weifang Vocational Education Group", kind = "vocationalEducationGroup", region = "Shandong, Weifang", sectors = new[] { "agricultural machinery" } }, Cancel));
+        var consortiumId = consortium.GetProperty("id").GetString();
+        var college = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/organizations", new { name = "Weifang Technician College", kind = "technicianCollege", region = "Shandong, Weifang" }, Cancel));
+        var applied = await CreatedAsync(await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships", new { organizationId = college.GetProperty("id").GetString() }, Cancel));
+        using (var approved = await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships/{applied.GetProperty("id").GetString()}/approve", new { reason = "council vote" }, Cancel))
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        // The approval's trace: membership's request, its outbox publish, talent-pipeline's consumer.
+        using var http = new HttpClient { BaseAddress = new Uri(platform.Dashboard.Url) };
+        string? traceId = null;
+        var seen = "";
+        try
+        {
+            await ServiceUnderTest<object>.EventuallyAsync(async () =>
+            {
+                var traces = await http.GetFromJsonAsync<JsonElement>("/api/telemetry/traces?service=talent-pipeline&limit=1000", Cancel);
+                seen = string.Join(Environment.NewLine, traces.EnumerateArray().Take(15).Select(t => $"{t.GetProperty("rootService")}: {t.GetProperty("rootName")} [{string.Join(",", t.GetProperty("services").EnumerateArray())}]"));
+                traceId = traces.EnumerateArray()
+                    .Where(t => t.GetProperty("rootService").GetString() == "membership"
+                                && t.GetProperty("rootName").GetString() is { } root && root.StartsWith("POST /api/v1/consortia/", StringComparison.Ordinal)
+                                && root.Contains("/memberships/", StringComparison.Ordinal) && root.EndsWith("/{action}", StringComparison.Ordinal)
+                                && t.GetProperty("services").EnumerateArray().Any(s => s.GetString() == "talent-pipeline"))
+                    .Select(t => t.GetProperty("traceId").GetString())
+                    .FirstOrDefault();
+                return traceId is not null;
+            }, "a trace of the approval reaches talent-pipeline", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Traces seen:{Environment.NewLine}{seen}", e);
+        }
+
+        var page = await platform.OpenAsync($"#trace/{traceId}");
+        var waterfall = page.GetByTestId("waterfall");
+        await Assertions.Expect(waterfall.Locator(".row").First).ToHaveAttributeAsync("data-service", "membership");
+        await Assertions.Expect(waterfall.Locator(".row").First).ToContainTextAsync("POST /api/v1/consortia/");
+        await Assertions.Expect(waterfall.Locator(".row[data-service=membership]", new() { HasText = "outbox deliver" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(waterfall.Locator(".row[data-service=membership]", new() { HasText = "producer" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(waterfall.Locator(".row[data-service=talent-pipeline]", new() { HasText = "consumer" }).First).ToBeVisibleAsync();
+        await DashboardPlatform.ScreenshotAsync(page, "trace-across-services");
+    }
+
+    [Fact]
     public async Task A_poison_message_shows_in_its_error_queue_and_leaves_it_when_the_operator_replays_it()
     {
         var queue = $"dashboard-placements-{Guid.NewGuid():N}"[..32];
@@ -244,8 +309,15 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         {
             using var created = await pipeline.PostAsJsonAsync("/api/v1/programs", new
             {
-                consortiumId, kind = "orderClass", title = "Intelligent welding order class", collegeIds = new[] { college }, enterpriseIds = new[] { enterprise },
-                occupation = "welder", seats = 40, startsOn = "2025-09-01", endsOn = "2026-07-01",
+                consortiumId,
+                kind = "orderClass",
+                title = "Intelligent welding order class",
+                collegeIds = new[] { college },
+                enterpriseIds = new[] { enterprise },
+                occupation = "welder",
+                seats = 40,
+                startsOn = "2025-09-01",
+                endsOn = "2026-07-01",
             }, Cancel);
             if (created.StatusCode != HttpStatusCode.Created) return false;
             program = await created.Content.ReadFromJsonAsync<JsonElement>(Cancel);
@@ -263,8 +335,13 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
             var stages = trainee switch { 1 or 2 => new[] { "enrolled", "internshipStarted", "employed" }, 3 => ["enrolled", "internshipStarted"], _ => ["enrolled"] };
             batch.AddRange(stages.Select((type, i) => (object)new
             {
-                eventId = Guid.CreateVersion7(), collegeId = college, programId, traineeRef = $"S{unique}-{trainee}", type,
-                occurredAt = occurred.AddDays(i * 7), enterpriseId = type == "employed" ? enterprise : null,
+                eventId = Guid.CreateVersion7(),
+                collegeId = college,
+                programId,
+                traineeRef = $"S{unique}-{trainee}",
+                type,
+                occurredAt = occurred.AddDays(i * 7),
+                enterpriseId = type == "employed" ? enterprise : null,
             }));
         }
         using (var submitted = await pipeline.PostAsJsonAsync("/api/v1/placement-events", new { events = batch }, Cancel))
@@ -274,8 +351,14 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         {
             using var planned = await events.PostAsJsonAsync("/api/v1/events", new
             {
-                kind = "jobFair", title = $"Spring job fair {unique}", consortiumId, organizerIds = new[] { college, enterprise }, venue = "Jinan Olympic Sports Center",
-                startsAt = DateTimeOffset.UtcNow.AddDays(20).ToString("O"), endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(6).ToString("O"), capacity = 300,
+                kind = "jobFair",
+                title = $"Spring job fair {unique}",
+                consortiumId,
+                organizerIds = new[] { college, enterprise },
+                venue = "Jinan Olympic Sports Center",
+                startsAt = DateTimeOffset.UtcNow.AddDays(20).ToString("O"),
+                endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(6).ToString("O"),
+                capacity = 300,
             }, Cancel);
             return planned.StatusCode == HttpStatusCode.Created;
         }, "events knows the new members", TimeSpan.FromSeconds(30));

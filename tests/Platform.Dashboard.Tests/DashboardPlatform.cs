@@ -107,6 +107,12 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         return page;
     }
 
+    /// <summary>A virtual host of its own on the throwaway broker (AMQP URI).</summary>
+    public Task<Uri> NewVirtualHostAsync(string prefix) => rabbit.CreateVirtualHostAsync(prefix);
+
+    /// <summary>A database of its own on the throwaway PostgreSQL (connection string).</summary>
+    public Task<string> NewDatabaseAsync(string prefix) => postgres.CreateDatabaseAsync(prefix);
+
     /// <summary>An HTTP client of a service with the operator key.</summary>
     public static HttpClient Operator(string serviceUrl)
     {
@@ -124,7 +130,7 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
