@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 
 namespace Platform.AppHost.Tests;
@@ -12,7 +14,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     [Fact]
     public async Task Every_service_listed_in_endpoints_json_is_ready()
     {
-        Assert.Equal(["events", "membership", "talent-pipeline"], platform.Endpoints.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dashboard", "events", "membership", "talent-pipeline"], platform.Endpoints.Services.Keys.Order(StringComparer.Ordinal));
         using var http = RunningPlatform.CreateHttpClient();
         foreach (var (name, url) in platform.Endpoints.Services)
         {
@@ -70,6 +72,38 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         var events = ProcessTree.EnvironmentVariables(platform.AppHost.ServiceProcess("Platform.Events")!.Pid);
         Assert.Equal(endpoints.Services["talent-pipeline"].ToString().TrimEnd('/'), events["services__talent-pipeline__http__0"]);
         Assert.Equal(endpoints.Databases["eventsdb"], events["ConnectionStrings__eventsdb"]);
+        // Every service sends its telemetry to the dashboard.
+        Assert.Equal(endpoints.Services["dashboard"].ToString().TrimEnd('/'), environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+    }
+
+    [Fact]
+    public async Task The_dashboard_gets_the_AppHost_status_endpoint_which_reports_every_resource_to_the_operator_key_only()
+    {
+        var endpoints = platform.Endpoints;
+        var dashboard = ProcessTree.EnvironmentVariables(platform.AppHost.ServiceProcess("Platform.Dashboard")!.Pid);
+        Assert.Equal(endpoints.Management.ToString(), dashboard["Dashboard__RabbitMq__ManagementUrl"]);
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Keys);
+        var status = new Uri(dashboard["Dashboard__AppHost__Url"]);
+        Assert.Equal("127.0.0.1", status.Host);
+
+        using var http = RunningPlatform.CreateHttpClient();
+        using (var anonymous = await http.GetAsync(new Uri(status, "resources"), Cancellation))
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(status, "resources"));
+        request.Headers.Add("X-Api-Key", endpoints.OperatorKey);
+        using var answer = await http.SendAsync(request, Cancellation);
+        var resources = await answer.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        var byName = resources.EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.Equal(["dashboard", "events", "eventsdb", "membership", "membershipdb", "messaging", "postgres", "talent-pipeline", "talentpipelinedb"],
+            byName.Keys.Order(StringComparer.Ordinal));
+        Assert.All(byName.Values, r => Assert.True(r.GetProperty("ready").GetBoolean(), $"{r} is not ready"));
+        Assert.Equal(platform.AppHost.ServiceProcess("Platform.Membership")!.Pid, byName["membership"].GetProperty("processId").GetInt32());
+
+        using var logs = new HttpRequestMessage(HttpMethod.Get, new Uri(status, "resources/membership/logs?lines=500"));
+        logs.Headers.Add("X-Api-Key", endpoints.OperatorKey);
+        using var lines = await http.SendAsync(logs, Cancellation);
+        Assert.Contains((await lines.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).EnumerateArray(), l => l.GetProperty("text").GetString() == "» ready");
     }
 
     [Fact]

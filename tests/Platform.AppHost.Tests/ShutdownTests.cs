@@ -12,11 +12,11 @@ public sealed class ShutdownTests
         await using var appHost = AppHostProcess.Start();
         await appHost.WaitUntilReadyAsync();
         var descendants = ProcessTree.Descendants(appHost.Pid);
-        // PostgreSQL (with its workers), epmd, the RabbitMQ VM, three services.
+        // PostgreSQL (with its workers), epmd, the RabbitMQ VM, three services and the dashboard.
         Assert.Contains(descendants, p => p.CommandLine.Contains("/postgres -D", StringComparison.Ordinal));
         Assert.Contains(descendants, p => p.CommandLine.Contains("beam.smp", StringComparison.Ordinal));
         Assert.Contains(descendants, p => p.CommandLine.Contains("epmd", StringComparison.Ordinal));
-        Assert.Equal(3, descendants.Count(p => p.CommandLine.EndsWith(".dll", StringComparison.Ordinal)));
+        Assert.Equal(4, descendants.Count(p => p.CommandLine.EndsWith(".dll", StringComparison.Ordinal)));
 
         appHost.Signal(AppHostProcess.SigKill);
         await appHost.Exited.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
@@ -38,9 +38,9 @@ public sealed class ShutdownTests
         Assert.Equal(0, await first.Exited.WaitAsync(TimeSpan.FromSeconds(60), Cancellation));
 
         var stopped = first.OutputLines.Where(line => line.EndsWith("» stopped (exit code 0)", StringComparison.Ordinal)).Select(line => line.Split(' ')[0]).ToList();
-        Assert.Equal(5, stopped.Count);
-        Assert.Equal(["events", "membership", "talent-pipeline"], stopped.Take(3).Order(StringComparer.Ordinal));
-        Assert.Equal(["messaging", "postgres"], stopped.Skip(3));
+        Assert.Equal(6, stopped.Count);
+        Assert.Equal(["dashboard", "events", "membership", "talent-pipeline"], stopped.Take(4).Order(StringComparer.Ordinal));
+        Assert.Equal(["messaging", "postgres"], stopped.Skip(4));
         Assert.DoesNotContain(descendants, p => p.IsAlive);
         Assert.False(File.Exists(first.EndpointsFile), "endpoints.json describes a running platform; it must go when it stops");
 
