@@ -119,7 +119,8 @@ public sealed class StatusEndpoint : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Close();
-        if (_loop is not null) await _loop;
+        // Closing the listener ends a pending accept; bounded all the same, so a stop never hangs on it.
+        if (_loop is not null) await _loop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
 }
