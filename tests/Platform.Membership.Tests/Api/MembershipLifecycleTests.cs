@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Features.Memberships;
@@ -195,5 +196,36 @@ public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, Throwaw
         await ProblemAsync(neighbourHistory, HttpStatusCode.NotFound);
         using var approve = await ActAsync(neighbour, "suspend", client: partner);
         await ProblemAsync(approve, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_member_list_answers_304_while_unchanged_and_shows_every_change_at_once()
+    {
+        var consortium = await EstablishAsync();
+        var member = await ActiveMemberAsync(consortium.Id, "Shandong Beichen");
+        var path = $"/api/v1/consortia/{consortium.Id}/memberships";
+
+        using var first = await Operator.GetAsync(path, Cancel);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag!;
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            conditional.Headers.IfNoneMatch.Add(etag);
+            using var unchanged = await Operator.SendAsync(conditional, Cancel);
+            Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        }
+
+        // A profile change of a member organization shows in the list (its name is on every line).
+        using (var rename = await Operator.PutAsJsonAsync($"/api/v1/organizations/{member.OrganizationId}",
+                   new { name = "Shandong Beichen Mechanical and Electrical", region = "Shandong, Jinan" }, PlatformJson.Options, Cancel))
+            rename.EnsureSuccessStatusCode();
+        using var renamed = await Operator.GetAsync(path, Cancel);
+        Assert.NotEqual(etag, renamed.Headers.ETag);
+        Assert.Equal("Shandong Beichen Mechanical and Electrical", Assert.Single((await ReadAsync<Page<MembershipResponse>>(renamed, HttpStatusCode.OK)).Items).OrganizationName);
+
+        using (var suspend = await ActAsync(member, "suspend"))
+            suspend.EnsureSuccessStatusCode();
+        using var afterSuspension = await Operator.GetAsync(path, Cancel);
+        Assert.Equal(MembershipStatus.Suspended, Assert.Single((await ReadAsync<Page<MembershipResponse>>(afterSuspension, HttpStatusCode.OK)).Items).Status);
     }
 }
