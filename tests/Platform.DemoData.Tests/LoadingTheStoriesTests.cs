@@ -123,6 +123,7 @@ public sealed class LoadingTheStoriesTests(LoadedPlatform platform) : IClassFixt
     [Fact]
     public void The_first_load_says_what_it_created()
     {
+        TestContext.Current.TestOutputHelper?.WriteLine(platform.FirstOutput);
         Assert.Empty(platform.FirstLoad.Notes);
         Assert.Equal(StoryConsortia.All.Count, platform.FirstLoad.Consortia.Count);
         Assert.Equal(StoryOrganizations.All.Count, platform.FirstLoad.Organizations.Count);

@@ -82,7 +82,8 @@ public sealed class MembershipStories(IReadOnlyList<StoryOrganization>? organiza
         {
             var organizationId = context.OrganizationId(member.OrganizationSlug);
             var keyPart = $"{consortium.Slug}:{member.OrganizationSlug}";
-            var label = $"{NameOf(member.OrganizationSlug)} in {consortium.Name}";
+            // Printed under the consortium's own line.
+            var label = NameOf(member.OrganizationSlug);
             memberships.TryGetValue(organizationId, out var membership);
             switch (membership?.Status)
             {
