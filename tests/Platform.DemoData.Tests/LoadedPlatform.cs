@@ -10,7 +10,7 @@ namespace Platform.DemoData.Tests;
 /// its HTTP API, shared by the tests of a class. Loading is idempotent, so a test that loads again sees the
 /// same platform whatever ran before it.
 /// </summary>
-public sealed class LoadedPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
+public class LoadedPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
     private ServiceUnderTest<Program>? _service;
 
@@ -25,8 +25,12 @@ public sealed class LoadedPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq
     {
         _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "membershipdb");
         Operator = _service.ClientWithKey();
+        await BeforeFirstLoadAsync();
         (FirstLoad, FirstOutput) = await LoadAsync();
     }
+
+    /// <summary>What an operator did on the platform before the demo data was first loaded.</summary>
+    protected virtual Task BeforeFirstLoadAsync() => Task.CompletedTask;
 
     /// <summary>Runs the loader against the service with the operator key, as the command line does.</summary>
     public async Task<(LoadSummary Summary, string Output)> LoadAsync()
@@ -74,5 +78,6 @@ public sealed class LoadedPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq
     {
         Operator?.Dispose();
         if (_service is not null) await _service.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
