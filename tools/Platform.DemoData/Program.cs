@@ -40,10 +40,13 @@ public static class DemoDataCommand
         }
 
         using var membership = Client(target.Membership, target.OperatorKey);
+        using var talentPipeline = target.TalentPipeline is { } pipelineUrl ? Client(pipelineUrl, target.OperatorKey) : null;
+        using var events = target.Events is { } eventsUrl ? Client(eventsUrl, target.OperatorKey) : null;
         try
         {
             await output.WriteLineAsync($"Loading the seed stories into {target.Membership}");
-            await DemoLoader.LoadAsync(new DemoServices(membership), output, cancellationToken: cancellationToken);
+            var services = new DemoServices(membership) { TalentPipeline = talentPipeline, Events = events };
+            await DemoLoader.LoadAsync(services, output, cancellationToken: cancellationToken);
             return 0;
         }
         catch (ApiProblemException e)

@@ -41,7 +41,8 @@ public sealed record PageDto<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// <summary>
 /// JSON over one service's HttpClient with the platform's conventions (API.md): camelCase, enums as camelCase
 /// strings, cursor paging, an Idempotency-Key on every POST, and patience with 429 (it waits for Retry-After:
-/// the loader is one operator key making a few hundred calls, well over the per-key burst).
+/// the loader is one operator key making a few hundred calls, well over the per-key burst) and with a POST whose
+/// Idempotency-Key another caller is still using.
 /// </summary>
 public sealed class JsonApi(HttpClient http)
 {
@@ -54,7 +55,7 @@ public sealed class JsonApi(HttpClient http)
     };
 
     public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
-        SendAsync<T>(HttpMethod.Get, path, body: null, idempotencyKey: null, cancellationToken)!;
+        SendAsync<T>(HttpMethod.Get, path, body: null, idempotencyKey: null, cancellationToken);
 
     /// <summary>GET that answers null for 404.</summary>
     public async Task<T?> FindAsync<T>(string path, CancellationToken cancellationToken) where T : class
@@ -101,7 +102,11 @@ public sealed class JsonApi(HttpClient http)
             if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
             using var response = await http.SendAsync(request, cancellationToken);
 
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
+            // 429: over the per-key rate. 409 with Retry-After: the same Idempotency-Key is still in flight (another
+            // run loading at the same moment); once it finishes, the repeat gets its answer.
+            var retry = response.StatusCode == HttpStatusCode.TooManyRequests
+                || (response.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null && response.Headers.RetryAfter is not null);
+            if (retry && attempt < MaxAttempts)
             {
                 await Task.Delay(RetryAfter(response), cancellationToken);
                 continue;

@@ -8,8 +8,8 @@ namespace Platform.DemoData.Loading;
 /// The stories' organizations, consortia, memberships, council sessions, charters and representatives, loaded
 /// through the membership API. Each item is looked up first (organizations by exact name, consortia by name,
 /// memberships, sessions, charters and representatives within their parent), so a second run creates nothing;
-/// each POST carries an Idempotency-Key like <c>demo:org:jinan-aotto</c>, so a retried run after a lost answer
-/// gets the first answer instead of a duplicate.
+/// each POST carries an Idempotency-Key like <c>demo:org:jinan-aotto</c>, so two runs at the same moment (say
+/// the AppHost's and a developer's) get one answer between them instead of a duplicate.
 /// </summary>
 public sealed class MembershipStories(IReadOnlyList<StoryOrganization>? organizations = null, IReadOnlyList<StoryConsortium>? consortia = null) : IDemoStep
 {
