@@ -194,6 +194,16 @@ public static class MembershipEndpoints
         },
     };
 
+    /// <summary>The member list's version and whether the caller's organization is a member, compiled once: this runs on every list request.</summary>
+    private static readonly Func<MembershipDbContext, Guid, Guid, CancellationToken, Task<MemberListState?>> ListStateQuery =
+        EF.CompileAsyncQuery((MembershipDbContext db, Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
+            db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
+                .Select(c => new MemberListState(c.MemberListVersion, db.Memberships.Any(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId
+                    && (m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended))))
+                .FirstOrDefault());
+
+    private sealed record MemberListState(long MemberListVersion, bool IsMember);
+
     internal static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ListAsync(
         Guid consortiumId, string? status, string? role, string? kind, PageRequest paging, Caller caller, HttpContext http,
         MembershipDbContext db, MemberListCache cache, IOptions<JsonOptions> json, CancellationToken cancellationToken)
@@ -203,15 +213,7 @@ public static class MembershipEndpoints
         var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
 
         // One round trip decides visibility and the list's version; the page itself usually comes from the cache.
-        var organizationId = caller.OrganizationId ?? Guid.Empty;
-        var state = await db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
-            .Select(c => new
-            {
-                c.MemberListVersion,
-                IsMember = db.Memberships.Any(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId
-                    && (m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended)),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var state = await ListStateQuery(db, consortiumId, caller.OrganizationId ?? Guid.Empty, cancellationToken);
         if (state is null || (!caller.IsOperator && !state.IsMember)) return Problems.NotFound();
 
         var query = $"{statusFilter}|{roleFilter}|{kindFilter}|{paging.Limit}|{paging.Cursor}";
