@@ -54,6 +54,26 @@ public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, Throwaw
     }
 
     [Fact]
+    public async Task A_rejected_application_publishes_MembershipRejected_and_is_final()
+    {
+        var consortium = await EstablishAsync();
+        var organization = await RegisterAsync("Late applicant");
+        await using var rejected = await Service.WatchAsync<MembershipRejected>();
+        using var apply = await ApplyAsync(consortium.Id, organization.Id);
+        var membership = await ReadAsync<MembershipResponse>(apply, HttpStatusCode.Created);
+
+        using var reject = await ActAsync(membership, "reject", "not in the consortium's region");
+
+        Assert.Equal(MembershipStatus.Rejected, (await ReadAsync<MembershipResponse>(reject, HttpStatusCode.OK)).Status);
+        var evt = await rejected.NextAsync(e => e.MembershipId == membership.Id);
+        Assert.Equal(("not in the consortium's region", organization.Name), (evt.Reason, evt.OrganizationName));
+        using var reinstate = await ActAsync(membership, "reinstate");
+        await ProblemAsync(reinstate, HttpStatusCode.Conflict);
+        using var reapply = await ApplyAsync(consortium.Id, organization.Id, "second try");
+        await ReadAsync<MembershipResponse>(reapply, HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task An_illegal_transition_is_409_with_the_current_state_and_changes_nothing()
     {
         var consortium = await EstablishAsync();
