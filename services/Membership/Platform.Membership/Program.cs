@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("membership");
 builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
 builder.AddServiceMessaging("membership", bus => bus.AddConsumer<CouncilDesignationsRecordedConsumer>());
+builder.Services.AddSingleton<MemberListCache>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Features.Memberships;
@@ -50,6 +51,26 @@ public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, Throwaw
             history.Transitions.Select(t => (t.Action, t.To, t.Reason)));
         Assert.All(history.Transitions, t => Assert.Equal("operator", t.Actor.Kind));
         Assert.True(history.Transitions.Zip(history.Transitions.Skip(1)).All(p => p.First.At <= p.Second.At));
+    }
+
+    [Fact]
+    public async Task A_rejected_application_publishes_MembershipRejected_and_is_final()
+    {
+        var consortium = await EstablishAsync();
+        var organization = await RegisterAsync("Late applicant");
+        await using var rejected = await Service.WatchAsync<MembershipRejected>();
+        using var apply = await ApplyAsync(consortium.Id, organization.Id);
+        var membership = await ReadAsync<MembershipResponse>(apply, HttpStatusCode.Created);
+
+        using var reject = await ActAsync(membership, "reject", "not in the consortium's region");
+
+        Assert.Equal(MembershipStatus.Rejected, (await ReadAsync<MembershipResponse>(reject, HttpStatusCode.OK)).Status);
+        var evt = await rejected.NextAsync(e => e.MembershipId == membership.Id);
+        Assert.Equal(("not in the consortium's region", organization.Name), (evt.Reason, evt.OrganizationName));
+        using var reinstate = await ActAsync(membership, "reinstate");
+        await ProblemAsync(reinstate, HttpStatusCode.Conflict);
+        using var reapply = await ApplyAsync(consortium.Id, organization.Id, "second try");
+        await ReadAsync<MembershipResponse>(reapply, HttpStatusCode.Created);
     }
 
     [Fact]
@@ -195,5 +216,36 @@ public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, Throwaw
         await ProblemAsync(neighbourHistory, HttpStatusCode.NotFound);
         using var approve = await ActAsync(neighbour, "suspend", client: partner);
         await ProblemAsync(approve, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_member_list_answers_304_while_unchanged_and_shows_every_change_at_once()
+    {
+        var consortium = await EstablishAsync();
+        var member = await ActiveMemberAsync(consortium.Id, "Shandong Beichen");
+        var path = $"/api/v1/consortia/{consortium.Id}/memberships";
+
+        using var first = await Operator.GetAsync(path, Cancel);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag!;
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            conditional.Headers.IfNoneMatch.Add(etag);
+            using var unchanged = await Operator.SendAsync(conditional, Cancel);
+            Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        }
+
+        // A profile change of a member organization shows in the list (its name is on every line).
+        using (var rename = await Operator.PutAsJsonAsync($"/api/v1/organizations/{member.OrganizationId}",
+                   new { name = "Shandong Beichen Mechanical and Electrical", region = "Shandong, Jinan" }, PlatformJson.Options, Cancel))
+            rename.EnsureSuccessStatusCode();
+        using var renamed = await Operator.GetAsync(path, Cancel);
+        Assert.NotEqual(etag, renamed.Headers.ETag);
+        Assert.Equal("Shandong Beichen Mechanical and Electrical", Assert.Single((await ReadAsync<Page<MembershipResponse>>(renamed, HttpStatusCode.OK)).Items).OrganizationName);
+
+        using (var suspend = await ActAsync(member, "suspend"))
+            suspend.EnsureSuccessStatusCode();
+        using var afterSuspension = await Operator.GetAsync(path, Cancel);
+        Assert.Equal(MembershipStatus.Suspended, Assert.Single((await ReadAsync<Page<MembershipResponse>>(afterSuspension, HttpStatusCode.OK)).Items).Status);
     }
 }

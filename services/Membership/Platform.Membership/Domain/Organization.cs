@@ -66,6 +66,8 @@ public sealed class Consortium
     /// <summary>IANA time zone its events are shown in.</summary>
     public string TimeZone { get; private set; } = DefaultTimeZone;
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>Bumped by the database whenever the member list changes (see migration 0003); the list's cache key and ETag.</summary>
+    public long MemberListVersion { get; private set; }
 
     public const string DefaultTimeZone = "Asia/Shanghai";
 

@@ -25,6 +25,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             consortium.Property(c => c.Kind).HasConversion<string>().HasMaxLength(50);
             consortium.Property(c => c.Region).HasMaxLength(200);
             consortium.Property(c => c.TimeZone).HasMaxLength(64);
+            // Written only by the database's triggers.
+            consortium.Property(c => c.MemberListVersion).HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
         });
 
         modelBuilder.Entity<Organization>(organization =>

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
@@ -53,7 +56,9 @@ public static class MembershipEndpoints
         memberships.MapPost("/{membershipId:guid}/{action}", PerformAsync).RequireOperator()
             .WithSummary("approve, reject, suspend, reinstate or withdraw; an action the current status does not allow → 409 with the current state.");
         memberships.MapGet("/", ListAsync).RequireScope(Scopes.MembershipRead)
-            .WithSummary("The consortium's members with their current council role, newest first; filter by status, role, kind. Visible to the operator and the consortium's members.");
+            .Produces<Page<MembershipResponse>>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("The consortium's members with their current council role, newest first; filter by status, role, kind. Visible to the operator and the consortium's members.")
+            .WithDescription("Answers with an ETag that changes whenever the list does; send it back as If-None-Match to get 304 Not Modified while nothing changed.");
         memberships.MapGet("/{membershipId:guid}", GetAsync).RequireScope(Scopes.MembershipRead)
             .WithSummary("One membership.");
         memberships.MapGet("/{membershipId:guid}/history", HistoryAsync).RequireScope(Scopes.MembershipRead)
@@ -189,28 +194,53 @@ public static class MembershipEndpoints
         },
     };
 
-    internal static async Task<Results<Ok<Page<MembershipResponse>>, ProblemHttpResult>> ListAsync(
-        Guid consortiumId, string? status, string? role, string? kind, PageRequest paging, Caller caller,
-        MembershipDbContext db, CancellationToken cancellationToken)
+    /// <summary>The member list's version and whether the caller's organization is a member, compiled once: this runs on every list request.</summary>
+    private static readonly Func<MembershipDbContext, Guid, Guid, CancellationToken, Task<MemberListState?>> ListStateQuery =
+        EF.CompileAsyncQuery((MembershipDbContext db, Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
+            db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
+                .Select(c => new MemberListState(c.MemberListVersion, db.Memberships.Any(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId
+                    && (m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended))))
+                .FirstOrDefault());
+
+    private sealed record MemberListState(long MemberListVersion, bool IsMember);
+
+    internal static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ListAsync(
+        Guid consortiumId, string? status, string? role, string? kind, PageRequest paging, Caller caller, HttpContext http,
+        MembershipDbContext db, MemberListCache cache, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var statusFilter = ApiEnum.FromQuery<MembershipStatus>(status, "status");
         var roleFilter = ApiEnum.FromQuery<CouncilRole>(role, "role");
         var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
-        if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
-        var query =
-            from m in db.Memberships.AsNoTracking()
-            join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
-            where m.ConsortiumId == consortiumId
-            select new MemberRow
-            {
-                MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, Name = o.Name, Kind = o.Kind, Region = o.Region,
-                Status = m.Status, CouncilRole = m.CouncilRole, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
-            };
-        if (statusFilter is not null) query = query.Where(r => r.Status == statusFilter);
-        if (roleFilter is not null) query = query.Where(r => r.CouncilRole == roleFilter);
-        if (kindFilter is not null) query = query.Where(r => r.Kind == kindFilter);
-        var page = await query.ToPageAsync(r => r.MembershipId, paging, cancellationToken);
-        return TypedResults.Ok(page.Map(r => r.ToResponse()));
+
+        // One round trip decides visibility and the list's version; the page itself usually comes from the cache.
+        var state = await ListStateQuery(db, consortiumId, caller.OrganizationId ?? Guid.Empty, cancellationToken);
+        if (state is null || (!caller.IsOperator && !state.IsMember)) return Problems.NotFound();
+
+        var query = $"{statusFilter}|{roleFilter}|{kindFilter}|{paging.Limit}|{paging.Cursor}";
+        var etag = $"\"{consortiumId:N}-{state.MemberListVersion}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query)))[..16]}\"";
+        http.Response.Headers.ETag = etag;
+        // Clients may keep the page, but must revalidate: If-None-Match with the ETag answers 304 while nothing changed.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (http.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+
+        var page = await cache.GetOrBuildAsync($"{consortiumId:N}|{state.MemberListVersion}|{query}", async () =>
+        {
+            var rows =
+                from m in db.Memberships.AsNoTracking()
+                join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+                where m.ConsortiumId == consortiumId
+                select new MemberRow
+                {
+                    MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, Name = o.Name, Kind = o.Kind, Region = o.Region,
+                    Status = m.Status, CouncilRole = m.CouncilRole, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
+                };
+            if (statusFilter is not null) rows = rows.Where(r => r.Status == statusFilter);
+            if (roleFilter is not null) rows = rows.Where(r => r.CouncilRole == roleFilter);
+            if (kindFilter is not null) rows = rows.Where(r => r.Kind == kindFilter);
+            var built = await rows.ToPageAsync(r => r.MembershipId, paging, cancellationToken);
+            return JsonSerializer.SerializeToUtf8Bytes(built.Map(r => r.ToResponse()), json.Value.SerializerOptions);
+        });
+        return TypedResults.Bytes(page, "application/json; charset=utf-8");
     }
 
     internal static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> GetAsync(

@@ -124,7 +124,7 @@ public static class PlacementEndpoints
             .Select(e => new FlaggedEventResponse(e.CollegeId, e.EventId, e.TraineeRef, e.Type, e.OccurredAt, e.Flag!.Value))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new DataQualityResponse(collegeId, byFlag.Sum(f => f.Count),
-            byFlag.ToDictionary(f => JsonNamingPolicy.CamelCase.ConvertName(f.Key.ToString()), f => f.Count), recent));
+            byFlag.ToDictionary(f => ApiEnum.Name(f.Key), f => f.Count), recent));
     }
 }
 

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -6,7 +7,6 @@ using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Messaging;
 using Platform.TalentPipeline.Contracts;
 using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Features.Programs;
 using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Features.Placements;
@@ -121,7 +121,7 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
         {
             c.Reject("collegeId", college is null
                 ? "The college is not a member of the program's consortium."
-                : $"The college's membership of the consortium is {ProgramAnnouncements.Wire(college.Status)}; its events are refused until it is active again.");
+                : $"The college's membership of the consortium is {ApiEnum.Name(college.Status)}; its events are refused until it is active again.");
             return;
         }
         switch (program.Status)
@@ -138,7 +138,7 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
                 break;
         }
         if (c.EnterpriseId is { } enterprise && members.TryGetValue((program.ConsortiumId, enterprise), out var employer) && !employer.IsActive)
-            c.Reject("enterpriseId", $"The enterprise's membership of the consortium is {ProgramAnnouncements.Wire(employer.Status)}.");
+            c.Reject("enterpriseId", $"The enterprise's membership of the consortium is {ApiEnum.Name(employer.Status)}.");
     }
 
     private async Task IngestValidAsync(List<PlacementCandidate> pending, Dictionary<Guid, CooperationProgram> programs, PlacementResult?[] results,
@@ -207,10 +207,10 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
             ConsortiumId = program.ConsortiumId,
             ProgramTitle = program.Title,
             TraineeRef = c.TraineeRef,
-            Type = ProgramAnnouncements.Wire(c.Type),
+            Type = ApiEnum.Name(c.Type),
             EnterpriseId = c.EnterpriseId,
             OccurredAt = c.OccurredAt,
-            Stage = ProgramAnnouncements.Wire(stage),
+            Stage = ApiEnum.Name(stage),
             Flagged = flag is not null,
             AcceptedAt = now,
         });

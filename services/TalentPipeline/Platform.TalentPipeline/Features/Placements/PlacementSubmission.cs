@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Http;
 using System.Globalization;
 using System.Text.Json;
 using Platform.TalentPipeline.Domain;
@@ -119,7 +120,7 @@ public static class PlacementReading
     private const string Invalid = "\u0000invalid";
 
     private static readonly Dictionary<string, PlacementType> TypesByWireName = Enum.GetValues<PlacementType>()
-        .ToDictionary(t => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(t.ToString()), StringComparer.Ordinal);
+        .ToDictionary(t => ApiEnum.Name(t), StringComparer.Ordinal);
 
     private static void Fill(PlacementCandidate c, Func<string, string?> value, Func<string, bool> skip)
     {

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.TalentPipeline.Contracts;
 using Platform.TalentPipeline.Domain;
@@ -10,8 +10,6 @@ namespace Platform.TalentPipeline.Features.Programs;
 /// <summary>Turns a program's status transitions into integration events (through the outbox of <c>db</c>).</summary>
 public static class ProgramAnnouncements
 {
-    public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
-
     /// <summary>Adds ProgramLaunched when the program became active from draft, else ProgramStatusChanged.</summary>
     public static async Task AnnounceAsync(TalentPipelineDbContext db, CooperationProgram program, ProgramTransition transition, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -26,7 +24,7 @@ public static class ProgramAnnouncements
             {
                 ProgramId = program.Id,
                 ConsortiumId = program.ConsortiumId,
-                Kind = Wire(program.Kind),
+                Kind = ApiEnum.Name(program.Kind),
                 Title = program.Title,
                 Occupation = program.Occupation,
                 Colleges = [.. program.CollegeIds.Select(Party)],
@@ -41,8 +39,8 @@ public static class ProgramAnnouncements
             ProgramId = program.Id,
             ConsortiumId = program.ConsortiumId,
             Title = program.Title,
-            From = Wire(transition.From),
-            To = Wire(transition.To),
+            From = ApiEnum.Name(transition.From),
+            To = ApiEnum.Name(transition.To),
             Reason = transition.Reason,
             OccurredAt = at,
         });

@@ -85,7 +85,7 @@ public static class ProgramEndpoints
         for (var i = 0; i < ids.Count; i++)
         {
             if (!members.TryGetValue(ids[i], out var member) || !member.IsActive)
-                errors.Add(($"{field}[{i}]", member is null ? "Not a member of the consortium." : $"Not an active member of the consortium ({ProgramAnnouncements.Wire(member.Status)})."));
+                errors.Add(($"{field}[{i}]", member is null ? "Not a member of the consortium." : $"Not an active member of the consortium ({ApiEnum.Name(member.Status)})."));
             else if (Member.IsCollegeKind(member.Kind) != college)
                 errors.Add(($"{field}[{i}]", college ? $"{member.Name} is not a college ({member.Kind})." : $"{member.Name} is a college; list it under collegeIds."));
         }
@@ -130,7 +130,7 @@ public static class ProgramEndpoints
         }
 
         if (program.TryPerform(parsed, request?.Reason) is not { } transition)
-            return Problems.Conflict($"A program in status '{ProgramAnnouncements.Wire(program.Status)}' does not allow '{ProgramAnnouncements.Wire(parsed)}'.",
+            return Problems.Conflict($"A program in status '{ApiEnum.Name(program.Status)}' does not allow '{ApiEnum.Name(parsed)}'.",
                 new { status = program.Status, allowedActions = program.AllowedActions });
         await ProgramAnnouncements.AnnounceAsync(db, program, transition, time.GetUtcNow(), cancellationToken);
         try

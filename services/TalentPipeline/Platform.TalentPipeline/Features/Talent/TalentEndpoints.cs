@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Features.Programs;
 using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Features.Talent;
@@ -124,7 +123,7 @@ public static class TalentEndpoints
     {
         var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId, cancellationToken);
         if (member is null) errors.Add((field, "Not a member of the consortium."));
-        else if (!member.IsActive) errors.Add((field, $"Not an active member of the consortium ({ProgramAnnouncements.Wire(member.Status)})."));
+        else if (!member.IsActive) errors.Add((field, $"Not an active member of the consortium ({ApiEnum.Name(member.Status)})."));
         else if (Member.IsCollegeKind(member.Kind) != college) errors.Add((field, college ? $"{member.Name} is not a college." : $"{member.Name} is a college, not an employer."));
     }
 

@@ -1,0 +1,71 @@
+namespace Platform.DemoData.Loading;
+
+/// <summary>
+/// The platform's services as the loader reaches them: one HttpClient per service, each with a base address
+/// and the operator's <c>X-Api-Key</c>. Steps for talent-pipeline and events take their clients from here once
+/// they exist; a service the caller did not give is null.
+/// </summary>
+public sealed record DemoServices(HttpClient Membership)
+{
+    public HttpClient? TalentPipeline { get; init; }
+    public HttpClient? Events { get; init; }
+}
+
+/// <summary>
+/// What the steps share: the services, the output, and the platform ids of what the stories call by slug
+/// (so a later step, e.g. events, finds the organizations and consortia an earlier step loaded).
+/// </summary>
+public sealed class DemoContext(DemoServices services, LoadLog log)
+{
+    public DemoServices Services { get; } = services;
+    public LoadLog Log { get; } = log;
+
+    /// <summary>Organization slug → id.</summary>
+    public Dictionary<string, Guid> Organizations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Consortium slug → id.</summary>
+    public Dictionary<string, Guid> Consortia { get; } = new(StringComparer.Ordinal);
+
+    public Guid OrganizationId(string slug) =>
+        Organizations.TryGetValue(slug, out var id) ? id : throw new InvalidOperationException($"Organization '{slug}' is not loaded yet; the membership step runs first.");
+
+    public Guid ConsortiumId(string slug) =>
+        Consortia.TryGetValue(slug, out var id) ? id : throw new InvalidOperationException($"Consortium '{slug}' is not loaded yet; the membership step runs first.");
+}
+
+/// <summary>
+/// One part of the stories loaded into one service, idempotently: it looks each item up before creating it and
+/// sends an Idempotency-Key derived from the item on every POST.
+/// </summary>
+public interface IDemoStep
+{
+    /// <summary>Shown as the heading of the step's output.</summary>
+    string Title { get; }
+
+    Task RunAsync(DemoContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>Runs the steps in order (membership first: the others refer to its organizations and consortia).</summary>
+public static class DemoLoader
+{
+    /// <summary>The steps the stories support today. Talent-pipeline programs and events come after membership.</summary>
+    public static IReadOnlyList<IDemoStep> DefaultSteps() => [new MembershipStories()];
+
+    /// <exception cref="Api.ApiProblemException">A service refused a call; nothing after it ran.</exception>
+    public static async Task<LoadSummary> LoadAsync(DemoServices services, TextWriter output, IReadOnlyList<IDemoStep>? steps = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(output);
+        var log = new LoadLog(output);
+        var context = new DemoContext(services, log);
+        foreach (var step in steps ?? DefaultSteps())
+        {
+            log.Heading(step.Title);
+            await step.RunAsync(context, cancellationToken);
+        }
+        var summary = log.Summary(context);
+        log.Finish(summary);
+        return summary;
+    }
+}
