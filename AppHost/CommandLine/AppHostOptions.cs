@@ -12,6 +12,9 @@ public sealed record AppHostOptions
     /// <summary>Skip the build and run what was built last.</summary>
     public bool NoBuild { get; init; }
 
+    /// <summary>Once everything is ready, load the seed stories through the public APIs (tools/Platform.DemoData).</summary>
+    public bool Demo { get; init; }
+
     public bool Help { get; init; }
 
     public const string Usage = """
@@ -26,6 +29,9 @@ public sealed record AppHostOptions
                         (default: <repo root>/.data).
           --fresh       Wipe the data folder first: all local data is lost.
           --no-build    Do not build the services; run what was built last.
+          --demo        Once everything is ready, load the demo data (the seed stories' consortia,
+                        organizations, members and councils) through the public APIs. Loading is
+                        idempotent: on an existing data folder it adds only what is missing.
           -h, --help    Show this help.
 
         Once every resource is ready, DIR/endpoints.json lists the service URLs, the RabbitMQ
@@ -47,6 +53,7 @@ public sealed record AppHostOptions
                 _ when arg.StartsWith("--data=", StringComparison.Ordinal) => options with { DataFolder = arg["--data=".Length..] },
                 "--fresh" => options with { Fresh = true },
                 "--no-build" => options with { NoBuild = true },
+                "--demo" => options with { Demo = true },
                 "-h" or "--help" or "-?" => options with { Help = true },
                 _ => throw new CommandLineException($"Unknown option '{arg}'."),
             };

@@ -146,6 +146,20 @@ public sealed class Orchestrator(IReadOnlyList<Resource> declared, AppHostOption
             var readyAfter = DateTime.Now - self.StartTime;
             await data.WriteSecretAtomicallyAsync(data.EndpointsFile, EndpointsFile.Render(context.OperatorKey, resources), CancellationToken.None);
             logs.Console.WriteBlock(ReadySummary.Lines(declared, context.OperatorKey, data.FullPath, readyAfter));
+            if (options.Demo)
+            {
+                // Through the public APIs, like any partner system; a failure is reported, the platform keeps running.
+                int loaded;
+                try
+                {
+                    loaded = await Platform.DemoData.DemoDataCommand.RunAsync(["--endpoints", data.EndpointsFile], Console.Out, Console.Error, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    loaded = 1;
+                }
+                log.Note(loaded == 0 ? "demo data loaded" : "demo data: not loaded (see above); the platform keeps running");
+            }
             await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         else if (everythingReady.IsFaulted)
