@@ -8,7 +8,7 @@ public sealed class CommandLineTests
         var (exitCode, output) = await AppHostProcess.RunToEndAsync("--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--data DIR", "--fresh", "--no-build", "--help" })
+        foreach (var option in new[] { "--data DIR", "--fresh", "--no-build", "--demo", "--help" })
             Assert.Contains(option, output, StringComparison.Ordinal);
     }
 
