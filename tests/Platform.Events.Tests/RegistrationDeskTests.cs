@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -210,6 +211,24 @@ public sealed class RegistrationDeskTests(EventsServiceFixture fixture) : IClass
         // The desk answers with the endpoint's result union; the status code is what the client would see.
         static async Task<int> StatusAsync<T>(Task<T> answer) where T : INestedHttpResult =>
             (await answer).Result is IStatusCodeHttpResult { StatusCode: { } status } ? status : throw new InvalidOperationException("An answer without a status.");
+    }
+
+    [Fact]
+    public async Task When_the_database_cannot_be_reached_everyone_in_the_turn_gets_a_503_instead_of_waiting()
+    {
+        // A desk whose database refuses connections (nothing listens on port 1).
+        var services = new ServiceCollection();
+        services.AddDbContext<EventsDbContext>(options => options.UseNpgsql("Host=127.0.0.1;Port=1;Database=events;Username=events;Password=events;Timeout=3"));
+        await using var provider = services.BuildServiceProvider();
+        await using var desk = new RegistrationDesk(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<RegistrationDesk>.Instance);
+        var eventId = Guid.CreateVersion7();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            desk.RegisterAsync(eventId, new Registrant("Zhang Wei", null, Guid.CreateVersion7(), $"trainee{i}@sdlvtc.edu.cn"), Caller.Operator, Cancel)))
+            .WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+
+        Assert.All(answers, a => Assert.Equal(503, Assert.IsType<ProblemHttpResult>(a.Result).StatusCode));
+        Assert.All(answers, a => Assert.Contains("Try again", ((ProblemHttpResult)a.Result).ProblemDetails.Detail, StringComparison.Ordinal));
     }
 
     private static Task<HttpResponseMessage> Post(HttpClient client, Guid eventId, Guid organizationId, string email, CancellationToken? cancellationToken = null) =>

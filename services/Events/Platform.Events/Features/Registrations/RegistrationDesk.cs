@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Platform.Events.Domain;
 using Platform.Events.Features.Events;
 using Platform.Events.Persistence;
@@ -49,8 +50,10 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
                 line = new Line();
                 _lines.Add(eventId, line);
                 line.People.Add(waiting);
-                // The line's server runs until the line is empty; it cannot take anyone before this lock is released.
-                line.Serving = Task.Run(() => ServeLineAsync(eventId, line), CancellationToken.None);
+                // The line is served until it is empty; it cannot take anyone before this lock is released. It outlives
+                // the request that opened it, so it does not inherit that request's trace or log scope.
+                using (ExecutionContext.SuppressFlow())
+                    line.Serving = Task.Run(() => ServeLineAsync(eventId, line), CancellationToken.None);
             }
             else
             {
@@ -125,7 +128,8 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         }
         catch (Exception exception) when (turn.Count > 1)
         {
-            // Nothing of the turn was committed; everyone is served again on their own.
+            // Served again on their own. Safe even if the commit went through unseen (connection lost on the way back):
+            // the addresses are then found registered and answered 200 with their registration.
             LogTurnFailed(logger, exception, eventId, turn.Count);
         }
         catch (Exception exception)
@@ -135,19 +139,27 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
             return;
         }
 
-        foreach (var waiting in turn)
+        for (var i = 0; i < turn.Count; i++)
         {
             try
             {
-                Answer([waiting], await DecideAsync(eventId, [waiting]));
+                Answer([turn[i]], await DecideAsync(eventId, [turn[i]]));
             }
             catch (Exception exception)
             {
                 LogRegistrationFailed(logger, exception, eventId);
-                waiting.Answer.TrySetResult(NotSaved());
+                turn[i].Answer.TrySetResult(NotSaved());
+                if (!IsDatabaseUnavailable(exception)) continue;
+                // The database is failing, not this registration: the others are answered now instead of each
+                // waiting out its own connection timeout.
+                foreach (var waiting in turn.Skip(i + 1)) waiting.Answer.TrySetResult(NotSaved());
+                return;
             }
         }
     }
+
+    private static bool IsDatabaseUnavailable(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true } || (exception.InnerException is { } inner && IsDatabaseUnavailable(inner));
 
     private static void Answer(List<Waiting> turn, RegisterResult[] answers)
     {
