@@ -19,6 +19,8 @@ builder.AddServiceMessaging("events", bus =>
     bus.AddConsumer<FeedConsumer>();
 });
 builder.Services.AddScoped<FeedProjection>();
+// One desk per process: it keeps each event's line of registrations waiting for their turn.
+builder.Services.AddSingleton<RegistrationDesk>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

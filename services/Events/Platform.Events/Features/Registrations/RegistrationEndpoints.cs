@@ -84,7 +84,7 @@ public static class RegistrationEndpoints
     }
 
     private static async Task<Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        Guid eventId, RegisterRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid eventId, RegisterRequest request, Caller caller, RegistrationDesk desk, CancellationToken cancellationToken)
     {
         var errors = new List<(string, string)>();
         EventEndpoints.Text(errors, "personName", request.PersonName, 200);
@@ -96,32 +96,9 @@ public static class RegistrationEndpoints
         if (!caller.CanActFor(request.OrganizationId))
             return Problems.Status(StatusCodes.Status403Forbidden, "A partner key registers only its own organization's people.");
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // One registration at a time per event: seats and arrival order are decided under this lock.
-        var found = await db.LockEventAsync(eventId, cancellationToken);
-        if (found is null) return Problems.NotFound();
-        var zone = ConsortiumTime.Zone(found.TimeZone);
-
-        var normalized = Registrant.NormalizeEmail(email);
-        var existing = await db.Registrations.AsNoTracking()
-            .SingleOrDefaultAsync(r => r.EventId == eventId && r.Email == normalized && r.Status != RegistrationStatus.Cancelled, cancellationToken);
-        if (existing is not null)
-        {
-            // Idempotent by address; the existing registration belongs to whoever registered it first.
-            if (!caller.CanActFor(existing.OrganizationId) && !caller.CanActForAny(found.OrganizerIds))
-                return Problems.Conflict("This email address is already registered for the event by another organization.");
-            return TypedResults.Ok(RegistrationResponse.From(existing, zone, await WaitlistPositionAsync(db, existing, cancellationToken)));
-        }
-        if (!found.AcceptsRegistrations)
-            return Problems.Conflict($"Registration is not open; the event is {EventEndpoints.Wire(found.Status)}.", EventState.Of(found));
-
-        var registration = found.Register(Guid.CreateVersion7(),
-            new Registrant(request.PersonName.Trim(), request.Title?.Trim() is { Length: > 0 } t ? t : null, request.OrganizationId, email), time.GetUtcNow());
-        db.Registrations.Add(registration);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        var position = registration.Status == RegistrationStatus.Waitlisted ? found.WaitlistedCount : (int?)null;
-        return TypedResults.Created($"/api/v1/events/{eventId}/registrations/{registration.Id}", RegistrationResponse.From(registration, zone, position));
+        // Seats, waitlist and arrival order are decided at the event's desk, together with whoever else is waiting.
+        var person = new Registrant(request.PersonName.Trim(), request.Title?.Trim() is { Length: > 0 } t ? t : null, request.OrganizationId, email);
+        return await desk.RegisterAsync(eventId, person, caller, cancellationToken);
     }
 
     private static async Task<Results<Ok<Page<RegistrationResponse>>, ProblemHttpResult>> ListAsync(
@@ -206,7 +183,7 @@ public static class RegistrationEndpoints
     private static bool CanSee(Caller caller, ConsortiumEvent e, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] Registration? registration) =>
         registration is not null && (caller.CanActFor(registration.OrganizationId) || caller.CanActForAny(e.OrganizerIds));
 
-    private static async Task<int?> WaitlistPositionAsync(EventsDbContext db, Registration registration, CancellationToken cancellationToken)
+    internal static async Task<int?> WaitlistPositionAsync(EventsDbContext db, Registration registration, CancellationToken cancellationToken)
     {
         if (registration.Status != RegistrationStatus.Waitlisted) return null;
         return await db.Registrations.CountAsync(r => r.EventId == registration.EventId && r.Status == RegistrationStatus.Waitlisted
