@@ -117,7 +117,7 @@ public static class EventEndpoints
         var now = time.GetUtcNow();
         var from = found.Status;
         if (!found.TryPerform(action, now, body?.Reason?.Trim()))
-            return Problems.Conflict($"An event that is {Wire(from)} cannot be moved by '{Wire(action)}'.", EventState.Of(found));
+            return Problems.Conflict($"An event that is {ApiEnum.Name(from)} cannot be moved by '{ApiEnum.Name(action)}'.", EventState.Of(found));
 
         var shown = ConsortiumTime.Zone(found.TimeZone);
         switch (action)
@@ -127,7 +127,7 @@ public static class EventEndpoints
                 {
                     EventId = found.Id,
                     ConsortiumId = found.ConsortiumId,
-                    Kind = Wire(found.Kind),
+                    Kind = ApiEnum.Name(found.Kind),
                     Title = found.Title,
                     Venue = found.Venue,
                     StartsAt = ConsortiumTime.Show(found.StartsAt, shown),
@@ -141,7 +141,7 @@ public static class EventEndpoints
                 {
                     EventId = found.Id,
                     ConsortiumId = found.ConsortiumId,
-                    Kind = Wire(found.Kind),
+                    Kind = ApiEnum.Name(found.Kind),
                     Title = found.Title,
                     Attendees = found.CheckedInCount,
                     OccurredAt = now,
@@ -172,12 +172,5 @@ public static class EventEndpoints
     {
         if (string.IsNullOrWhiteSpace(value)) errors.Add((field, "Required."));
         else if (value.Trim().Length > maxLength) errors.Add((field, $"At most {maxLength} characters."));
-    }
-
-    /// <summary>An enum value as the API writes it (camelCase), e.g. <c>registrationOpen</c>.</summary>
-    internal static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum
-    {
-        var name = value.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
     }
 }

@@ -41,7 +41,7 @@ public static class OutcomeEndpoints
         if (!caller.CanActForAny(found.OrganizerIds))
             return (null, Problems.Status(StatusCodes.Status403Forbidden, "Only the event's organizers (or the operator) record its outcomes."));
         if (!found.AcceptsOutcomes)
-            return (null, Problems.Conflict($"Outcomes are recorded once the event is held; it is {EventEndpoints.Wire(found.Status)}.", EventState.Of(found)));
+            return (null, Problems.Conflict($"Outcomes are recorded once the event is held; it is {ApiEnum.Name(found.Status)}.", EventState.Of(found)));
         return (found, null);
     }
 
@@ -79,7 +79,7 @@ public static class OutcomeEndpoints
             EventId = held.Id,
             EventTitle = held.Title,
             ConsortiumId = held.ConsortiumId,
-            Kind = EventEndpoints.Wire(agreement.Kind),
+            Kind = ApiEnum.Name(agreement.Kind),
             Title = agreement.Title,
             Occupation = agreement.Occupation,
             Parties = [.. agreement.Parties.Select(p => new AgreementParty { OrganizationId = p.OrganizationId, OrganizationName = p.Name, OrganizationKind = p.Kind })],
@@ -114,7 +114,7 @@ public static class OutcomeEndpoints
             Name = unveiling.Name,
             HostOrganizationId = host.OrganizationId,
             HostOrganizationName = host.Name,
-            Kind = EventEndpoints.Wire(unveiling.Kind),
+            Kind = ApiEnum.Name(unveiling.Kind),
             UnveiledOn = unveiling.UnveiledOn,
             OccurredAt = now,
         });
@@ -138,7 +138,7 @@ public static class OutcomeEndpoints
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         if (!CouncilDesignationRecording.IsCouncilMeeting(held.Kind))
-            return Problems.Conflict($"Council roles are designated at a council or founding meeting; this event is a {EventEndpoints.Wire(held.Kind)}.",
+            return Problems.Conflict($"Council roles are designated at a council or founding meeting; this event is a {ApiEnum.Name(held.Kind)}.",
                 new { kind = held.Kind, status = held.Status });
         // Names only: whether each organization may hold the role is membership's rule, answered by Applied/Rejected.
         var known = await db.OrganizationsAsync(request.Designations.Select(d => d.OrganizationId), cancellationToken);
@@ -159,7 +159,7 @@ public static class OutcomeEndpoints
             EventId = held.Id,
             ConsortiumId = held.ConsortiumId,
             SessionNumber = recording.SessionNumber,
-            Designations = [.. recording.Designations.Select(d => new ContractDesignation { OrganizationId = d.OrganizationId, Role = EventEndpoints.Wire(d.Role) })],
+            Designations = [.. recording.Designations.Select(d => new ContractDesignation { OrganizationId = d.OrganizationId, Role = ApiEnum.Name(d.Role) })],
             OccurredAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -185,7 +185,7 @@ public static class OutcomeEndpoints
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         if (held.Kind != EventKind.SkillsCompetition)
-            return Problems.Conflict($"Results belong to a skills competition; this event is a {EventEndpoints.Wire(held.Kind)}.", new { kind = held.Kind, status = held.Status });
+            return Problems.Conflict($"Results belong to a skills competition; this event is a {ApiEnum.Name(held.Kind)}.", new { kind = held.Kind, status = held.Status });
         var existing = await db.CompetitionResults.AsNoTracking().SingleOrDefaultAsync(r => r.EventId == held.Id, cancellationToken);
         if (existing is not null)
             return Problems.Conflict("The competition's results are already published.", CompetitionResultsResponse.From(existing));

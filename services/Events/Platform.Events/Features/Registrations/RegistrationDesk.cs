@@ -215,7 +215,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
             }
             if (!found.AcceptsRegistrations)
             {
-                answers[i] = Problems.Conflict($"Registration is not open; the event is {EventEndpoints.Wire(found.Status)}.", EventState.Of(found));
+                answers[i] = Problems.Conflict($"Registration is not open; the event is {ApiEnum.Name(found.Status)}.", EventState.Of(found));
                 continue;
             }
 

@@ -144,7 +144,7 @@ public static class RegistrationEndpoints
         if (registration.Status == RegistrationStatus.Cancelled)
             return Problems.Conflict("The registration is already cancelled.", new { status = registration.Status });
         if (!found.AcceptsRegistrationChanges)
-            return Problems.Conflict($"Registrations cannot change once the event is {EventEndpoints.Wire(found.Status)}.", EventState.Of(found));
+            return Problems.Conflict($"Registrations cannot change once the event is {ApiEnum.Name(found.Status)}.", EventState.Of(found));
 
         var firstWaitlisted = registration.Status == RegistrationStatus.Registered
             ? await db.Registrations.Where(r => r.EventId == eventId && r.Status == RegistrationStatus.Waitlisted)
