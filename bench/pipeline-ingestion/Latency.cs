@@ -86,7 +86,8 @@ internal sealed record Percentiles(double P50, double P99)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50,7:0.0} ms   p99 {P99,7:0.0} ms");
 }
 
-internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed, bool Exact)
+internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed,
+    Percentiles QueueToFeed, bool Exact)
 {
     public static void Print(string label, List<Percentiles> runs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{label}p50 {Stats.Median([.. runs.Select(r => r.P50)]),7:0.0} ms   p99 {Stats.Median([.. runs.Select(r => r.P99)]),7:0.0} ms"));
@@ -137,6 +138,7 @@ internal static class LatencyRun
         var sentAt = new long[programs, perProgram];
         var answeredAt = new long[programs, perProgram];
         var visibleAt = new long[programs, perProgram];
+        var eventIds = new string[programs, perProgram][];
         var batchesSent = new int[programs];
         var tallies = new int[programs];
         var eventSent = new ConcurrentDictionary<string, (long Sent, long Answered)>(StringComparer.Ordinal);
@@ -157,6 +159,7 @@ internal static class LatencyRun
             var batch = Enumerable.Range(0, perTick)
                 .Select(i => new LoadEvent($"l{run}-t{tick}-{i}", college, programId, $"l{run}-t{tick}-{i}", "enrolled", at, null)).ToList();
             batchesSent[program] = k + 1;
+            eventIds[program, k] = [.. batch.Select(e => e.EventId)];
             pending.Add(SendAsync(http, batch, program, k, sentAt, answeredAt, eventSent));
         }
         await Task.WhenAll(pending);
@@ -186,6 +189,7 @@ internal static class LatencyRun
         }
         var feedFromSend = new List<double>();
         var feedFromAnswer = new List<double>();
+        var feedFromQueue = new List<double>();
         long lastVisible = 0;
         for (var p = 0; p < programs; p++)
         {
@@ -196,12 +200,16 @@ internal static class LatencyRun
                 feedFromSend.Add(Stopwatch.GetElapsedTime(sentAt[p, k], visibleAt[p, k]).TotalMilliseconds);
                 // The poll that saw it may have been answered just before the client read its own response.
                 feedFromAnswer.Add(Math.Max(0, Stopwatch.GetElapsedTime(answeredAt[p, k], visibleAt[p, k]).TotalMilliseconds));
+                // What the events service adds: from the request's last event reaching the (bench's own) bound queue.
+                var onQueue = eventIds[p, k].Select(id => arrivals.TryGetValue(id, out var at) ? at : 0).Max();
+                if (onQueue > 0) feedFromQueue.Add(Math.Max(0, Stopwatch.GetElapsedTime(onQueue, visibleAt[p, k]).TotalMilliseconds));
             }
         }
         var batches = batchesSent.Sum();
         var counted = tallies.Sum();
         var exact = Enumerable.Range(0, programs).All(p => tallies[p] == batchesSent[p] * perTick);
-        var result = new LatencyResult(Percentiles.Of(fromSend), Percentiles.Of(fromAnswer), Percentiles.Of(feedFromSend), Percentiles.Of(feedFromAnswer), exact);
+        var result = new LatencyResult(Percentiles.Of(fromSend), Percentiles.Of(fromAnswer), Percentiles.Of(feedFromSend), Percentiles.Of(feedFromAnswer),
+            Percentiles.Of(feedFromQueue), exact);
         var label = run == 0 ? "warm-up" : $"run {run}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency {label} at {options.Rate} events/s ({perTick} per request every 100 ms, {seconds} s): {fromSend.Count} of {expected} events on the bound queue, "
@@ -211,6 +219,7 @@ internal static class LatencyRun
         Console.WriteLine($"  response (committed) -> on the queue             {result.AnsweredToQueue}");
         Console.WriteLine($"  request sent -> visible in the events feed       {result.SentToFeed}   (per request of {perTick})");
         Console.WriteLine($"  response (accepted) -> visible in the feed       {result.AnsweredToFeed}");
+        Console.WriteLine($"  last event on the queue -> visible in the feed   {result.QueueToFeed}   (the events service's share)");
         return result;
     }
 

@@ -71,6 +71,7 @@ try
     LatencyResult.Print("  response (committed) -> on the queue           ", results.Select(r => r.AnsweredToQueue).ToList());
     LatencyResult.Print("  request sent -> visible in the events feed     ", results.Select(r => r.SentToFeed).ToList());
     LatencyResult.Print("  response (accepted) -> visible in the feed     ", results.Select(r => r.AnsweredToFeed).ToList());
+    LatencyResult.Print("  last event on the queue -> visible in the feed ", results.Select(r => r.QueueToFeed).ToList());
     return results.All(r => r.Exact) ? 0 : 2;
 }
 catch (Exception exception)
