@@ -135,7 +135,9 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
             return (Placement: p, Day: day, Id: NameBasedId($"placements:{p.ConsortiumId:D}:{p.ProgramId:D}:{day:yyyy-MM-dd}"));
         }).ToList();
 
-        var lines = counted.DistinctBy(c => c.Id).OrderBy(c => c.Id).ToList();
+        // Created and locked in PostgreSQL's uuid order (the text form's): two writers needing the same new lines
+        // insert them in one order too, so they wait for each other instead of deadlocking.
+        var lines = counted.DistinctBy(c => c.Id).OrderBy(c => c.Id.ToString("N"), StringComparer.Ordinal).ToList();
         foreach (var (placement, day, id) in lines)
         {
             var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, day, placement.OccurredAt);
