@@ -19,12 +19,20 @@ namespace Platform.ServiceDefaults.Messaging;
 /// is still running waits on the first's row lock and then does the same (or runs, if the first rolled back).
 /// </para>
 /// <para>
+/// A batch consumer (<c>IConsumer&lt;Batch&lt;T&gt;&gt;</c>) gets the same, once per batch: one transaction records every
+/// message of the batch (in MessageId order, so two batches sharing a redelivered copy lock in one order) and the
+/// consumer's effects. The messages that were already recorded are duplicates; <see cref="InboxBatch"/> (scoped, so
+/// the consumer can take it) tells the consumer which messages are new, and a batch of duplicates only is
+/// acknowledged without running the consumer.
+/// </para>
+/// <para>
 /// A failed attempt rolls back and clears the change tracker, so a retry starts from the database's state, not
 /// from the half-done entities of the failed attempt. Retries are configured outside this filter, so each attempt
 /// is its own transaction.
 /// </para>
 /// </summary>
-internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext, ILogger<InboxFilter<TMessage>> logger) : IFilter<ConsumeContext<TMessage>>
+internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext, InboxBatch inboxBatch, ILogger<InboxFilter<TMessage>> logger)
+    : IFilter<ConsumeContext<TMessage>>
     where TMessage : class
 {
     public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
@@ -42,17 +50,28 @@ internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext,
         await using var transaction = await dbContext.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            var recorded = await dbContext.Database.ExecuteSqlAsync($"""
-                INSERT INTO platform.inbox_records (message_id, consumer, processed_at)
-                VALUES ({messageId}, {consumer}, now())
-                ON CONFLICT DO NOTHING
-                """, cancellationToken);
-            if (recorded == 0)
+            if (context.Message is IEnumerable<ConsumeContext> batch)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                MessagingTelemetry.InboxDuplicates.Add(1);
-                LogDuplicate(logger, messageId, consumer);
-                return;
+                if (!await RecordBatchAsync(batch, consumer, cancellationToken))
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return;
+                }
+            }
+            else
+            {
+                var recorded = await dbContext.Database.ExecuteSqlAsync($"""
+                    INSERT INTO platform.inbox_records (message_id, consumer, processed_at)
+                    VALUES ({messageId}, {consumer}, now())
+                    ON CONFLICT DO NOTHING
+                    """, cancellationToken);
+                if (recorded == 0)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    MessagingTelemetry.InboxDuplicates.Add(1);
+                    LogDuplicate(logger, messageId, consumer);
+                    return;
+                }
             }
 
             await next.Send(context);
@@ -67,8 +86,48 @@ internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext,
         }
     }
 
+    /// <summary>Records every message of a batch; false when all of them were recorded before (nothing to do).</summary>
+    private async Task<bool> RecordBatchAsync(IEnumerable<ConsumeContext> batch, string consumer, CancellationToken cancellationToken)
+    {
+        var ids = batch.Select(m => m.MessageId
+                ?? throw new InvalidOperationException($"A message of a {typeof(TMessage).Name} arrived without a MessageId; the inbox cannot tell a redelivery from a new message."))
+            .Distinct().Order().ToArray();
+        var fresh = await dbContext.Database.SqlQuery<Guid>($"""
+            INSERT INTO platform.inbox_records (message_id, consumer, processed_at)
+            SELECT id, {consumer}, now() FROM unnest({ids}) AS id
+            ON CONFLICT DO NOTHING
+            RETURNING message_id AS "Value"
+            """).ToListAsync(cancellationToken);
+        inboxBatch.Recorded(fresh);
+        var duplicates = ids.Length - fresh.Count;
+        if (duplicates > 0)
+        {
+            MessagingTelemetry.InboxDuplicates.Add(duplicates);
+            foreach (var id in ids.Except(fresh)) LogDuplicate(logger, id, consumer);
+        }
+        return fresh.Count > 0;
+    }
+
     public void Probe(ProbeContext context) => context?.CreateFilterScope("inbox");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} was already processed by {Consumer}; acknowledged without running it again")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);
+}
+
+/// <summary>
+/// For a batch consumer (<c>IConsumer&lt;Batch&lt;T&gt;&gt;</c>): which messages of the batch the inbox recorded now, i.e. are
+/// not duplicates. Scoped: the inbox filter fills it in the consumer's own scope before the consumer runs.
+/// </summary>
+public sealed class InboxBatch
+{
+    private HashSet<Guid> _new = [];
+
+    internal void Recorded(IEnumerable<Guid> messageIds) => _new = [.. messageIds];
+
+    /// <summary>The messages of <paramref name="batch"/> to act on: those not processed before, in batch order.</summary>
+    public IReadOnlyList<ConsumeContext<T>> New<T>(Batch<T> batch) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return [.. batch.Where(m => m.MessageId is { } id && _new.Contains(id))];
+    }
 }

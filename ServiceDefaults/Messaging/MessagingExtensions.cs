@@ -52,6 +52,7 @@ public static class MessagingExtensions
             .ValidateOnStart();
 
         // Outbox: the commit interceptor wakes the delivery worker.
+        services.AddScoped<InboxBatch>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxCommitInterceptor>();
         foreach (var dbContextType in dbContextTypes)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -7,63 +6,85 @@ using Npgsql;
 using NpgsqlTypes;
 using Platform.Bench.PipelineIngestion;
 using Platform.Hosting;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 // Placement-event ingestion through POST /api/v1/placement-events (batches of 1,000, N concurrent clients) next to a raw
-// COPY of the same rows into PostgreSQL in the same run; then accepted→published latency at a steady rate. See README.md.
+// COPY of the same rows into PostgreSQL in the same run; then, at a steady rate, accepted → published on the queue and
+// accepted → visible in the events service's feed. See README.md.
 var options = BenchOptions.Parse(args);
 var folder = Directory.CreateTempSubdirectory("platform-bench-pipeline-").FullName;
 var serverOutput = new ServerOutput();
 ServiceProcess? service = null;
+ServiceProcess? events = null;
 try
 {
     Console.WriteLine("Starting PostgreSQL (durable) and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchpl{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("talentpipelinedb");
+    await postgres.EnsureDatabaseAsync("eventsdb");
     await postgres.EnsureDatabaseAsync("bench_raw");
     var serviceDb = postgres.ConnectionString("talentpipelinedb");
     var rawDb = postgres.ConnectionString("bench_raw");
 
     Console.WriteLine($"Starting the talent-pipeline service ({options.Configuration}) as a process ...");
-    service = await ServiceProcess.StartAsync(options.Configuration, serviceDb, rabbit.AmqpUri);
+    service = await ServiceProcess.StartAsync(ServiceSpec.TalentPipeline, options.Configuration, serviceDb, rabbit.AmqpUri);
     var world = await World.SeedAsync(service, serviceDb, options.Clients);
-    await RawCopy.CreateTableAsync(rawDb);
 
-    Console.WriteLine($"{options.Clients} clients x {options.BatchesPerClient} batches x {options.Batch} events per run, {options.Runs} runs after a warm-up");
-    await IngestionRun.RunAsync(service, world, options, run: 0, batchesPerClient: 2, serviceDb); // warm-up: JIT, pools, caches
-    await RawCopy.RunAsync(rawDb, world, options, run: 0, batchesPerClient: 2);
-
-    var ours = new List<double>();
-    var raw = new List<double>();
-    Console.WriteLine();
-    Console.WriteLine("run   accepted events/s   raw COPY rows/s   ratio   outbox drained after");
-    for (var run = 1; run <= options.Runs; run++)
+    if (options.Runs > 0)
     {
-        var result = await IngestionRun.RunAsync(service, world, options, run, options.BatchesPerClient, serviceDb);
-        var copy = await RawCopy.RunAsync(rawDb, world, options, run, options.BatchesPerClient);
-        ours.Add(result.Rate);
-        raw.Add(copy);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run,3}   {result.Rate,17:N0}   {copy,15:N0}   {result.Rate / copy,5:P0}   {result.Drained.TotalSeconds,6:0.0} s"));
-    }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"median  accepted {Stats.Median(ours):N0} events/s   raw COPY {Stats.Median(raw):N0} rows/s   ratio {Stats.Median(ours) / Stats.Median(raw):P0}"));
+        await RawCopy.CreateTableAsync(rawDb);
+        Console.WriteLine($"{options.Clients} clients x {options.BatchesPerClient} batches x {options.Batch} events per run, {options.Runs} runs after a warm-up");
+        await IngestionRun.RunAsync(service, world, options, run: 0, batchesPerClient: 2, serviceDb); // warm-up: JIT, pools, caches
+        await RawCopy.RunAsync(rawDb, world, options, run: 0, batchesPerClient: 2);
 
+        var ours = new List<double>();
+        var raw = new List<double>();
+        Console.WriteLine();
+        Console.WriteLine("run   accepted events/s   raw COPY rows/s   ratio   outbox drained after");
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            var result = await IngestionRun.RunAsync(service, world, options, run, options.BatchesPerClient, serviceDb);
+            var copy = await RawCopy.RunAsync(rawDb, world, options, run, options.BatchesPerClient);
+            ours.Add(result.Rate);
+            raw.Add(copy);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{run,3}   {result.Rate,17:N0}   {copy,15:N0}   {result.Rate / copy,5:P0}   {result.Drained.TotalSeconds,6:0.0} s"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median  accepted {Stats.Median(ours):N0} events/s   raw COPY {Stats.Median(raw):N0} rows/s   ratio {Stats.Median(ours) / Stats.Median(raw):P0}"));
+        Console.WriteLine();
+    }
+
+    // Started only now: its queues are bound from here on, so the throughput runs above do not reach its feed.
+    Console.WriteLine($"Starting the events service ({options.Configuration}) as a process ...");
+    events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri);
+    await Announcement.PublishAsync(rabbit.AmqpUri, world, events);
+
+    // Warm-up as long as a run: the first ~30 s of a fresh events process are slower (JIT tiers, pools, fresh tables).
+    await LatencyRun.RunAsync(service, events, world, rabbit.AmqpUri, options, run: 0, options.LatencySeconds);
+    var results = new List<LatencyResult>();
+    for (var run = 1; run <= options.LatencyRuns; run++)
+        results.Add(await LatencyRun.RunAsync(service, events, world, rabbit.AmqpUri, options, run, options.LatencySeconds));
     Console.WriteLine();
-    await LatencyRun.RunAsync(service, world, rabbit.AmqpUri, options);
-    return 0;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {results.Count} latency runs (p50 / p99):"));
+    LatencyResult.Print("  request sent -> PlacementRecorded on the queue ", results.Select(r => r.SentToQueue).ToList());
+    LatencyResult.Print("  response (committed) -> on the queue           ", results.Select(r => r.AnsweredToQueue).ToList());
+    LatencyResult.Print("  request sent -> visible in the events feed     ", results.Select(r => r.SentToFeed).ToList());
+    LatencyResult.Print("  response (accepted) -> visible in the feed     ", results.Select(r => r.AnsweredToFeed).ToList());
+    LatencyResult.Print("  last event on the queue -> visible in the feed ", results.Select(r => r.QueueToFeed).ToList());
+    return results.All(r => r.Exact) ? 0 : 2;
 }
 catch (Exception exception)
 {
     Console.Error.WriteLine(exception);
     if (service is not null) Console.Error.WriteLine(service.Tail());
+    if (events is not null) Console.Error.WriteLine(events.Tail());
     Console.Error.WriteLine(serverOutput.Tail());
     return 1;
 }
 finally
 {
+    if (events is not null) await events.DisposeAsync();
     if (service is not null) await service.DisposeAsync();
     try
     {
@@ -74,7 +95,7 @@ finally
     }
 }
 
-internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, string Configuration)
+internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, int LatencyRuns, int PollMilliseconds, string Configuration)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -86,13 +107,18 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
 #else
         const string configuration = "Release";
 #endif
-        return new BenchOptions(Get("runs", 3), Get("clients", 4), Get("batches", 10), Get("batch", 1000), Get("rate", 500), Get("latency-seconds", 20), configuration);
+        return new BenchOptions(Get("runs", 3), Get("clients", 4), Get("batches", 10), Get("batch", 1000), Get("rate", 500), Get("latency-seconds", 20),
+            Get("latency-runs", 3), Get("poll-ms", 15), configuration);
     }
 }
 
 /// <summary>One consortium; per client a college, an enterprise and a launched order class between them.</summary>
 internal sealed record World(Guid ConsortiumId, IReadOnlyList<(Guid College, Guid Enterprise, Guid Program)> Parties)
 {
+    public static string CollegeName(int client) => $"College {client}";
+    public static string EnterpriseName(int client) => $"Enterprise {client}";
+    public static string ProgramTitle(int client) => $"Order class {client}";
+
     public static async Task<World> SeedAsync(ServiceProcess service, string serviceDb, int clients)
     {
         // The member read model is normally filled from membership's events; the bench writes it directly.
@@ -104,7 +130,7 @@ internal sealed record World(Guid ConsortiumId, IReadOnlyList<(Guid College, Gui
         {
             var college = Guid.CreateVersion7();
             var enterprise = Guid.CreateVersion7();
-            foreach (var (id, name, kind) in new[] { (college, $"College {i}", "vocationalCollege"), (enterprise, $"Enterprise {i}", "enterprise") })
+            foreach (var (id, name, kind) in new[] { (college, CollegeName(i), "vocationalCollege"), (enterprise, EnterpriseName(i), "enterprise") })
             {
                 await using var insert = new NpgsqlCommand(
                     "INSERT INTO members (consortium_id, organization_id, name, kind, status, status_changed_at) VALUES ($1, $2, $3, $4, 'Active', now())", connection);
@@ -114,7 +140,7 @@ internal sealed record World(Guid ConsortiumId, IReadOnlyList<(Guid College, Gui
                 insert.Parameters.Add(new NpgsqlParameter { Value = kind });
                 await insert.ExecuteNonQueryAsync();
             }
-            parties.Add((college, enterprise, await service.LaunchProgramAsync(consortium, college, enterprise, $"Order class {i}")));
+            parties.Add((college, enterprise, await service.LaunchProgramAsync(consortium, college, enterprise, ProgramTitle(i))));
         }
         return new World(consortium, parties);
     }
@@ -252,84 +278,6 @@ internal static class RawCopy
             }
         }));
         return rows / clock.Elapsed.TotalSeconds;
-    }
-}
-
-/// <summary>
-/// Accepted → published: batches sent on a fixed schedule (rate/10 events every 100 ms) while a plain queue bound to
-/// PlacementRecorded's exchange receives the events; latency per event from the client's send and from its response.
-/// </summary>
-internal static class LatencyRun
-{
-    public static async Task RunAsync(ServiceProcess service, World world, Uri amqp, BenchOptions options)
-    {
-        var arrivals = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var connection = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync();
-        await using (connection)
-        {
-            var channel = await connection.CreateChannelAsync();
-            await using (channel)
-            {
-                const string exchange = "Platform.TalentPipeline.Contracts:PlacementRecorded";
-                await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-                var queue = (await channel.QueueDeclareAsync("bench-placement-recorded", durable: false, exclusive: true, autoDelete: true)).QueueName;
-                await channel.QueueBindAsync(queue, exchange, "");
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) =>
-                {
-                    var now = Stopwatch.GetTimestamp();
-                    using var envelope = JsonDocument.Parse(delivery.Body);
-                    arrivals[envelope.RootElement.GetProperty("message").GetProperty("eventId").GetString()!] = now;
-                    return Task.CompletedTask;
-                };
-                await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
-
-                var perTick = Math.Max(1, options.Rate / 10);
-                var ticks = options.LatencySeconds * 10;
-                var sent = new ConcurrentDictionary<string, (long Sent, long Answered)>(StringComparer.Ordinal);
-                using var http = service.Client();
-                var pending = new List<Task>();
-                var start = Stopwatch.GetTimestamp();
-                for (var tick = 0; tick < ticks; tick++)
-                {
-                    var due = start + (long)(tick * 0.1 * Stopwatch.Frequency);
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                    var batch = Load.Batch(world, tick % world.Parties.Count, 1000 + tick / world.Parties.Count, 0, perTick);
-                    pending.Add(SendAsync(http, batch, sent));
-                }
-                await Task.WhenAll(pending);
-                var expected = sent.Count;
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (arrivals.Count < expected && DateTime.UtcNow < deadline) await Task.Delay(100);
-
-                var fromSend = new List<double>();
-                var fromAnswer = new List<double>();
-                foreach (var (eventId, times) in sent)
-                {
-                    if (!arrivals.TryGetValue(eventId, out var arrived)) continue;
-                    fromSend.Add(Stopwatch.GetElapsedTime(times.Sent, arrived).TotalMilliseconds);
-                    fromAnswer.Add(Math.Max(0, Stopwatch.GetElapsedTime(times.Answered, arrived).TotalMilliseconds));
-                }
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"latency at {options.Rate} events/s ({perTick} per request every 100 ms, {options.LatencySeconds} s): {fromSend.Count} of {expected} arrived on the bound queue"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  request sent -> PlacementRecorded on the queue   p50 {Stats.Percentile(fromSend, 0.50):0.0} ms   p99 {Stats.Percentile(fromSend, 0.99):0.0} ms"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  response (committed) -> on the queue             p50 {Stats.Percentile(fromAnswer, 0.50):0.0} ms   p99 {Stats.Percentile(fromAnswer, 0.99):0.0} ms"));
-            }
-        }
-    }
-
-    private static async Task SendAsync(HttpClient http, List<LoadEvent> batch, ConcurrentDictionary<string, (long, long)> sent)
-    {
-        var sentAt = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsJsonAsync("/api/v1/placement-events", Load.Body(batch));
-        var answeredAt = Stopwatch.GetTimestamp();
-        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (!response.IsSuccessStatusCode || report.GetProperty("accepted").GetInt32() != batch.Count)
-            throw new InvalidOperationException($"Latency batch not fully accepted: {report}");
-        foreach (var e in batch) sent[e.EventId] = (sentAt, answeredAt);
     }
 }
 

@@ -4,9 +4,16 @@ using Platform.Hosting;
 
 namespace Platform.Bench.PipelineIngestion;
 
+/// <summary>Which service to start: its folder under services/, its project, and the name of its connection string.</summary>
+internal sealed record ServiceSpec(string Folder, string Project, string ConnectionName)
+{
+    public static readonly ServiceSpec TalentPipeline = new("TalentPipeline", "Platform.TalentPipeline", "talentpipelinedb");
+    public static readonly ServiceSpec Events = new("Events", "Platform.Events", "eventsdb");
+}
+
 /// <summary>
-/// The talent-pipeline service as deployed: its built dll started as a child process with Aspire-style settings
-/// (connection strings, URL, operator key), on its own database and the bench's broker.
+/// A service as deployed: its built dll started as a child process with Aspire-style settings (connection strings,
+/// URL, operator key), on its own database and the bench's broker (same virtual host for all services).
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -22,9 +29,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string configuration, string connectionString, Uri amqp)
+    public static async Task<ServiceProcess> StartAsync(ServiceSpec spec, string configuration, string connectionString, Uri amqp)
     {
-        var dll = Path.Combine(RepositoryRoot(), "services", "TalentPipeline", "Platform.TalentPipeline", "bin", configuration, "net10.0", "Platform.TalentPipeline.dll");
+        var dll = Path.Combine(RepositoryRoot(), "services", spec.Folder, spec.Project, "bin", configuration, "net10.0", spec.Project + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first ({dll}).");
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         ServiceProcess? service = null;
@@ -33,7 +40,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             Environment = new Dictionary<string, string?>
             {
                 ["ASPNETCORE_URLS"] = url.ToString(),
-                ["ConnectionStrings__talentpipelinedb"] = connectionString,
+                [$"ConnectionStrings__{spec.ConnectionName}"] = connectionString,
                 ["ConnectionStrings__messaging"] = amqp.ToString(),
                 ["Platform__OperatorKey"] = OperatorKey,
                 // A bench drives one key far beyond a partner's limit.

@@ -141,6 +141,56 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         Assert.Equal(HttpStatusCode.BadRequest, withoutConsortium.StatusCode);
     }
 
+    [Fact]
+    public async Task Placements_are_counted_exactly_once_in_batches_despite_redelivered_copies_and_a_rebuild_meanwhile()
+    {
+        var consortium = await fixture.NewConsortiumAsync();
+        var programId = Guid.CreateVersion7();
+        string[] types = ["internshipStarted", "offerMade", "employed"];
+        var morning = new DateTimeOffset(2025, 4, 1, 8, 0, 0, TimeSpan.FromHours(8));
+        // 600 placements of one program on one Jining day (so every one of them counts into the same line), 8:00 to 17:59.
+        var placements = Enumerable.Range(0, 600).Select(n => (MessageId: Guid.CreateVersion7(), Message: new PlacementRecorded
+        {
+            EventId = $"load-{n}", CollegeId = consortium.College, ProgramId = programId, ConsortiumId = consortium.Id,
+            ProgramTitle = "CNC machining apprenticeship", TraineeRef = $"T-{n}", Type = types[n % 3], EnterpriseId = consortium.Enterprise,
+            OccurredAt = morning.AddMinutes(n), Stage = types[n % 3], Flagged = false, AcceptedAt = DateTimeOffset.UtcNow,
+        })).ToList();
+
+        // 400 at once: the consumer takes them in batches, several batches in flight, while the feed is rebuilt.
+        await PublishWithIdsAsync(placements[..400]);
+        using (var rebuilt = await fixture.Operator.PostAsync(new Uri($"/api/v1/feed/rebuild?consortiumId={consortium.Id}", UriKind.Relative), null, Cancel))
+            Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        // Then every one of them again (same MessageIds, as after lost acknowledgements), mixed with the 200 not sent yet,
+        // so batches hold new messages and copies together.
+        await PublishWithIdsAsync([.. placements[..400].Concat(placements[400..]).OrderBy(_ => Random.Shared.Next())]);
+
+        JsonElement line = default;
+        await ServiceUnderTest<Program>.EventuallyAsync(async () =>
+        {
+            line = await PlacementLineAsync(consortium.Id);
+            return line.ValueKind == JsonValueKind.Object && line.GetProperty("tally").EnumerateObject().Sum(t => t.Value.GetInt32()) >= 600;
+        }, "the feed counted 600 placements", TimeSpan.FromSeconds(60));
+        // Copies still in flight would show up as more than 600 meanwhile.
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancel);
+        line = await PlacementLineAsync(consortium.Id);
+
+        Assert.Equal("CNC machining apprenticeship: 600 placement milestones on 2025-04-01", line.GetProperty("title").GetString());
+        Assert.Equal("200 trainees started an internship; 200 trainees received a job offer; 200 trainees were employed.", line.GetProperty("content").GetString());
+        Assert.Equal(200, line.GetProperty("tally").GetProperty("employed").GetInt32());
+        Assert.Equal("2025-04-01T17:59:00+08:00", line.GetProperty("occurredAt").GetString());
+
+        // A rebuild from the kept sources gives the same line.
+        using (var rebuilt = await fixture.Operator.PostAsync(new Uri($"/api/v1/feed/rebuild?consortiumId={consortium.Id}", UriKind.Relative), null, Cancel))
+            Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        Assert.Equal(line.GetRawText(), (await PlacementLineAsync(consortium.Id)).GetRawText());
+    }
+
+    private async Task<JsonElement> PlacementLineAsync(Guid consortiumId)
+    {
+        var page = await GetJsonAsync(fixture.Operator, $"/api/v1/feed?consortiumId={consortiumId}&limit=200");
+        return page.GetProperty("items").EnumerateArray().SingleOrDefault(e => e.GetProperty("kind").GetString() == "placementMilestones");
+    }
+
     /// <summary>A consortium with news from membership, talent-pipeline and this service: 11 feed entries.</summary>
     private async Task<(TestConsortium Consortium, Guid ProgramId)> NewsworthyConsortiumAsync()
     {
@@ -203,24 +253,31 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         return entries;
     }
 
-    private async Task PublishWithIdAsync<T>(Guid messageId, T message) where T : class
+    private Task PublishWithIdAsync<T>(Guid messageId, T message) where T : class => PublishWithIdsAsync([(messageId, message)]);
+
+    /// <summary>Messages with the given MessageIds through the outbox in one transaction; returns once all are on the broker.</summary>
+    private async Task PublishWithIdsAsync<T>(IReadOnlyList<(Guid MessageId, T Message)> messages) where T : class
     {
         await using var scope = fixture.Service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
-        db.OutboxMessages.Add(new OutboxMessage
+        foreach (var (messageId, message) in messages)
         {
-            MessageId = messageId,
-            MessageType = $"{typeof(T).FullName}, {typeof(T).Assembly.GetName().Name}",
-            Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                MessageId = messageId,
+                MessageType = $"{typeof(T).FullName}, {typeof(T).Assembly.GetName().Name}",
+                Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+        }
         await db.SaveChangesAsync(Cancel);
         // The outbox keeps a row until the broker confirmed it; wait for that, so a second copy can reuse the id.
+        var ids = messages.Select(m => m.MessageId).ToList();
         await ServiceUnderTest<Program>.EventuallyAsync(async () =>
         {
             await using var check = fixture.Service.Services.CreateAsyncScope();
             var pending = check.ServiceProvider.GetRequiredService<PlatformDbContext>();
-            return !await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(pending.OutboxMessages, m => m.MessageId == messageId, Cancel);
-        }, "the outbox delivered the copy");
+            return !await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(pending.OutboxMessages, m => ids.Contains(m.MessageId), Cancel);
+        }, "the outbox delivered the copies");
     }
 }

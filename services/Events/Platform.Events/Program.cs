@@ -17,6 +17,7 @@ builder.AddServiceMessaging("events", bus =>
     bus.AddConsumer<MemberDirectoryConsumer>();
     bus.AddConsumer<CouncilDesignationOutcomeConsumer>();
     bus.AddConsumer<FeedConsumer>();
+    bus.AddConsumer<PlacementFeedConsumer>(typeof(PlacementFeedConsumerDefinition));
 });
 builder.Services.AddScoped<FeedProjection>();
 // One desk per process: it keeps each event's line of registrations waiting for their turn.

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Persistence;
+using Platform.TalentPipeline.Contracts;
 
 namespace Platform.Events.Features.Feed;
 
@@ -21,6 +22,36 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
     /// <summary>Records a message the consumer received (once per message: the inbox sees to that).</summary>
     public async Task RecordAsync(Guid messageId, object message, CancellationToken cancellationToken)
     {
+        var story = Keep(messageId, message);
+        // The source row first: a rebuild locks feed_sources before touching entries, so both take locks in one order.
+        await db.SaveChangesAsync(cancellationToken);
+        switch (story)
+        {
+            case FeedLine line:
+                Add(messageId, line);
+                break;
+            case PlacementMilestone placement:
+                await CountAsync([placement], cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Records placement messages received together (the new ones of a batch; the inbox has dropped the duplicates):
+    /// their sources, then every placement counted into its program's line of the day, each line locked and written once.
+    /// </summary>
+    public async Task RecordPlacementsAsync(IReadOnlyList<(Guid MessageId, PlacementRecorded Message)> placements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(placements);
+        var milestones = placements.Select(p => (PlacementMilestone)Keep(p.MessageId, p.Message)).ToList();
+        // Sources first, as in RecordAsync.
+        await db.SaveChangesAsync(cancellationToken);
+        await CountAsync(milestones, cancellationToken);
+    }
+
+    /// <summary>Keeps the message as a source of the feed (saved with the next SaveChanges) and returns its story.</summary>
+    private FeedStory Keep(Guid messageId, object message)
+    {
         var story = FeedStories.Tell(message);
         var type = message.GetType();
         db.FeedSources.Add(new FeedSource
@@ -32,9 +63,7 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
             OccurredAt = story.OccurredAt.ToUniversalTime(),
             ReceivedAt = time.GetUtcNow(),
         });
-        // The source row first: a rebuild locks feed_sources before touching entries, so both take locks in one order.
-        await db.SaveChangesAsync(cancellationToken);
-        await ApplyAsync(messageId, story, cancellationToken);
+        return story;
     }
 
     /// <summary>Empties the feed (of one consortium, or all) and replays every kept source into it. Returns the number of entries.</summary>
@@ -60,12 +89,22 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
             var chunk = await sources
                 .Where(s => s.OccurredAt > after.OccurredAt || (s.OccurredAt == after.OccurredAt && s.MessageId.CompareTo(after.MessageId) > 0))
                 .OrderBy(s => s.OccurredAt).ThenBy(s => s.MessageId).Take(batch).ToListAsync(cancellationToken);
+            var placements = new List<PlacementMilestone>();
             foreach (var source in chunk)
             {
                 if (!FeedStories.Sources.TryGetValue(source.MessageType, out var type)) continue;
                 var message = JsonSerializer.Deserialize(source.Body, type, SourceJson)!;
-                await ApplyAsync(source.MessageId, FeedStories.Tell(message), cancellationToken);
+                switch (FeedStories.Tell(message))
+                {
+                    case FeedLine line:
+                        Add(source.MessageId, line);
+                        break;
+                    case PlacementMilestone placement:
+                        placements.Add(placement);
+                        break;
+                }
             }
+            await CountAsync(placements, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             if (chunk.Count < batch) break;
@@ -75,30 +114,45 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
         return consortiumId is { } only ? await db.FeedEntries.CountAsync(e => e.ConsortiumId == only, cancellationToken) : await db.FeedEntries.CountAsync(cancellationToken);
     }
 
-    private async Task ApplyAsync(Guid messageId, FeedStory story, CancellationToken cancellationToken)
+    private void Add(Guid messageId, FeedLine line) =>
+        db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, line.Kind, line.Title, line.Content, line.OccurredAt, line.Link));
+
+    /// <summary>
+    /// Counts placements into their programs' lines of the day (local to each consortium): creates the missing lines,
+    /// locks every line concerned in id order (so concurrent writers add up instead of overwriting each other, and
+    /// never deadlock), counts each placement in the given order, and saves. One lock and one write per line however
+    /// many placements it gets: that is what lets a batch keep up with a college's busy day.
+    /// </summary>
+    private async Task CountAsync(IReadOnlyList<PlacementMilestone> placements, CancellationToken cancellationToken)
     {
-        switch (story)
+        if (placements.Count == 0) return;
+        var zones = new Dictionary<Guid, TimeZoneInfo>();
+        foreach (var consortium in placements.Select(p => p.ConsortiumId).Distinct())
+            zones[consortium] = await db.ZoneOfAsync(consortium, cancellationToken);
+        var counted = placements.Select(p =>
         {
-            case FeedLine line:
-                db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, line.Kind, line.Title, line.Content, line.OccurredAt, line.Link));
-                break;
-            case PlacementMilestone placement:
-                var zone = await db.ZoneOfAsync(placement.ConsortiumId, cancellationToken);
-                var day = ConsortiumTime.Day(placement.OccurredAt, zone);
-                var id = NameBasedId($"placements:{placement.ConsortiumId:D}:{placement.ProgramId:D}:{day:yyyy-MM-dd}");
-                var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, day, placement.OccurredAt);
-                // Placements of one program and day share a line: create it if missing, then count under its row lock,
-                // so concurrent consumers add up instead of overwriting each other.
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally)
-                    VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb))
-                    ON CONFLICT (id) DO NOTHING
-                    """, cancellationToken);
-                var entry = await db.FeedEntries.FromSql($"SELECT * FROM feed_entries WHERE id = {id} FOR UPDATE").SingleAsync(cancellationToken);
-                entry.CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt);
-                await db.SaveChangesAsync(cancellationToken);
-                break;
+            var day = ConsortiumTime.Day(p.OccurredAt, zones[p.ConsortiumId]);
+            return (Placement: p, Day: day, Id: NameBasedId($"placements:{p.ConsortiumId:D}:{p.ProgramId:D}:{day:yyyy-MM-dd}"));
+        }).ToList();
+
+        // Created and locked in PostgreSQL's uuid order (the text form's): two writers needing the same new lines
+        // insert them in one order too, so they wait for each other instead of deadlocking.
+        var lines = counted.DistinctBy(c => c.Id).OrderBy(c => c.Id.ToString("N"), StringComparer.Ordinal).ToList();
+        foreach (var (placement, day, id) in lines)
+        {
+            var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, day, placement.OccurredAt);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally)
+                VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb))
+                ON CONFLICT (id) DO NOTHING
+                """, cancellationToken);
         }
+        var ids = lines.Select(c => c.Id).ToArray();
+        var entries = (await db.FeedEntries.FromSql($"SELECT * FROM feed_entries WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken))
+            .ToDictionary(e => e.Id);
+        foreach (var (placement, day, id) in counted)
+            entries[id].CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>A name-based UUID (RFC 9562 version 5, SHA-1): the same name always gives the same id.</summary>
