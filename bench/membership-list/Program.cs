@@ -53,25 +53,30 @@ try
     http.DefaultRequestHeaders.Add("X-Api-Key", operatorKey);
     var partnerKey = await IssuePartnerKeyAsync(http, memberOrganizationId);
 
-    var targets = new (string Name, string Path, string Key)[]
+    // A partner that polls revalidates with the ETag it has: 304 without the body while nothing changed.
+    string etag;
+    using (var first = await http.GetAsync($"/api/v1/consortia/{consortiumId}/memberships"))
+        etag = first.Headers.ETag!.ToString();
+    var targets = new (string Name, string Path, string Key, string? IfNoneMatch)[]
     {
-        ("baseline /health/live", "/health/live", operatorKey),
-        ("member list (operator)", $"/api/v1/consortia/{consortiumId}/memberships", operatorKey),
-        ("member list (member's partner key)", $"/api/v1/consortia/{consortiumId}/memberships", partnerKey),
-        ("member list ?status=active&kind=enterprise", $"/api/v1/consortia/{consortiumId}/memberships?status=active&kind=enterprise", operatorKey),
+        ("baseline /health/live", "/health/live", operatorKey, null),
+        ("member list (operator)", $"/api/v1/consortia/{consortiumId}/memberships", operatorKey, null),
+        ("member list (member's partner key)", $"/api/v1/consortia/{consortiumId}/memberships", partnerKey, null),
+        ("member list ?status=active&kind=enterprise", $"/api/v1/consortia/{consortiumId}/memberships?status=active&kind=enterprise", operatorKey, null),
+        ("member list revalidated (If-None-Match → 304)", $"/api/v1/consortia/{consortiumId}/memberships", operatorKey, etag),
     };
     Console.WriteLine($"{concurrency} concurrent requests, {requestsPerRun:N0} requests per measurement, {runs} runs (after a warm-up), targets interleaved per run");
-    foreach (var target in targets) await LoadAsync(http, target.Path, target.Key, concurrency, Math.Min(requestsPerRun, 4_000));
+    foreach (var target in targets) await LoadAsync(http, target.Path, target.Key, target.IfNoneMatch, concurrency, Math.Min(requestsPerRun, 4_000));
 
     var results = targets.ToDictionary(t => t.Name, _ => new List<LoadResult>());
     for (var run = 1; run <= runs; run++)
     {
         foreach (var target in targets)
         {
-            var result = await LoadAsync(http, target.Path, target.Key, concurrency, requestsPerRun);
+            var result = await LoadAsync(http, target.Path, target.Key, target.IfNoneMatch, concurrency, requestsPerRun);
             results[target.Name].Add(result);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}  {target.Name,-45} p50 {result.P50,7:0.0} ms  p99 {result.P99,7:0.0} ms  {result.Rate,8:N0} req/s  errors {result.Errors}"));
+                $"run {run}  {target.Name,-47} p50 {result.P50,7:0.0} ms  p99 {result.P99,7:0.0} ms  {result.Rate,8:N0} req/s  errors {result.Errors}"));
         }
     }
 
@@ -82,7 +87,7 @@ try
         var list = results[target.Name];
         var p99 = Median(list.Select(r => r.P99));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median  {target.Name,-45} p50 {Median(list.Select(r => r.P50)),7:0.0} ms  p99 {p99,7:0.0} ms (runs {string.Join("/", list.Select(r => r.P99.ToString("0", CultureInfo.InvariantCulture)))})  {Median(list.Select(r => r.Rate)),8:N0} req/s  p99 ÷ baseline p99 = {p99 / baselineP99:0.00}"));
+            $"median  {target.Name,-47} p50 {Median(list.Select(r => r.P50)),7:0.0} ms  p99 {p99,7:0.0} ms (runs {string.Join("/", list.Select(r => r.P99.ToString("0", CultureInfo.InvariantCulture)))})  {Median(list.Select(r => r.Rate)),8:N0} req/s  p99 ÷ baseline p99 = {p99 / baselineP99:0.00}"));
     }
     return results.Values.SelectMany(r => r).Any(r => r.Errors > 0) ? 2 : 0;
 }
@@ -167,7 +172,7 @@ static async Task<string> IssuePartnerKeyAsync(HttpClient http, Guid organizatio
     }
 }
 
-static async Task<LoadResult> LoadAsync(HttpClient http, string path, string key, int concurrency, int requests)
+static async Task<LoadResult> LoadAsync(HttpClient http, string path, string key, string? ifNoneMatch, int concurrency, int requests)
 {
     var latencies = new double[requests];
     var next = -1;
@@ -182,10 +187,11 @@ static async Task<LoadResult> LoadAsync(HttpClient http, string path, string key
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Remove("X-Api-Key");
             request.Headers.Add("X-Api-Key", key);
+            if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
             var started = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
             latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref errors);
+            if (response.StatusCode != (ifNoneMatch is null ? HttpStatusCode.OK : HttpStatusCode.NotModified)) Interlocked.Increment(ref errors);
         }
     }));
     total.Stop();
