@@ -51,8 +51,8 @@ public static class EventEndpoints
         var zone = ConsortiumTime.Zone(timeZone);
 
         var errors = new List<(string, string)>();
-        Text(errors, "title", request.Title, 300);
-        Text(errors, "venue", request.Venue, 300);
+        errors.AddRange(FieldChecks.Text(request.Title, "title", 300));
+        errors.AddRange(FieldChecks.Text(request.Venue, "venue", 300));
         if (request.Capacity is < 1 or > 100_000) errors.Add(("capacity", "Expected 1 to 100000 seats."));
         if (request.OrganizerIds.Count is 0 or > 20) errors.Add(("organizerIds", "Expected 1 to 20 organizing organizations."));
         var startsOk = ConsortiumTime.TryRead(request.StartsAt, zone, out var startsAt);
@@ -168,9 +168,4 @@ public static class EventEndpoints
         return TypedResults.Ok(EventResponse.From(found, names));
     }
 
-    internal static void Text(List<(string, string)> errors, string field, string? value, int maxLength)
-    {
-        if (string.IsNullOrWhiteSpace(value)) errors.Add((field, "Required."));
-        else if (value.Trim().Length > maxLength) errors.Add((field, $"At most {maxLength} characters."));
-    }
 }

@@ -51,7 +51,7 @@ public static class OutcomeEndpoints
         Guid eventId, RecordAgreementRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new List<(string, string)>();
-        EventEndpoints.Text(errors, "title", request.Title, 300);
+        errors.AddRange(FieldChecks.Text(request.Title, "title", 300));
         if (request.Occupation is { } occupation && occupation.Trim().Length > 200) errors.Add(("occupation", "At most 200 characters."));
         if (request.Parties.Count is < 2 or > 20) errors.Add(("parties", "Expected 2 to 20 signing organizations."));
         for (var i = 0; i < request.Parties.Count; i++)
@@ -94,7 +94,7 @@ public static class OutcomeEndpoints
         Guid eventId, RecordUnveilingRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new List<(string, string)>();
-        EventEndpoints.Text(errors, "name", request.Name, 300);
+        errors.AddRange(FieldChecks.Text(request.Name, "name", 300));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
@@ -174,7 +174,7 @@ public static class OutcomeEndpoints
         for (var i = 0; i < request.Entrants.Count; i++)
         {
             var entrant = request.Entrants[i];
-            EventEndpoints.Text(errors, $"entrants[{i}].traineeRef", entrant.TraineeRef, 100);
+            errors.AddRange(FieldChecks.Text(entrant.TraineeRef, $"entrants[{i}].traineeRef", 100));
             if (entrant.Rank < 1) errors.Add(($"entrants[{i}].rank", "Ranks start at 1."));
             if (entrant.Award is { } award && award.Trim().Length > 100) errors.Add(($"entrants[{i}].award", "At most 100 characters."));
             if (request.Entrants.Take(i).Any(e => e.CollegeId == entrant.CollegeId && e.TraineeRef == entrant.TraineeRef))

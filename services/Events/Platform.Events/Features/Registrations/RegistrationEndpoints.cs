@@ -86,12 +86,10 @@ public static class RegistrationEndpoints
     private static async Task<Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         Guid eventId, RegisterRequest request, Caller caller, RegistrationDesk desk, CancellationToken cancellationToken)
     {
-        var errors = new List<(string, string)>();
-        EventEndpoints.Text(errors, "personName", request.PersonName, 200);
-        if (request.Title is { } title && title.Trim().Length > 200) errors.Add(("title", "At most 200 characters."));
+        var errors = FieldChecks.Text(request.PersonName, "personName", 200)
+            .Concat(FieldChecks.Text(request.Title, "title", 200, required: false))
+            .Concat(FieldChecks.Email(request.Email, "email", required: true)).ToList();
         var email = request.Email?.Trim() ?? "";
-        if (email.Length is 0 or > 320 || email.IndexOf('@', StringComparison.Ordinal) is < 1 || email.EndsWith('@') || email.Any(char.IsWhiteSpace))
-            errors.Add(("email", "Expected an email address, e.g. zhang.wei@jnjsxy.edu.cn."));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
         if (!caller.CanActFor(request.OrganizationId))
             return Problems.Status(StatusCodes.Status403Forbidden, "A partner key registers only its own organization's people.");

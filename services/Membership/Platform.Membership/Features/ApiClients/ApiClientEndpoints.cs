@@ -17,7 +17,7 @@ public sealed record IssueApiClientRequest(string Name, IReadOnlyList<string> Sc
 {
     internal IEnumerable<(string Field, string Message)> Check()
     {
-        foreach (var problem in RequestChecks.Text(Name, "name", 200)) yield return problem;
+        foreach (var problem in FieldChecks.Text(Name, "name", 200)) yield return problem;
         if (Scopes.Count == 0) yield return ("scopes", "Give at least one scope.");
         for (var i = 0; i < Scopes.Count; i++)
             if (!ServiceDefaults.Auth.Scopes.All.Contains(Scopes[i]))

@@ -23,10 +23,10 @@ public sealed record EstablishConsortiumRequest(
 {
     internal IEnumerable<(string Field, string Message)> Check()
     {
-        foreach (var problem in RequestChecks.Text(Name, "name", 300).Concat(RequestChecks.Text(Region, "region", 200)))
+        foreach (var problem in FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200)))
             yield return problem;
         for (var i = 0; i < (Sectors?.Count ?? 0); i++)
-            foreach (var problem in RequestChecks.Text(Sectors![i], $"sectors[{i}]", 100))
+            foreach (var problem in FieldChecks.Text(Sectors![i], $"sectors[{i}]", 100))
                 yield return problem;
         if (Sectors?.Count > 20) yield return ("sectors", "At most 20 sectors.");
         if (LeadOrganizationIds?.Count > 20) yield return ("leadOrganizationIds", "At most 20 lead organizations.");

@@ -20,13 +20,13 @@ namespace Platform.Membership.Features.Memberships;
 public sealed record ApplyForMembershipRequest(Guid OrganizationId, string? Reason = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        RequestChecks.NotEmptyId(OrganizationId, "organizationId").Concat(RequestChecks.Text(Reason, "reason", 1000, required: false));
+        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(FieldChecks.Text(Reason, "reason", 1000, required: false));
 }
 
 /// <summary>Why the membership changes; kept in its history.</summary>
 public sealed record MembershipActionRequest(string? Reason = null)
 {
-    internal IEnumerable<(string Field, string Message)> Check() => RequestChecks.Text(Reason, "reason", 1000, required: false);
+    internal IEnumerable<(string Field, string Message)> Check() => FieldChecks.Text(Reason, "reason", 1000, required: false);
 }
 
 /// <summary>A membership with the member organization and its current council role.</summary>

@@ -19,14 +19,14 @@ namespace Platform.Membership.Features.Organizations;
 public sealed record RegisterOrganizationRequest(string Name, OrganizationKind Kind, string Region, string? UnifiedSocialCreditCode = null, bool IsIllustrative = false)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        RequestChecks.Text(Name, "name", 300).Concat(RequestChecks.Text(Region, "region", 200));
+        FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200));
 }
 
 /// <summary>Change an organization's profile (the operator, or a partner key of the organization itself).</summary>
 public sealed record UpdateOrganizationRequest(string Name, string Region)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        RequestChecks.Text(Name, "name", 300).Concat(RequestChecks.Text(Region, "region", 200));
+        FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200));
 }
 
 /// <summary>An organization registered on the platform.</summary>

@@ -13,7 +13,7 @@ namespace Platform.Membership.Features.People;
 public sealed record PersonRequest(string Name, string? Title = null, string? Email = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        RequestChecks.Text(Name, "name", 200).Concat(RequestChecks.Text(Title, "title", 200, required: false)).Concat(RequestChecks.Email(Email, "email"));
+        FieldChecks.Text(Name, "name", 200).Concat(FieldChecks.Text(Title, "title", 200, required: false)).Concat(FieldChecks.Email(Email, "email"));
 }
 
 /// <summary>Appoint an enterprise's staff member as a corporate mentor of the consortium's trainees.</summary>
@@ -21,7 +21,7 @@ public sealed record PersonRequest(string Name, string? Title = null, string? Em
 public sealed record AppointMentorRequest(Guid OrganizationId, string Name, string? Title = null, string? Email = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        RequestChecks.NotEmptyId(OrganizationId, "organizationId").Concat(new PersonRequest(Name, Title, Email).Check());
+        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(new PersonRequest(Name, Title, Email).Check());
 }
 
 /// <summary>A representative or corporate mentor. The email is shown only to the operator and the person's own organization.</summary>
