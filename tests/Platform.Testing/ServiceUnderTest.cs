@@ -61,15 +61,7 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
     public async Task<string> IssuePartnerKeyAsync(Guid organizationId, params string[] scopes)
     {
         var key = "cpk_" + Guid.NewGuid().ToString("N");
-        await PublishAsync(new ApiClientIssued
-        {
-            ApiClientId = Guid.CreateVersion7(),
-            OrganizationId = organizationId,
-            Name = "test partner",
-            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))),
-            Scopes = scopes,
-            IssuedAt = DateTimeOffset.UtcNow,
-        });
+        await PublishAsync(IssuedEvent(key, Guid.CreateVersion7(), organizationId, "test partner", scopes));
         using var client = ClientWithKey(key);
         await EventuallyAsync(async () =>
         {
@@ -78,6 +70,17 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
         }, "the partner key is accepted", TimeSpan.FromSeconds(15));
         return key;
     }
+
+    /// <summary>What membership publishes when it issues <paramref name="key"/>: the key's SHA-256, never the key.</summary>
+    internal static ApiClientIssued IssuedEvent(string key, Guid apiClientId, Guid organizationId, string name, IReadOnlyList<string> scopes) => new()
+    {
+        ApiClientId = apiClientId,
+        OrganizationId = organizationId,
+        Name = name,
+        KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))),
+        Scopes = scopes,
+        IssuedAt = DateTimeOffset.UtcNow,
+    };
 
     /// <summary>An HTTP client that sends <paramref name="apiKey"/> (the operator key unless told otherwise).</summary>
     public HttpClient ClientWithKey(string? apiKey = OperatorKey)
@@ -152,15 +155,7 @@ public static class ServiceConformance
                 throw new InvalidOperationException($"An unknown key answered {(int)before.StatusCode}, not 401.");
         }
 
-        await service.PublishAsync(new ApiClientIssued
-        {
-            ApiClientId = clientId,
-            OrganizationId = organizationId,
-            Name = "Shandong Labor college SIS",
-            KeyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))),
-            Scopes = ["pipeline:write", "events:read"],
-            IssuedAt = DateTimeOffset.UtcNow,
-        });
+        await service.PublishAsync(ServiceUnderTest<TProgram>.IssuedEvent(key, clientId, organizationId, "Shandong Labor college SIS", ["pipeline:write", "events:read"]));
 
         JsonElement me = default;
         await ServiceUnderTest<TProgram>.EventuallyAsync(async () =>
