@@ -1,41 +1,52 @@
-using Platform.AppHost.Model;
+using Platform.AppHost.Local;
+using Platform.Hosting.Aspire;
 
-// The whole platform on one machine: PostgreSQL and RabbitMQ as child processes, then the services,
-// wired through environment variables. ./run.sh [--help] starts it.
-var app = DistributedApplication.Create(args);
+// The whole platform on one machine under .NET Aspire: PostgreSQL and RabbitMQ as executables from the OS
+// packages (no container engine needed), the services as projects, the Aspire dashboard for telemetry.
+// ./run.sh [--help] starts it; see Local/LocalRun.cs for the data folder, ports and keys.
+using var run = LocalRun.Open(args, out var exitCode);
+if (run is null) return exitCode;
 
-var postgres = app.AddPostgres("postgres");
+var builder = DistributedApplication.CreateBuilder(run.BuilderOptions());
+
+var postgres = builder.AddPostgresServer("postgres", run.DataFolder.Combine("postgres"), run.Ports.Keep("postgres"));
 var membershipDb = postgres.AddDatabase("membershipdb");
 var talentPipelineDb = postgres.AddDatabase("talentpipelinedb");
 var eventsDb = postgres.AddDatabase("eventsdb");
 
-var messaging = app.AddRabbitMq("messaging");
+var messaging = builder.AddRabbitMqServer("messaging", run.DataFolder.Combine("messaging"), new RabbitMqPorts(
+    Amqp: run.Ports.Keep("messaging-amqp"), Management: run.Ports.Keep("messaging-management"),
+    Distribution: run.Ports.Fresh(), Epmd: run.Ports.Fresh()));
 
 // The services do not wait for each other: each keeps a local read model of the others, so they start in parallel.
-var membership = app.AddService("membership", "services/Membership/Platform.Membership")
+var membership = builder.AddProject<Projects.Platform_Membership>("membership", launchProfileName: null)
+    .AsPlatformService(run)
     .WithReference(membershipDb).WaitFor(membershipDb)
     .WithReference(messaging).WaitFor(messaging);
 
-var talentPipeline = app.AddService("talent-pipeline", "services/TalentPipeline/Platform.TalentPipeline")
+var talentPipeline = builder.AddProject<Projects.Platform_TalentPipeline>("talent-pipeline", launchProfileName: null)
+    .AsPlatformService(run)
     .WithReference(talentPipelineDb).WaitFor(talentPipelineDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(membership);
 
-var events = app.AddService("events", "services/Events/Platform.Events")
+var events = builder.AddProject<Projects.Platform_Events>("events", launchProfileName: null)
+    .AsPlatformService(run)
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(membership)
     .WithReference(talentPipeline);
 
-// The operator dashboard: receives every other service's telemetry (OTLP over HTTP), reads the AppHost's status
-// endpoint (every resource's state and console output) and the broker's management API.
-app.AddService("dashboard", "services/Dashboard/Platform.Dashboard", optional: true)
+// The operator dashboard: consortium KPIs and message flow; telemetry is the Aspire dashboard's, which it links to.
+builder.AddProject<Projects.Platform_Dashboard>("dashboard", launchProfileName: null)
+    .AsPlatformService(run)
     .WithReference(membership)
     .WithReference(talentPipeline)
     .WithReference(events)
     .WithReference(messaging)
-    .WithRabbitMqManagement(messaging)
-    .WithAppHostStatus()
-    .ReceivesTelemetry();
+    .WithEnvironment("Dashboard__RabbitMq__ManagementUrl", messaging.Resource.ManagementUrlExpression)
+    .WithEnvironment("Dashboard__AspireDashboard__Url", run.AspireDashboardUrl);
 
-return await app.RunAsync();
+run.ReportTo(builder);
+await builder.Build().RunAsync();
+return 0;

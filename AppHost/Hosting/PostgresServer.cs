@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Npgsql;
@@ -23,7 +22,6 @@ public sealed record PostgresOptions
 public sealed class PostgresServer : IAsyncDisposable
 {
     public const string Superuser = "postgres";
-    private const string UnprivilegedUser = "postgres";
 
     private readonly PostgresOptions _options;
     private readonly ServerOutput _output;
@@ -40,8 +38,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public int Port { get; }
     public string Password { get; }
     public ChildProcess? Process => _process;
-    public string ClusterDirectory => Path.Combine(_options.DataDirectory, "cluster");
-    private string SocketDirectory => Path.Combine(_options.DataDirectory, "socket");
+    public string ClusterDirectory => PostgresCluster.ClusterDirectory(_options.DataDirectory);
 
     public string ConnectionString(string database) => ConnectionString(Port, Password, database);
 
@@ -69,7 +66,7 @@ public sealed class PostgresServer : IAsyncDisposable
         return (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
     }
 
-    private static string PasswordFile(string dataDirectory) => Path.Combine(dataDirectory, "password");
+    internal static string PasswordFile(string dataDirectory) => Path.Combine(dataDirectory, "password");
 
     /// <summary>Initializes the cluster if needed, starts the server and waits until it accepts connections.</summary>
     public static async Task<PostgresServer> StartAsync(PostgresOptions options, CancellationToken cancellationToken = default)
@@ -81,7 +78,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var password = await LoadOrCreatePasswordAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
         var server = new PostgresServer(options, port, password);
-        await server.InitializeClusterAsync(PasswordFile(options.DataDirectory), cancellationToken).ConfigureAwait(false);
+        await server.InitializeClusterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
@@ -95,41 +92,13 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    private async Task InitializeClusterAsync(string passwordFile, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(SocketDirectory);
-        if (File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION"))) { GiveToServerUser(_options.DataDirectory); return; }
-        if (Directory.Exists(ClusterDirectory) && Directory.EnumerateFileSystemEntries(ClusterDirectory).Any())
-            throw new InvalidOperationException($"'{ClusterDirectory}' is not empty but holds no PostgreSQL cluster. Remove it (or start with --fresh) to create a new one.");
-
-        Directory.CreateDirectory(ClusterDirectory);
-        GiveToServerUser(_options.DataDirectory);
-        var initdb = ChildProcess.Start(
-            new ChildProcessSpec(OsPackages.Postgres("initdb"),
-            [
-                "-D", ClusterDirectory, "-U", Superuser, "-E", "UTF8", "--no-locale",
-                "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}",
-                .. _options.Durable ? Array.Empty<string>() : ["--no-sync"],
-            ])
-            { RunAsUser = RunAsUser },
-            _output.Write);
-        var exitCode = await initdb.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0)
-            throw new InvalidOperationException($"initdb failed (exit {exitCode}) for '{ClusterDirectory}':{Environment.NewLine}{_output.Tail()}");
-    }
+    private Task InitializeClusterAsync(CancellationToken cancellationToken) =>
+        PostgresCluster.InitializeAsync(_options.DataDirectory, _options.Durable, _output, cancellationToken);
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
     {
-        List<string> arguments =
-        [
-            "-D", ClusterDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", SocketDirectory,
-            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "shared_buffers=256MB",
-            "-c", "logging_collector=off", "-c", "log_min_messages=warning",
-        ];
-        if (!_options.Durable)
-            arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-
-        _process = ChildProcess.Start(new ChildProcessSpec(OsPackages.Postgres("postgres"), arguments) { RunAsUser = RunAsUser }, _output.Write);
+        var arguments = PostgresCluster.ServerArguments(_options.DataDirectory, Port, _options.Durable);
+        _process = ChildProcess.Start(new ChildProcessSpec(OsPackages.Postgres("postgres"), arguments) { RunAsUser = PostgresCluster.RunAsUser }, _output.Write);
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -162,22 +131,8 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Creates the database unless it exists.</summary>
-    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null) return;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-        try
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
-        {
-            // Created concurrently by someone else: that is what we wanted.
-        }
-    }
+    public Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default) =>
+        PostgresCluster.EnsureDatabaseAsync(ConnectionString("postgres"), database, cancellationToken);
 
     public async Task StopAsync()
     {
@@ -188,26 +143,6 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private static string? RunAsUser => Posix.IsRoot ? UnprivilegedUser : null;
-
-    private static void GiveToServerUser(string directory)
-    {
-        if (!Posix.IsRoot) return;
-        // initdb and postgres refuse to run as root; they run as the 'postgres' user, who must own the folder.
-        var info = ChildProcessRunner.Run("chown", ["-R", $"{UnprivilegedUser}:{UnprivilegedUser}", directory]);
-        if (info.ExitCode != 0)
-            throw new InvalidOperationException($"Could not give '{directory}' to the '{UnprivilegedUser}' user: {info.Output}");
-        var parent = Path.GetDirectoryName(Path.GetFullPath(directory));
-        // The server user must be able to reach the folder through its parents.
-        while (parent is not null && parent != "/")
-        {
-            var mode = File.GetUnixFileMode(parent);
-            if (!mode.HasFlag(UnixFileMode.OtherExecute))
-                File.SetUnixFileMode(parent, mode | UnixFileMode.OtherExecute);
-            parent = Path.GetDirectoryName(parent);
-        }
-    }
 }
 
 internal static class Posix

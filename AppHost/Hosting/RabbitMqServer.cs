@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Platform.Hosting;
 
@@ -93,30 +88,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var directory = _options.DataDirectory;
-        await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), "[rabbitmq_management].", cancellationToken).ConfigureAwait(false);
-        // default_user only takes effect when the node's database is first created; the password file keeps it stable.
-        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), string.Create(CultureInfo.InvariantCulture, $"""
-            listeners.tcp.default = 127.0.0.1:{AmqpPort}
-            management.tcp.ip = 127.0.0.1
-            management.tcp.port = {ManagementPort}
-            default_user = {User}
-            default_pass = {Password}
-            default_user_tags.administrator = true
-            loopback_users = none
-            log.console = true
-            log.console.level = warning
-            log.file = false
-            """), cancellationToken).ConfigureAwait(false);
+        await RabbitMqNode.WriteConfigurationAsync(directory, AmqpPort, ManagementPort, Password, cancellationToken).ConfigureAwait(false);
 
         try
         {
             _epmd = ChildProcess.Start(
-                new ChildProcessSpec(OsPackages.Epmd(), ["-port", EpmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1"]),
+                new ChildProcessSpec(OsPackages.Epmd(), RabbitMqNode.EpmdArguments(EpmdPort)),
                 _output.Write);
             // The node starts a daemonized epmd of its own when it finds none, and that one would outlive us.
             await WaitUntilEpmdListensAsync(cancellationToken).ConfigureAwait(false);
             _node = ChildProcess.Start(
-                new ChildProcessSpec(OsPackages.RabbitMq("rabbitmq-server"), []) { Environment = NodeEnvironment(), WorkingDirectory = directory },
+                new ChildProcessSpec(OsPackages.RabbitMq("rabbitmq-server"), []) { Environment = RabbitMqNode.Environment(directory, Node, EpmdPort, AmqpPort, DistributionPort), WorkingDirectory = directory },
                 _output.Write);
 
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -132,47 +114,14 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private async Task WaitUntilEpmdListensAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        while (!await RabbitMqNode.EpmdAnswersAsync(EpmdPort, cancellationToken).ConfigureAwait(false))
         {
             if (_epmd!.HasExited)
                 throw new InvalidOperationException($"epmd (Erlang port mapper) could not start on 127.0.0.1:{EpmdPort} (exit {await _epmd.Exited.ConfigureAwait(false)}):{Environment.NewLine}{_output.Tail()}");
-            try
-            {
-                // A NAMES_REQ (length 1, 'n'): epmd answers with its port number, then closes.
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, EpmdPort, cancellationToken).ConfigureAwait(false);
-                var stream = client.GetStream();
-                await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken).ConfigureAwait(false);
-                await stream.ReadExactlyAsync(new byte[4], cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when ((e is SocketException or IOException) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"epmd (Erlang port mapper) did not answer on 127.0.0.1:{EpmdPort} within 10 s.");
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private Dictionary<string, string?> NodeEnvironment()
-    {
-        var directory = _options.DataDirectory;
-        return new()
-        {
-            ["HOME"] = directory, // the Erlang cookie lives here
-            ["ERL_EPMD_PORT"] = EpmdPort.ToString(CultureInfo.InvariantCulture),
-            ["RABBITMQ_NODENAME"] = Node,
-            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
-            ["RABBITMQ_NODE_PORT"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
-            ["RABBITMQ_DIST_PORT"] = DistributionPort.ToString(CultureInfo.InvariantCulture),
-            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia"),
-            ["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log"),
-            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(directory, "enabled_plugins"),
-            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(directory, "rabbitmq.conf"),
-            ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(directory, "advanced.config"),
-            ["RABBITMQ_LOGS"] = "-",
-            // Makes the start script exec the VM instead of staying as a shell parent.
-            ["RUNNING_UNDER_SYSTEMD"] = "true",
-        };
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -186,18 +135,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 throw new InvalidOperationException(StartupFailure(await _node.Exited.ConfigureAwait(false)));
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"RabbitMQ did not become ready within 90 s:{Environment.NewLine}{_output.Tail()}");
-            try
-            {
-                // Answers once the node has booted with its plugins and accepts AMQP connections.
-                using var response = await http.GetAsync(new Uri("api/health/checks/port-listener/" + AmqpPort.ToString(CultureInfo.InvariantCulture), UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
+            if (await RabbitMqNode.IsReadyAsync(http, AmqpPort, cancellationToken).ConfigureAwait(false)) return;
             // The broker is on the critical path of every start: poll often, the call is cheap.
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
@@ -213,12 +151,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>An HTTP client for the management API, authenticated as the platform user.</summary>
-    public HttpClient ManagementClient()
-    {
-        var client = new HttpClient { BaseAddress = ManagementUri, Timeout = TimeSpan.FromSeconds(5) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
-        return client;
-    }
+    public HttpClient ManagementClient() => RabbitMqNode.ManagementClient(ManagementUri, Password);
 
     /// <summary>Stops the node gracefully (as an operator restart would); <see cref="RestartAsync"/> brings it back on the same ports.</summary>
     public async Task StopAsync()

@@ -12,7 +12,7 @@ public sealed record PlatformTarget(Uri Membership, string OperatorKey)
     public Uri? Events { get; init; }
 
     /// <summary>
-    /// Reads the AppHost's <c>endpoints.json</c> (AppHost/Data/EndpointsFile.cs):
+    /// Reads the AppHost's <c>endpoints.json</c> (AppHost/Local/ReadyReport.cs):
     /// <c>{ "operatorKey": "...", "services": { "membership": "http://127.0.0.1:port", "talent-pipeline": ..., "events": ... } }</c>.
     /// </summary>
     /// <exception cref="CommandLineException">The file is missing or lacks the key or the membership URL.</exception>

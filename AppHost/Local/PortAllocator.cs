@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Platform.Hosting;
 
-namespace Platform.AppHost.Data;
+namespace Platform.AppHost.Local;
 
 /// <summary>
 /// Hands out distinct free TCP ports for one run. Servers keep the port they had last time in this data

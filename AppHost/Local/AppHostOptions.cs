@@ -1,4 +1,4 @@
-namespace Platform.AppHost.CommandLine;
+namespace Platform.AppHost.Local;
 
 /// <summary>What the user asked for on the command line.</summary>
 public sealed record AppHostOptions
@@ -9,9 +9,6 @@ public sealed record AppHostOptions
     /// <summary>Wipe the data folder before starting.</summary>
     public bool Fresh { get; init; }
 
-    /// <summary>Skip the build and run what was built last.</summary>
-    public bool NoBuild { get; init; }
-
     /// <summary>Once everything is ready, load the seed stories through the public APIs (tools/Platform.DemoData).</summary>
     public bool Demo { get; init; }
 
@@ -21,21 +18,23 @@ public sealed record AppHostOptions
         Usage: ./run.sh [options]
            or: dotnet run --project AppHost -- [options]
 
-        Starts PostgreSQL, RabbitMQ and every platform service on this machine, wired together,
-        and keeps them running until Ctrl+C.
+        Starts PostgreSQL, RabbitMQ and every platform service on this machine under .NET Aspire,
+        with the Aspire dashboard for their resources, logs, traces and metrics, and keeps them
+        running until Ctrl+C.
 
         Options:
           --data DIR    Keep databases, broker state, logs and the operator key in DIR
                         (default: <repo root>/.data).
           --fresh       Wipe the data folder first: all local data is lost.
-          --no-build    Do not build the services; run what was built last.
+          --no-build    (./run.sh only) Do not build; run what was built last.
           --demo        Once everything is ready, load the demo data (the seed stories' consortia,
                         organizations, members and councils) through the public APIs. Loading is
                         idempotent: on an existing data folder it adds only what is missing.
           -h, --help    Show this help.
 
-        Once every resource is ready, DIR/endpoints.json lists the service URLs, the RabbitMQ
-        and PostgreSQL connection strings and the operator key. Logs are in DIR/logs/.
+        Once every resource is healthy, DIR/endpoints.json lists the service URLs, the RabbitMQ
+        and PostgreSQL connection strings, the operator key and the Aspire dashboard (URL and
+        telemetry API key). Every resource's console output is in DIR/logs/NAME.log too.
         """;
 
     /// <exception cref="CommandLineException">An unknown option or a missing value.</exception>
@@ -52,7 +51,6 @@ public sealed record AppHostOptions
                 "--data" => throw new CommandLineException("--data needs a folder: --data DIR"),
                 _ when arg.StartsWith("--data=", StringComparison.Ordinal) => options with { DataFolder = arg["--data=".Length..] },
                 "--fresh" => options with { Fresh = true },
-                "--no-build" => options with { NoBuild = true },
                 "--demo" => options with { Demo = true },
                 "-h" or "--help" or "-?" => options with { Help = true },
                 _ => throw new CommandLineException($"Unknown option '{arg}'."),

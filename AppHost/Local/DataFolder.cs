@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Platform.AppHost.Data;
+namespace Platform.AppHost.Local;
 
 /// <summary>
 /// The folder that holds everything a run keeps: databases, broker state, logs, the operator key and

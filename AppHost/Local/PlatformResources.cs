@@ -1,0 +1,24 @@
+using Platform.Hosting.Aspire;
+
+namespace Platform.AppHost.Local;
+
+public static class PlatformResources
+{
+    /// <summary>
+    /// A platform service: a fixed port on loopback (kept across runs when free; not proxied, so a partner's
+    /// bookmark or generated client keeps working), healthy when its readiness checks pass, the operator key.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AsPlatformService(this IResourceBuilder<ProjectResource> project, LocalRun run)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(run);
+        return project
+            .WithHttpEndpoint(port: run.ServicePort(project.Resource.Name), isProxied: false)
+            .WithHttpHealthCheck("/health/ready")
+            .WithEnvironment("Platform__OperatorKey", run.OperatorKey);
+    }
+
+    /// <summary>Our resources (not Aspire's own, such as parameters or its dashboard).</summary>
+    internal static bool IsOurs(IResource resource) =>
+        resource is ProjectResource or PostgresServerResource or PostgresDatabaseResource or RabbitMqServerResource or EpmdResource;
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Platform.Hosting.Aspire;
+
+namespace Platform.AppHost.Local;
+
+/// <summary>
+/// The console's part: once every resource is healthy, writes <c>DIR/endpoints.json</c> (its appearance means
+/// "ready"; removed when the AppHost stops), prints where everything is, and loads the demo data when asked.
+/// A resource that fails or stops is reported in one line that says where its output is.
+/// </summary>
+internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel model, ResourceNotificationService notifications, IHostApplicationLifetime lifetime)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var resources = model.Resources.Where(PlatformResources.IsOurs).ToList();
+        _ = ReportFailuresAsync(resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal), stoppingToken);
+        try
+        {
+            await Task.WhenAll(resources.Select(r => notifications.WaitForResourceHealthyAsync(r.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken)));
+        }
+        catch (DistributedApplicationException)
+        {
+            await Console.Error.WriteLineAsync($"The platform did not start completely (see above). Details: the Aspire dashboard {run.AspireLoginUrl} and {run.DataFolder.Logs}/.");
+            return;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using var self = Process.GetCurrentProcess();
+        var readyAfter = DateTime.Now - self.StartTime;
+        await run.DataFolder.WriteSecretAtomicallyAsync(run.DataFolder.EndpointsFile, await EndpointsJsonAsync(stoppingToken), stoppingToken);
+        // Removed on the way out: endpoints.json describes a running platform.
+        lifetime.ApplicationStopping.Register(() => File.Delete(run.DataFolder.EndpointsFile));
+        await Console.Out.WriteLineAsync(await SummaryAsync(readyAfter, stoppingToken));
+
+        if (run.Options.Demo)
+        {
+            // Through the public APIs, like any partner system; a failure is reported, the platform keeps running.
+            var loaded = await Platform.DemoData.DemoDataCommand.RunAsync(["--endpoints", run.DataFolder.EndpointsFile], Console.Out, Console.Error, stoppingToken);
+            await Console.Out.WriteLineAsync(loaded == 0 ? "Demo data loaded." : "Demo data: not loaded (see above); the platform keeps running.");
+        }
+    }
+
+    private async Task ReportFailuresAsync(HashSet<string> names, CancellationToken stoppingToken)
+    {
+        var reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var change in notifications.WatchAsync(stoppingToken))
+            {
+                var name = change.Resource.Name;
+                var state = change.Snapshot.State?.Text;
+                if (!names.Contains(name) || state is null || lifetime.ApplicationStopping.IsCancellationRequested) continue;
+                if (state != KnownResourceStates.FailedToStart && state != KnownResourceStates.Exited && state != KnownResourceStates.Finished)
+                {
+                    reported.Remove(name);
+                    continue;
+                }
+                if (reported.TryGetValue(name, out var last) && last == state) continue;
+                reported[name] = state;
+                var exit = change.Snapshot.ExitCode is { } code ? $" (exit code {code})" : "";
+                await Console.Error.WriteLineAsync($"{name}: {state}{exit}. Its output: {Path.Combine(run.DataFolder.Logs, name + ".log")}, or the Aspire dashboard's console logs.");
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<string> EndpointsJsonAsync(CancellationToken cancellationToken)
+    {
+        var services = new JsonObject();
+        foreach (var (name, url) in run.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
+            services[name] = url.ToString().TrimEnd('/');
+        var databases = new JsonObject();
+        foreach (var database in model.Resources.OfType<PostgresDatabaseResource>())
+            databases[database.Name] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken);
+        var json = new JsonObject
+        {
+            ["operatorKey"] = run.OperatorKey,
+            ["services"] = services,
+            ["postgres"] = databases,
+            ["aspireDashboard"] = new JsonObject
+            {
+                ["url"] = run.AspireDashboardUrl,
+                ["loginUrl"] = run.AspireLoginUrl,
+                ["telemetryApiKey"] = run.AspireTelemetryApiKey,
+            },
+        };
+        if (model.Resources.OfType<RabbitMqServerResource>().FirstOrDefault() is { } rabbit)
+        {
+            json["rabbitmq"] = new JsonObject
+            {
+                ["amqp"] = await rabbit.ConnectionStringExpression.GetValueAsync(cancellationToken),
+                ["management"] = await rabbit.ManagementUrlExpression.GetValueAsync(cancellationToken),
+            };
+        }
+        return json.ToJsonString(Indented);
+    }
+
+    private async Task<string> SummaryAsync(TimeSpan readyAfter, CancellationToken cancellationToken)
+    {
+        var width = run.Services.Keys.Append("Aspire dashboard").Max(n => n.Length) + 2;
+        var lines = new List<string> { "", $"Consortium Platform ready in {readyAfter.TotalSeconds:0.0} s" };
+        void Row(string label, string text) => lines.Add("  " + label.PadRight(width) + text);
+
+        Row("Aspire dashboard", $"{run.AspireLoginUrl}   resources, console logs, traces, logs, metrics");
+        foreach (var (name, url) in run.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
+            Row(name, name == "dashboard" ? $"{url}   operator dashboard (open it in a browser)" : $"{url}   docs: {url}docs");
+        foreach (var rabbit in model.Resources.OfType<RabbitMqServerResource>())
+        {
+            var password = await rabbit.PasswordParameter.GetValueAsync(cancellationToken);
+            Row("RabbitMQ UI", $"{await rabbit.ManagementUrlExpression.GetValueAsync(cancellationToken)}   user {Hosting.RabbitMqServer.User}, password {password}");
+        }
+        foreach (var postgres in model.Resources.OfType<PostgresServerResource>())
+        {
+            var password = await postgres.PasswordParameter.GetValueAsync(cancellationToken);
+            Row("PostgreSQL", $"127.0.0.1:{postgres.PrimaryEndpoint.Port}   user {Hosting.PostgresServer.Superuser}, password {password}   databases: {string.Join(", ", postgres.Databases.Select(d => d.DatabaseName))}");
+        }
+        Row("operator key", run.OperatorKey);
+        Row("data folder", $"{run.DataFolder.FullPath}   (endpoints.json, logs/)");
+        lines.Add("Press Ctrl+C to stop everything.");
+        lines.Add("");
+        return string.Join(Environment.NewLine, lines);
+    }
+}
