@@ -2,154 +2,107 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Platform.Testing;
 
 namespace Platform.Dashboard.Tests;
 
-/// <summary>Each view of the dashboard in headless Chromium, against real services, a real broker and real OTLP exports.</summary>
+/// <summary>Each view of the dashboard in headless Chromium, against real services and a real broker; its links to the Aspire dashboard.</summary>
 public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClassFixture<DashboardPlatform>
 {
+    private const string Aspire = DashboardPlatform.AspireDashboardUrl;
+    private const string TestTraces = "Platform.Dashboard.Tests";
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>The row of one resource, by its exact name.</summary>
+    private static ILocator Row(IPage page, string name) =>
+        page.GetByTestId("resources").Locator("tbody tr").Filter(new() { Has = page.Locator("td[data-col=name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
+
+    private static ILocator Cell(ILocator row, string column) => row.Locator($"td[data-col={column}]");
+
     [Fact]
-    public async Task Resources_show_state_readiness_restarts_and_console_output()
+    public async Task Resources_show_live_and_ready_from_the_health_endpoints_with_why_response_time_since_when_and_links_to_the_aspire_dashboard()
     {
-        var page = await platform.OpenAsync("#resources");
-        var resources = page.GetByTestId("resources");
-        var worker = resources.Locator("tr", new() { HasText = DashboardPlatform.WorkerName });
-        await Assertions.Expect(worker.Locator("td").Nth(2)).ToHaveTextAsync("running");
-        await Assertions.Expect(worker.Locator("td").Nth(3)).ToHaveTextAsync("ready");
-        // The real membership service, with the checks of its readiness report.
-        var membership = resources.Locator("tr", new() { HasText = "membership" });
-        await Assertions.Expect(membership.Locator("td").Nth(3)).ToHaveTextAsync("ready", new() { Timeout = 30_000 });
-        await Assertions.Expect(membership).ToContainTextAsync("every check is healthy");
+        // membership (real), a worker that is live but not ready yet, and a service that is not running at all.
+        await using var worker = await HealthStub.StartAsync();
+        await using var dashboard = platform.StartDashboard(new Dictionary<string, string?>
+        {
+            ["services:membership:http:0"] = platform.Membership.Url,
+            ["services:placement-worker:http:0"] = worker.Url,
+            ["services:certificates:http:0"] = DashboardPlatform.NothingListens(),
+        });
+        var page = await platform.OpenAsync("#resources", dashboard.Url);
 
-        // The worker crashes: the supervisor restarts it, and the view counts the restart without a reload.
-        var firstPid = platform.WorkerProcess!.Id;
-        platform.WorkerProcess.Kill();
-        await Assertions.Expect(worker.Locator("td").Nth(6)).ToHaveTextAsync("1", new() { Timeout = 15_000 });
-        await Assertions.Expect(worker.Locator("td").Nth(2)).ToHaveTextAsync("running", new() { Timeout = 15_000 });
-        Assert.NotEqual(firstPid, platform.WorkerProcess.Id);
+        var membership = Row(page, "membership");
+        await Assertions.Expect(Cell(membership, "state")).ToHaveTextAsync("ready", new() { Timeout = 30_000 });
+        await Assertions.Expect(Cell(membership, "live")).ToHaveTextAsync("live");
+        await Assertions.Expect(Cell(membership, "reason")).ToHaveTextAsync("healthy: every check is healthy");
+        await Assertions.Expect(Cell(membership, "response")).ToHaveTextAsync(new Regex(@"^\d+(\.\d)? (ms|s)$"));
+        await Assertions.Expect(Cell(membership, "url")).ToHaveTextAsync(platform.Membership.Url);
+        await Assertions.Expect(membership.Locator("a[data-link=console-logs]")).ToHaveAttributeAsync("href", $"{Aspire}/consolelogs/resource/membership");
+        await Assertions.Expect(membership.Locator("a[data-link=structured-logs]")).ToHaveAttributeAsync("href", $"{Aspire}/structuredlogs/resource/membership");
 
-        await worker.ClickAsync();
-        await Assertions.Expect(page.GetByTestId("console")).ToContainTextAsync("placement worker listening");
-        await Assertions.Expect(page.GetByTestId("console")).ToContainTextAsync("exited unexpectedly");
+        var notReady = Row(page, "placement-worker");
+        await Assertions.Expect(Cell(notReady, "state")).ToHaveTextAsync("not ready");
+        await Assertions.Expect(Cell(notReady, "live")).ToHaveTextAsync("live");
+        await Assertions.Expect(Cell(notReady, "ready")).ToHaveTextAsync("not ready");
+        await Assertions.Expect(Cell(notReady, "reason")).ToHaveTextAsync("unhealthy: database unhealthy (connection refused)");
+        // Not ready since the dashboard's first look: at least that long.
+        await Assertions.Expect(Cell(notReady, "since")).ToHaveTextAsync(new Regex("^≥ \\d+ s$"));
+
+        var down = Row(page, "certificates");
+        await Assertions.Expect(Cell(down, "state")).ToHaveTextAsync("unreachable");
+        await Assertions.Expect(Cell(down, "live")).ToHaveTextAsync("not live");
+        await Assertions.Expect(Cell(down, "reason")).ToContainTextAsync("no answer from /health/ready");
+        await Assertions.Expect(Cell(down, "response")).ToHaveTextAsync("");
+
+        // The broker: its management API answers and reports no alarm; console output only (it writes no OpenTelemetry logs).
+        var broker = Row(page, "messaging");
+        await Assertions.Expect(Cell(broker, "kind")).ToHaveTextAsync("rabbitmq");
+        await Assertions.Expect(Cell(broker, "state")).ToHaveTextAsync("ready");
+        await Assertions.Expect(Cell(broker, "reason")).ToContainTextAsync("no alarm");
+        await Assertions.Expect(broker.Locator("a[data-link=console-logs]")).ToHaveAttributeAsync("href", $"{Aspire}/consolelogs/resource/messaging");
+        await Assertions.Expect(broker.Locator("a[data-link=structured-logs]")).ToHaveCountAsync(0);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Telemetry (Aspire dashboard)" })).ToHaveAttributeAsync("href", Aspire);
         await membership.ClickAsync();
-        await Assertions.Expect(page.Locator(".panel", new() { HasText = "Readiness of membership" })).ToContainTextAsync("outbox");
+        await Assertions.Expect(page.GetByTestId("checks")).ToContainTextAsync("outbox");
         await DashboardPlatform.ScreenshotAsync(page, "resources");
+
+        // The worker gets ready: the view follows without a reload, and counts from the change.
+        worker.Ready = true;
+        await Assertions.Expect(Cell(notReady, "state")).ToHaveTextAsync("ready", new() { Timeout = 15_000 });
+        await Assertions.Expect(Cell(notReady, "reason")).ToHaveTextAsync("healthy: every check is healthy");
+        await Assertions.Expect(Cell(notReady, "since")).ToHaveTextAsync(new Regex("^\\d+ s$"));
+        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        var report = await http.GetFromJsonAsync<JsonElement>("/api/resources", Cancel);
+        var ready = report.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "placement-worker");
+        Assert.False(ready.GetProperty("sinceFirstCheck").GetBoolean());
+        Assert.True(ready.GetProperty("since").GetDateTimeOffset() > report.GetProperty("checkedAt").GetDateTimeOffset().AddSeconds(-20));
     }
 
     [Fact]
-    public async Task Telemetry_from_two_services_shows_one_trace_across_both_with_its_logs_and_request_statistics()
+    public async Task Without_an_aspire_dashboard_url_nothing_links_to_one()
     {
-        var (traceId, route) = await ExportPlacementTraceAsync(platform.Dashboard.Url);
+        await using var dashboard = platform.StartDashboard(new Dictionary<string, string?> { ["services:membership:http:0"] = platform.Membership.Url }, aspireDashboard: null);
+        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        var links = await http.GetFromJsonAsync<JsonElement>("/api/links", Cancel);
+        Assert.Equal(JsonValueKind.Null, links.GetProperty("aspireDashboard").ValueKind);
 
-        var page = await platform.OpenAsync("#traces");
-        var row = page.GetByTestId("traces").Locator("tr", new() { HasText = route });
-        await Assertions.Expect(row).ToContainTextAsync("intake-api");
-        await Assertions.Expect(row).ToContainTextAsync("placement-worker");
-        await DashboardPlatform.ScreenshotAsync(page, "traces");
+        var page = await platform.OpenAsync("#resources", dashboard.Url);
+        await Assertions.Expect(Cell(Row(page, "membership"), "state")).ToHaveTextAsync("ready", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Aspire dashboard" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("a[data-link]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Telemetry (Aspire dashboard)")).ToHaveCountAsync(0);
+        // The views that moved to the Aspire dashboard are gone from this one.
+        await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium"]);
 
-        await row.First.ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#trace/{traceId}$"));
-        var waterfall = page.GetByTestId("waterfall");
-        await Assertions.Expect(waterfall.Locator(".row")).ToHaveCountAsync(4);
-        // HTTP request → outbox → publish in one service, the consumer in the other, nested under the publish.
-        await Assertions.Expect(waterfall.Locator(".row").Nth(0)).ToContainTextAsync(route);
-        await Assertions.Expect(waterfall.Locator(".row").Nth(3)).ToHaveAttributeAsync("data-service", "placement-worker");
-        await Assertions.Expect(waterfall.Locator(".row").Nth(3)).ToContainTextAsync("consumer");
-        await waterfall.Locator(".row").Nth(3).ClickAsync();
-        await Assertions.Expect(page.Locator(".panel", new() { HasText = "messaging.destination.name" })).ToContainTextAsync("placement-recorded");
-        await DashboardPlatform.ScreenshotAsync(page, "trace-waterfall");
-
-        await page.GotoAsync($"{platform.Dashboard.Url}/#activity");
-        await Assertions.Expect(page.GetByTestId("endpoints")).ToContainTextAsync(route);
-        await Assertions.Expect(page.GetByTestId("consumers")).ToContainTextAsync("placement-recorded");
-        await page.GetByTestId("metric-select").SelectOptionAsync(new SelectOptionValue { Label = "intake-api · placements.accepted" });
-        await Assertions.Expect(page.Locator("svg[data-chart=timeseries] path")).Not.ToHaveCountAsync(0);
-        await DashboardPlatform.ScreenshotAsync(page, "requests-and-metrics");
-
-        await page.GotoAsync($"{platform.Dashboard.Url}/#logs");
-        await page.GetByTestId("text-filter").FillAsync("accepted placement");
-        await page.GetByTestId("text-filter").PressAsync("Enter");
-        var log = page.GetByTestId("logs").Locator("tr", new() { HasText = "accepted placement" });
-        await Assertions.Expect(log).ToContainTextAsync("intake-api");
-        await Assertions.Expect(log).ToContainTextAsync(traceId[..8]);
-        await DashboardPlatform.ScreenshotAsync(page, "logs");
-    }
-
-    [Fact]
-    public async Task A_membership_approved_over_http_shows_as_one_trace_from_the_request_through_the_outbox_to_the_talent_pipeline_consumer()
-    {
-        // membership and talent-pipeline as real processes exporting OTLP to the dashboard, on a broker of their own.
-        var broker = await platform.NewVirtualHostAsync("trace");
-        Dictionary<string, string?> Settings(string database, string connectionString) => new()
-        {
-            [$"ConnectionStrings__{database}"] = connectionString,
-            ["ConnectionStrings__messaging"] = broker.ToString(),
-            ["Platform__OperatorKey"] = DashboardPlatform.OperatorKey,
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = platform.Dashboard.Url,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            // Export every 200 ms instead of every 5 s, so the test does not wait for batches.
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        };
-        await using var membershipProcess = await ServiceProcess.StartAsync("membership", "Platform.Membership.dll", "services/Membership/Platform.Membership",
-            Settings("membershipdb", await platform.NewDatabaseAsync("membershipdb")));
-        await using var pipelineProcess = await ServiceProcess.StartAsync("talent-pipeline", "Platform.TalentPipeline.dll", "services/TalentPipeline/Platform.TalentPipeline",
-            new Dictionary<string, string?>(Settings("talentpipelinedb", await platform.NewDatabaseAsync("talentpipelinedb"))) { ["services__membership__http__0"] = membershipProcess.Url });
-
-        using var membership = DashboardPlatform.Operator(membershipProcess.Url);
-        var consortium = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/consortia",
-            new { name = "Weifang Vocational Education Group", kind = "vocationalEducationGroup", region = "Shandong, Weifang", sectors = new[] { "agricultural machinery" } }, Cancel));
-        var consortiumId = consortium.GetProperty("id").GetString();
-        var college = await CreatedAsync(await membership.PostAsJsonAsync("/api/v1/organizations", new { name = "Weifang Technician College", kind = "technicianCollege", region = "Shandong, Weifang" }, Cancel));
-        var applied = await CreatedAsync(await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships", new { organizationId = college.GetProperty("id").GetString() }, Cancel));
-        using (var approved = await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships/{applied.GetProperty("id").GetString()}/approve", new { reason = "council vote" }, Cancel))
-            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-
-        // The approval's trace: membership's request, its outbox publish, talent-pipeline's consumer.
-        using var http = new HttpClient { BaseAddress = new Uri(platform.Dashboard.Url) };
-        string? traceId = null;
-        var seen = "";
-        try
-        {
-            await ServiceUnderTest<object>.EventuallyAsync(async () =>
-            {
-                var traces = await http.GetFromJsonAsync<JsonElement>("/api/telemetry/traces?service=talent-pipeline&limit=1000", Cancel);
-                seen = string.Join(Environment.NewLine, traces.EnumerateArray().Take(15).Select(t => $"{t.GetProperty("rootService")}: {t.GetProperty("rootName")} [{string.Join(",", t.GetProperty("services").EnumerateArray())}]"));
-                traceId = traces.EnumerateArray()
-                    .Where(t => t.GetProperty("rootService").GetString() == "membership"
-                                && t.GetProperty("rootName").GetString() is { } root && root.StartsWith("POST /api/v1/consortia/", StringComparison.Ordinal)
-                                && root.Contains("/memberships/", StringComparison.Ordinal) && root.EndsWith("/{action}", StringComparison.Ordinal)
-                                && t.GetProperty("services").EnumerateArray().Any(s => s.GetString() == "talent-pipeline"))
-                    .Select(t => t.GetProperty("traceId").GetString())
-                    .FirstOrDefault();
-                return traceId is not null;
-            }, "a trace of the approval reaches talent-pipeline", TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message} Traces seen:{Environment.NewLine}{seen}", e);
-        }
-
-        var page = await platform.OpenAsync($"#trace/{traceId}");
-        var waterfall = page.GetByTestId("waterfall");
-        await Assertions.Expect(waterfall.Locator(".row").First).ToHaveAttributeAsync("data-service", "membership");
-        await Assertions.Expect(waterfall.Locator(".row").First).ToContainTextAsync("POST /api/v1/consortia/");
-        await Assertions.Expect(waterfall.Locator(".row[data-service=membership]", new() { HasText = "outbox deliver" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(waterfall.Locator(".row[data-service=membership]", new() { HasText = "producer" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(waterfall.Locator(".row[data-service=talent-pipeline]", new() { HasText = "consumer" }).First).ToBeVisibleAsync();
-        await DashboardPlatform.ScreenshotAsync(page, "trace-across-services");
+        await using var withSlash = platform.StartDashboard(new Dictionary<string, string?>(), aspireDashboard: Aspire + "/");
+        using var linked = new HttpClient { BaseAddress = new Uri(withSlash.Url) };
+        Assert.Equal(Aspire, (await linked.GetFromJsonAsync<JsonElement>("/api/links", Cancel)).GetProperty("aspireDashboard").GetString());
     }
 
     [Fact]
@@ -159,10 +112,23 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         var consumer = new PoisonableConsumer();
         var bus = StartBus(platform.MessagingUri, queue, consumer);
         await bus.StartAsync(Cancel);
+        // Traced as under ServiceDefaults' OpenTelemetry: MassTransit carries the trace context in the message's headers.
+        using var tracing = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or TestTraces,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(tracing);
+        using var traces = new ActivitySource(TestTraces);
         try
         {
             var traineeRef = $"T-{Guid.NewGuid():N}"[..10];
-            await bus.Publish(new PlacementProbe { TraineeRef = traineeRef }, Cancel);
+            string traceId;
+            using (var request = traces.StartActivity("POST /api/v1/placement-events", ActivityKind.Server))
+            {
+                traceId = request!.TraceId.ToHexString();
+                await bus.Publish(new PlacementProbe { TraineeRef = traineeRef }, Cancel);
+            }
 
             var page = await platform.OpenAsync("#messages");
             var errorQueue = page.GetByTestId("error-queues").Locator("tr", new() { HasText = queue + "_error" });
@@ -179,7 +145,21 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
             await Assertions.Expect(message).ToContainTextAsync($"Trainee {traineeRef} has no program yet.");
             await message.Locator("summary", new() { HasText = "Body" }).ClickAsync();
             await Assertions.Expect(message).ToContainTextAsync(traineeRef);
+            // The failed consume is part of the publisher's trace: one click opens it in the Aspire dashboard.
+            await Assertions.Expect(message.GetByTestId("trace-link")).ToHaveAttributeAsync("href", $"{Aspire}/traces/detail/{traceId}");
+            await Assertions.Expect(message.GetByTestId("trace-link")).ToHaveTextAsync(traceId);
             await DashboardPlatform.ScreenshotAsync(page, "error-message");
+
+            // Without an Aspire dashboard the trace id shows as text, not as a link to nowhere.
+            await using (var plain = platform.StartDashboard(new Dictionary<string, string?>(), aspireDashboard: null))
+            {
+                var plainPage = await platform.OpenAsync("#messages", plain.Url);
+                await plainPage.GetByTestId("error-queues").Locator("tr", new() { HasText = queue + "_error" }).GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+                var plainMessage = plainPage.GetByTestId("error-messages").Locator(".message");
+                await Assertions.Expect(plainMessage).ToContainTextAsync(traceId);
+                await Assertions.Expect(plainMessage.Locator("a")).ToHaveCountAsync(0);
+                await plainPage.Context.CloseAsync();
+            }
 
             // The operator fixed the cause; replaying asks for confirmation and for the operator key.
             consumer.Healed = true;
@@ -389,58 +369,6 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
             return JsonDocument.Parse(body).RootElement.Clone();
         }
-    }
-
-    /// <summary>
-    /// Two services as two OpenTelemetry SDKs with their own resources, exporting OTLP/HTTP protobuf to the dashboard:
-    /// intake-api handles a request, writes its outbox and publishes; placement-worker consumes the message (the trace
-    /// context travels with it, as through RabbitMQ). Returns the trace id and the route.
-    /// </summary>
-    private static async Task<(string TraceId, string Route)> ExportPlacementTraceAsync(string dashboard)
-    {
-        var route = $"/api/v1/placement-events/{Guid.NewGuid():N}"[..36];
-        var api = $"Dashboard.Tests.Api.{Guid.NewGuid():N}";
-        var worker = $"Dashboard.Tests.Worker.{Guid.NewGuid():N}";
-        void Otlp(OtlpExporterOptions o, string signal)
-        {
-            o.Protocol = OtlpExportProtocol.HttpProtobuf;
-            o.Endpoint = new Uri($"{dashboard}/v1/{signal}");
-        }
-        using var apiTracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(r => r.AddService("intake-api")).AddSource(api).AddOtlpExporter(o => Otlp(o, "traces")).Build();
-        using var workerTracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(r => r.AddService("placement-worker")).AddSource(worker).AddOtlpExporter(o => Otlp(o, "traces")).Build();
-        using var meter = new System.Diagnostics.Metrics.Meter(api);
-        using var apiMetrics = Sdk.CreateMeterProviderBuilder().ConfigureResource(r => r.AddService("intake-api")).AddMeter(api).AddOtlpExporter(o => Otlp(o, "metrics")).Build();
-        using var apiLogs = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
-        {
-            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("intake-api"));
-            o.AddOtlpExporter(e => Otlp(e, "logs"));
-        }));
-        using var apiSource = new ActivitySource(api);
-        using var workerSource = new ActivitySource(worker);
-        var accepted = meter.CreateCounter<long>("placements.accepted");
-
-        ActivityContext published;
-        string traceId;
-        using (var request = apiSource.StartActivity($"POST {route}", ActivityKind.Server, parentContext: default))
-        {
-            request!.SetTag("http.request.method", "POST").SetTag("http.route", route).SetTag("http.response.status_code", 202);
-            traceId = request.TraceId.ToHexString();
-            using (apiSource.StartActivity("outbox write", ActivityKind.Internal)) await Task.Delay(5);
-            using (var publish = apiSource.StartActivity("placement-recorded publish", ActivityKind.Producer))
-            {
-                publish!.SetTag("messaging.destination.name", "placement-recorded");
-                published = publish.Context;
-            }
-            apiLogs.CreateLogger("Intake").LogInformation("accepted placement {TraineeRef}", "T-42");
-            accepted.Add(3);
-        }
-        using (var consume = workerSource.StartActivity("placement-recorded process", ActivityKind.Consumer, published))
-        {
-            consume!.SetTag("messaging.destination.name", "placement-recorded");
-            await Task.Delay(10);
-        }
-        Assert.True(apiTracing.ForceFlush() && workerTracing.ForceFlush() && apiMetrics.ForceFlush());
-        return (traceId, route);
     }
 
     private static IBusControl StartBus(Uri broker, string queue, PoisonableConsumer consumer)

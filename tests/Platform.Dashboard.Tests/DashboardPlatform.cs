@@ -1,41 +1,32 @@
-extern alias apphost;
 extern alias dashboard;
 extern alias events;
 extern alias membership;
 extern alias pipeline;
-using apphost::Platform.AppHost.Output;
-using apphost::Platform.AppHost.Running;
-using apphost::Platform.AppHost.Status;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Playwright;
-using Platform.Hosting;
 using Platform.Testing;
 
 namespace Platform.Dashboard.Tests;
 
 /// <summary>
-/// The platform the browser tests look at: the real membership service and the dashboard, both hosted on real
-/// Kestrel ports against the throwaway PostgreSQL and RabbitMQ; an AppHost status endpoint that reports a really
-/// supervised worker process; and headless Chromium driven by Playwright. Shared by the browser tests of a class.
+/// The platform the browser tests look at: the real membership, talent-pipeline and events services and the
+/// dashboard, all hosted on real Kestrel ports against the throwaway PostgreSQL and RabbitMQ, and headless Chromium
+/// driven by Playwright. The dashboard links to an Aspire dashboard at <see cref="AspireDashboardUrl"/> (nothing
+/// listens there: the tests check the links, they do not follow them). Shared by the browser tests of a class.
 /// </summary>
 public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
     public const string OperatorKey = ServiceUnderTest<object>.OperatorKey;
-    public const string WorkerName = "placement-worker";
+    public const string AspireDashboardUrl = "http://127.0.0.1:18888";
 
-    private string? _logFolder;
-    private ResourceLogs? _logs;
-    private CancellationTokenSource? _stopping;
     private IPlaywright? _playwright;
 
     public RealPortApp<membership::Program> Membership { get; private set; } = null!;
     public RealPortApp<pipeline::Program> TalentPipeline { get; private set; } = null!;
     public RealPortApp<events::Program> Events { get; private set; } = null!;
     public RealPortApp<dashboard::Program> Dashboard { get; private set; } = null!;
-    public StatusEndpoint AppHostStatus { get; private set; } = null!;
-    public Supervisor Worker { get; private set; } = null!;
-    public ChildProcess? WorkerProcess { get; private set; }
     public Uri MessagingUri { get; private set; } = null!;
-    public RabbitMqServer Broker => rabbit.Server;
     public IBrowser Browser { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -53,29 +44,12 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         TalentPipeline = RealPortApp<pipeline::Program>.Start(Settings("talentpipelinedb", databases[1]));
         Events = RealPortApp<events::Program>.Start(Settings("eventsdb", databases[2]));
 
-        // A worker process supervised exactly as the AppHost supervises its resources (restarted when it dies).
-        _logFolder = ThrowawayFolder.Create("dashboard-logs");
-        _logs = new ResourceLogs(new ConsoleOutput(20), _logFolder);
-        _stopping = new CancellationTokenSource();
-        var log = _logs.For(WorkerName);
-        Worker = new Supervisor(log, _ =>
-        {
-            var process = ChildProcess.Start(new ChildProcessSpec("/bin/sh", ["-c", "echo placement worker listening; exec sleep 600"]), log.Write);
-            WorkerProcess = process;
-            return Task.FromResult(new RunningProcess(process, () => process.StopAsync(TimeSpan.FromSeconds(2))));
-        }, retryFirstStart: true, _stopping.Token);
-        await Worker.StartAsync();
-        AppHostStatus = StatusEndpoint.Start(FreePort.Next(), OperatorKey,
-            () => [ResourceStates.Describe(WorkerName, "service", null, Worker, "ready")],
-            (name, lines) => name == WorkerName ? log.Recent(lines) : null);
-
         Dashboard = StartDashboard(new Dictionary<string, string?>
         {
             ["services:membership:http:0"] = Membership.Url,
             ["services:talent-pipeline:http:0"] = TalentPipeline.Url,
             ["services:events:http:0"] = Events.Url,
         });
-
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -87,14 +61,17 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         });
     }
 
-    /// <summary>A dashboard watching <paramref name="services"/>, with this platform's broker, AppHost status endpoint and operator key.</summary>
-    public RealPortApp<dashboard::Program> StartDashboard(Dictionary<string, string?> services)
+    /// <summary>
+    /// A dashboard watching <paramref name="services"/>, with this platform's broker and operator key, linking to the
+    /// Aspire dashboard at <paramref name="aspireDashboard"/> (none when null).
+    /// </summary>
+    public RealPortApp<dashboard::Program> StartDashboard(Dictionary<string, string?> services, string? aspireDashboard = AspireDashboardUrl)
     {
         ArgumentNullException.ThrowIfNull(services);
         services["ConnectionStrings:messaging"] = MessagingUri.ToString();
         services["Dashboard:RabbitMq:ManagementUrl"] = rabbit.Server.ManagementUri.ToString();
-        services["Dashboard:AppHost:Url"] = AppHostStatus.Url;
         services["Platform:OperatorKey"] = OperatorKey;
+        if (aspireDashboard is not null) services["Dashboard:AspireDashboard:Url"] = aspireDashboard;
         return RealPortApp<dashboard::Program>.Start(services);
     }
 
@@ -107,18 +84,22 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         return page;
     }
 
-    /// <summary>A virtual host of its own on the throwaway broker (AMQP URI).</summary>
-    public Task<Uri> NewVirtualHostAsync(string prefix) => rabbit.CreateVirtualHostAsync(prefix);
-
-    /// <summary>A database of its own on the throwaway PostgreSQL (connection string).</summary>
-    public Task<string> NewDatabaseAsync(string prefix) => postgres.CreateDatabaseAsync(prefix);
-
     /// <summary>An HTTP client of a service with the operator key.</summary>
     public static HttpClient Operator(string serviceUrl)
     {
         var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };
         client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
         return client;
+    }
+
+    /// <summary>A URL of 127.0.0.1 where nothing listens (a port the system just handed out and took back).</summary>
+    public static string NothingListens()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
     }
 
     /// <summary>Keeps a full-page screenshot under artifacts/test-results/screenshots.</summary>
@@ -144,13 +125,8 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (Dashboard is not null) await Dashboard.DisposeAsync();
-        if (AppHostStatus is not null) await AppHostStatus.DisposeAsync();
-        if (Worker is not null) await Worker.StopAsync();
-        _stopping?.Dispose();
-        _logs?.Dispose();
         if (Events is not null) await Events.DisposeAsync();
         if (TalentPipeline is not null) await TalentPipeline.DisposeAsync();
         if (Membership is not null) await Membership.DisposeAsync();
-        if (_logFolder is not null) ThrowawayFolder.Remove(_logFolder);
     }
 }

@@ -1,18 +1,19 @@
 using Platform.Dashboard;
 using Platform.Dashboard.Features.Kpis;
+using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Messaging;
 using Platform.Dashboard.Features.Resources;
-using Platform.Dashboard.Features.Telemetry;
 
-// The operator dashboard: resources, message flow, telemetry (an OTLP/HTTP receiver) and consortium KPIs.
-// Static pages from wwwroot, JSON under /api/. Started by the AppHost; see DashboardSetup for its settings.
+// The operator dashboard: what only it has — consortium KPIs, message flow (queues, outbox backlog, error queues with
+// replay/discard, the operator-action audit) and the services' health. Traces, logs, metrics and console output are
+// the Aspire dashboard's: this one links to them (Dashboard:AspireDashboard:Url). Static pages from wwwroot, JSON
+// under /api/. Started by the AppHost; see DashboardSetup for its settings.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDashboard();
 
 var app = builder.Build();
 app.UseDashboard();
-app.MapOtlpReceiver();
-app.MapTelemetryViews();
+app.MapLinks();
 app.MapResources();
 app.MapMessageFlow();
 app.MapKpis();

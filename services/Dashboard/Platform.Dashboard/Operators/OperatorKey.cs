@@ -13,7 +13,7 @@ public sealed class OperatorKey(string? key)
 
     private readonly byte[]? _hash = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    /// <summary>The key itself, for the dashboard's own calls to the AppHost.</summary>
+    /// <summary>The key itself, for the dashboard's own calls to the services' APIs (the KPIs).</summary>
     internal string? Value => key;
 
     public bool IsConfigured => _hash is not null;

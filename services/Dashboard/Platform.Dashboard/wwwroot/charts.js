@@ -1,4 +1,4 @@
-// Small hand-written SVG charts: time series (lines) and horizontal bars. No external library, no CDN.
+// Small hand-written SVG charts: horizontal bars. No external library, no CDN.
 "use strict";
 const Charts = (() => {
   const NS = "http://www.w3.org/2000/svg";
@@ -25,34 +25,6 @@ const Charts = (() => {
     return Number.isInteger(value) ? String(value) : value.toFixed(2);
   }
 
-  // series: [{ name, points: [[xMs, y], ...] }]; x is time in ms.
-  function timeSeries(series, { width = 640, height = 180, unit = "" } = {}) {
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-chart": "timeseries" });
-    const pad = { left: 44, right: 30, top: 8, bottom: 20 };
-    const all = series.flatMap(s => s.points);
-    if (all.length === 0) { svg.appendChild(el("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet")); return svg; }
-    const xMin = Math.min(...all.map(p => p[0])), xMax = Math.max(...all.map(p => p[0]));
-    const yMax = niceMax(Math.max(...all.map(p => p[1])));
-    const x = v => pad.left + (xMax === xMin ? 0.5 : (v - xMin) / (xMax - xMin)) * (width - pad.left - pad.right);
-    const y = v => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
-    for (let i = 0; i <= 4; i++) {
-      const v = yMax * i / 4;
-      svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), stroke: "#eaeef2" }));
-      svg.appendChild(el("text", { x: pad.left - 4, y: y(v) + 4, "text-anchor": "end" }, format(v) + (i === 4 ? unit : "")));
-    }
-    for (const [t, anchor] of [[xMin, "start"], [(xMin + xMax) / 2, "middle"], [xMax, "end"]]) {
-      svg.appendChild(el("text", { x: x(t), y: height - 4, "text-anchor": anchor }, new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
-    }
-    for (const s of series) {
-      if (s.points.length === 0) continue;
-      const d = s.points.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join("");
-      const path = el("path", { d, fill: "none", stroke: colorOf(s.name), "stroke-width": 2 });
-      path.appendChild(el("title", {}, s.name));
-      svg.appendChild(path);
-    }
-    return svg;
-  }
-
   // items: [{ label, value, color? }]
   function bars(items, { width = 520, unit = "" } = {}) {
     const rowHeight = 22, labelWidth = 200;
@@ -72,5 +44,5 @@ const Charts = (() => {
     return svg;
   }
 
-  return { timeSeries, bars, colorOf };
+  return { bars, colorOf };
 })();

@@ -30,6 +30,9 @@ public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, Ope
     private const string TalentPipeline = "talent-pipeline";
     private const string Events = "events";
 
+    /// <summary>The HttpClient with service discovery: <c>http://NAME</c> goes to <c>services:NAME:http:0</c>.</summary>
+    public const string HttpClientName = "services";
+
     public async Task<KpiReport> ReportAsync(string? consortiumId, CancellationToken cancellationToken)
     {
         var consortia = await GetAsync(Membership, "/api/v1/consortia?limit=200", cancellationToken);
@@ -63,16 +66,17 @@ public sealed class ConsortiumKpis(Watched watched, IHttpClientFactory http, Ope
 
     private async Task<(JsonElement? Json, string? Problem)> GetAsync(string service, string path, CancellationToken cancellationToken)
     {
-        if (!watched.Services.TryGetValue(service, out var baseUrl)) return (null, $"{service} is not configured");
+        if (!watched.Services.ContainsKey(service)) return (null, $"{service} is not configured");
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{service}{path}"));
             request.Headers.Add(OperatorKey.Header, operatorKey.Value);
-            using var response = await http.CreateClient(Watched.HttpClientName).SendAsync(request, cancellationToken);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode) return (null, $"{service} answered {(int)response.StatusCode} for {path.Split('?')[0]}");
             return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken), null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        // InvalidOperationException: service discovery found no endpoint.
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
         {
             return (null, $"{service} is unavailable: {e.Message}");
         }

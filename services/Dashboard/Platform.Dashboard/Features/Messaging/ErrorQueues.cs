@@ -12,8 +12,11 @@ namespace Platform.Dashboard.Features.Messaging;
 public sealed record FaultView(string? ExceptionType, string? Message, string? StackTrace, string? ConsumerType, string? Timestamp, string? Reason);
 
 /// <summary>One message waiting in an error queue.</summary>
+/// <param name="TraceId">The W3C trace id the message travelled in (from its <c>MT-Activity-Id</c> or <c>traceparent</c> header):
+/// the failed consume is a span of that trace, which the Aspire dashboard shows.</param>
 public sealed record ErrorMessageView(
-    string MessageId, string? MessageType, string? ContentType, IReadOnlyDictionary<string, string> Headers, string Body, bool BodyTruncated, FaultView Fault);
+    string MessageId, string? MessageType, string? ContentType, IReadOnlyDictionary<string, string> Headers, string Body, bool BodyTruncated, FaultView Fault,
+    string? TraceId);
 
 /// <summary>What happened to a replay or discard.</summary>
 public enum ErrorQueueOutcome
@@ -147,31 +150,60 @@ public sealed class ErrorQueues(BrokerSettings settings)
         string? Header(string name) => headers.TryGetValue(name, out var value) ? value : null;
         var truncated = body.Length > BodyLimit;
         var text = Encoding.UTF8.GetString(truncated ? body[..BodyLimit] : body);
+        var envelope = Envelope(text);
         return new ErrorMessageView(
             Id(properties, body),
-            MessageType(text) ?? properties.Type,
+            envelope.MessageType ?? properties.Type,
             properties.ContentType,
             headers,
             Pretty(text),
             truncated,
             new FaultView(Header("MT-Fault-ExceptionType"), Header("MT-Fault-Message"), Header("MT-Fault-StackTrace"),
-                Header("MT-Fault-ConsumerType"), Header("MT-Fault-Timestamp"), Header("MT-Reason")));
+                Header("MT-Fault-ConsumerType"), Header("MT-Fault-Timestamp"), Header("MT-Reason")),
+            TraceIdOf(Header) ?? TraceIdOf(envelope.Headers));
     }
 
-    /// <summary>MassTransit's envelope names the message type(s) as <c>urn:message:Namespace:Type</c>.</summary>
-    private static string? MessageType(string body)
+    /// <summary>
+    /// MassTransit's envelope names the message type(s) as <c>urn:message:Namespace:Type</c> and repeats the send
+    /// headers in its <c>headers</c> object (the trace context among them when the transport headers lack it).
+    /// </summary>
+    private static (string? MessageType, Func<string, string?> Headers) Envelope(string body)
     {
+        static string? None(string _) => null;
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
-                ? types.EnumerateArray().Select(t => t.GetString()).FirstOrDefault()
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return (null, None);
+            var type = json.RootElement.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
+                ? types.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() : null).FirstOrDefault()
                 : null;
+            var headers = json.RootElement.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object
+                ? h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
+                    .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value.GetString(), StringComparer.OrdinalIgnoreCase)
+                : [];
+            return (type, name => headers.GetValueOrDefault(name));
         }
         catch (JsonException)
         {
-            return null;
+            return (null, None);
         }
+    }
+
+    /// <summary>
+    /// The trace id of the message's W3C trace context. MassTransit 8 writes the sending activity's id as
+    /// <c>MT-Activity-Id</c> (<c>00-trace-span-flags</c>); <c>traceparent</c> and <c>Diagnostic-Id</c> are what other
+    /// publishers write in the same format.
+    /// </summary>
+    private static string? TraceIdOf(Func<string, string?> header) =>
+        new[] { "traceparent", "MT-Activity-Id", "Diagnostic-Id" }.Select(name => W3CTraceId(header(name))).FirstOrDefault(id => id is not null);
+
+    /// <summary><c>00-{32 hex trace id}-{16 hex span id}-{2 hex flags}</c>; an all-zero trace id is invalid.</summary>
+    private static string? W3CTraceId(string? traceParent)
+    {
+        var parts = traceParent?.Trim().Split('-');
+        if (parts is not { Length: >= 4 } || parts[0].Length != 2 || parts[1].Length != 32 || parts[2].Length != 16) return null;
+        var traceId = parts[1].ToLowerInvariant();
+        return traceId.All(char.IsAsciiHexDigitLower) && traceId.Any(c => c != '0') ? traceId : null;
     }
 
     private static string Pretty(string body)

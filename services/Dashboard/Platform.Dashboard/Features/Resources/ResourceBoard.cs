@@ -1,5 +1,7 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
-using Platform.Dashboard.Operators;
+using Platform.Dashboard.Features.Messaging;
 
 namespace Platform.Dashboard.Features.Resources;
 
@@ -9,48 +11,62 @@ public sealed record HealthCheckEntry(string Name, string Status, string? Descri
 /// <summary>One resource as the Resources view shows it.</summary>
 public sealed record ResourceView
 {
+    /// <summary>The Aspire resource name (<c>services:NAME</c>; <c>messaging</c> for the broker, as <c>ConnectionStrings:messaging</c>).</summary>
     public required string Name { get; init; }
-    /// <summary><c>service</c>, <c>postgres</c>, <c>database</c>, <c>rabbitmq</c>.</summary>
+    /// <summary><c>service</c> or <c>rabbitmq</c>.</summary>
     public required string Kind { get; init; }
-    /// <summary>As the AppHost sees the process (<c>waiting</c>, <c>starting</c>, <c>running</c>, <c>restarting</c>, <c>stopped</c>, <c>failed</c>), or <c>unknown</c> without an AppHost.</summary>
+    /// <summary><c>ready</c>, <c>not ready</c> (live, not ready), <c>not live</c>, <c>unreachable</c> (no answer at all).</summary>
     public required string State { get; init; }
+    public required bool Live { get; init; }
     public required bool Ready { get; init; }
-    /// <summary>Why it is (not) ready: the readiness report's overall status and checks, or the AppHost's reason.</summary>
+    /// <summary>Why it is (not) ready: the readiness report's overall status and failing checks, or why there was no answer.</summary>
     public string? Reason { get; init; }
     public IReadOnlyList<HealthCheckEntry> Checks { get; init; } = [];
     public string? Url { get; init; }
-    public int? ProcessId { get; init; }
-    public DateTimeOffset? StartedAt { get; init; }
-    public double? UptimeSeconds { get; init; }
-    public int Restarts { get; init; }
-    public int? LastExitCode { get; init; }
+    /// <summary>How long <c>/health/live</c> and <c>/health/ready</c> took to answer (null: no answer).</summary>
+    public double? LiveMs { get; init; }
+    public double? ReadyMs { get; init; }
+    /// <summary>Since when the dashboard has seen it in <see cref="State"/>.</summary>
+    public required DateTimeOffset Since { get; init; }
+    public required double ForSeconds { get; init; }
+    /// <summary>True while the state has not changed since the dashboard's first check: it may be older than <see cref="Since"/>.</summary>
+    public required bool SinceFirstCheck { get; init; }
 }
 
-public sealed record ResourcesReport(string Source, string? AppHostProblem, IReadOnlyList<ResourceView> Resources);
-
-/// <summary>One line of a resource's console output, as the AppHost keeps it.</summary>
-public sealed record ConsoleLine(DateTimeOffset At, string Text, string Stream);
+public sealed record ResourcesReport(DateTimeOffset CheckedAt, IReadOnlyList<ResourceView> Resources);
 
 /// <summary>
-/// Asks the AppHost (when there is one) for every process it runs, and every watched service for its readiness
-/// report, and merges both. Answers are cached for a second, so several open pages do not multiply the polling.
+/// Asks every watched service for <c>/health/live</c> and <c>/health/ready</c>, and RabbitMQ's management API for
+/// its overview and alarms; remembers since when each is in its current state. Answers are cached for a second,
+/// so several open pages (and the message-flow view, which reads the outbox checks) do not multiply the polling.
+/// States are observed while someone asks: with no page open, a change shows at the next look.
 /// </summary>
-public sealed class ResourceBoard(Watched watched, IHttpClientFactory http, OperatorKey operatorKey, TimeProvider time)
+public sealed class ResourceBoard(Watched watched, BrokerSettings broker, IHttpClientFactory http, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (DateTimeOffset At, ResourcesReport Report)? _cached;
+    public const string BrokerName = "messaging";
 
-    public async Task<ResourcesReport> ReportAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly Dictionary<string, (string State, DateTimeOffset Since, bool FirstCheck)> _states = new(StringComparer.Ordinal);
+    private (DateTimeOffset At, Snapshot Snapshot)? _cached;
+
+    private sealed record Snapshot(ResourcesReport Report, Dictionary<string, ReadinessReport> Readiness);
+
+    public async Task<ResourcesReport> ReportAsync(CancellationToken cancellationToken) => (await SnapshotAsync(cancellationToken)).Report;
+
+    /// <summary>The readiness report of every watched service, by name.</summary>
+    public async Task<Dictionary<string, ReadinessReport>> ReadinessAsync(CancellationToken cancellationToken) => (await SnapshotAsync(cancellationToken)).Readiness;
+
+    private async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        if (_cached is { } fresh && time.GetUtcNow() - fresh.At < TimeSpan.FromSeconds(1)) return fresh.Report;
+        if (_cached is { } fresh && time.GetUtcNow() - fresh.At < CacheFor) return fresh.Snapshot;
         await _refresh.WaitAsync(cancellationToken);
         try
         {
-            if (_cached is { } again && time.GetUtcNow() - again.At < TimeSpan.FromSeconds(1)) return again.Report;
-            var report = await BuildAsync(cancellationToken);
-            _cached = (time.GetUtcNow(), report);
-            return report;
+            if (_cached is { } again && time.GetUtcNow() - again.At < CacheFor) return again.Snapshot;
+            var snapshot = await BuildAsync(cancellationToken);
+            _cached = (time.GetUtcNow(), snapshot);
+            return snapshot;
         }
         finally
         {
@@ -58,140 +74,175 @@ public sealed class ResourceBoard(Watched watched, IHttpClientFactory http, Oper
         }
     }
 
-    /// <summary>The readiness report of every watched service, by name (a missing entry: no answer).</summary>
-    public async Task<Dictionary<string, ReadinessReport>> ReadinessAsync(CancellationToken cancellationToken)
+    private async Task<Snapshot> BuildAsync(CancellationToken cancellationToken)
     {
         var client = http.CreateClient(Watched.HttpClientName);
-        var answers = await Task.WhenAll(watched.Services.Select(async s => (s.Key, Report: await ReadinessOfAsync(client, s.Value, cancellationToken))));
-        return answers.ToDictionary(a => a.Key, a => a.Report, StringComparer.Ordinal);
-    }
-
-    private async Task<ResourcesReport> BuildAsync(CancellationToken cancellationToken)
-    {
-        var readiness = ReadinessAsync(cancellationToken);
-        List<AppHostResource>? fromAppHost = null;
-        string? appHostProblem = null;
-        if (watched.AppHost is { } appHost)
+        var services = Task.WhenAll(watched.Services.Select(async s =>
         {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(appHost, "resources"));
-                request.Headers.Add(OperatorKey.Header, operatorKey.Value);
-                using var response = await http.CreateClient(Watched.HttpClientName).SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                    fromAppHost = await response.Content.ReadFromJsonAsync<List<AppHostResource>>(Json, cancellationToken);
-                else
-                    appHostProblem = $"The AppHost answered {(int)response.StatusCode}.";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
-            {
-                appHostProblem = $"The AppHost does not answer: {e.Message}";
-            }
-        }
-        var health = await readiness;
+            var live = ProbeAsync(client, new Uri(s.Value, "/health/live"), null, cancellationToken);
+            var ready = ReadinessOfAsync(client, s.Value, cancellationToken);
+            return (Name: s.Key, Url: s.Value, Live: await live, Ready: await ready);
+        }));
+        var rabbit = broker.Management is null ? null : BrokerAsync(client, broker.Management, cancellationToken);
+        var probed = await services;
         var now = time.GetUtcNow();
 
-        if (fromAppHost is null)
+        var views = probed.Select(p => Tracked(now, new ResourceView
         {
-            var views = watched.Services.Select(s => ServiceView(s.Key, s.Value.ToString().TrimEnd('/'), health.GetValueOrDefault(s.Key), null, now)).ToList();
-            return new ResourcesReport("configuration", appHostProblem, views);
-        }
-        var merged = fromAppHost.Select(r => r.Kind == "service" && watched.Services.ContainsKey(r.Name)
-                ? ServiceView(r.Name, r.Url, health.GetValueOrDefault(r.Name), r, now)
-                : FromAppHost(r, now))
-            .ToList();
-        // A watched service the AppHost does not run (started by hand, another machine) still shows, with its readiness.
-        merged.AddRange(watched.Services.Where(s => !fromAppHost.Any(r => r.Name == s.Key))
-            .Select(s => ServiceView(s.Key, s.Value.ToString().TrimEnd('/'), health.GetValueOrDefault(s.Key), null, now)));
-        return new ResourcesReport("apphost", null, merged);
-    }
-
-    private static ResourceView ServiceView(string name, string? url, ReadinessReport? health, AppHostResource? process, DateTimeOffset now)
-    {
-        var ready = health is { Status: "healthy" or "degraded", Answered: true };
-        var reason = health switch
-        {
-            null or { Answered: false } => health?.Problem ?? "no answer from /health/ready",
-            _ => $"{health.Status}: " + string.Join("; ", health.Checks.Where(c => c.Status != "healthy").Select(c => $"{c.Name} {c.Status}{(c.Description is null ? "" : $" ({c.Description})")}")
-                .DefaultIfEmpty("every check is healthy")),
-        };
-        return new ResourceView
-        {
-            Name = name,
+            Name = p.Name,
             Kind = "service",
-            State = process?.State ?? (health?.Answered == true ? "running" : "unknown"),
-            Ready = ready,
-            Reason = reason,
-            Checks = health?.Checks ?? [],
-            Url = url,
-            ProcessId = process?.ProcessId,
-            StartedAt = process?.StartedAt,
-            UptimeSeconds = process?.StartedAt is { } started && process.State == "running" ? Math.Round((now - started).TotalSeconds) : null,
-            Restarts = process?.Restarts ?? 0,
-            LastExitCode = process?.LastExitCode,
-        };
+            State = StateOf(p.Live, p.Ready.Report.Answered, p.Ready.Ready),
+            Live = p.Live.Ok,
+            Ready = p.Ready.Ready,
+            Reason = ReasonOf(p.Live, p.Ready.Report),
+            Checks = p.Ready.Report.Checks,
+            Url = p.Url.ToString().TrimEnd('/'),
+            LiveMs = p.Live.Ms,
+            ReadyMs = p.Ready.Ms,
+            Since = now,
+            ForSeconds = 0,
+            SinceFirstCheck = true,
+        })).ToList();
+        if (rabbit is not null) views.Add(Tracked(now, await rabbit));
+        return new Snapshot(new ResourcesReport(now, views), probed.ToDictionary(p => p.Name, p => p.Ready.Report, StringComparer.Ordinal));
     }
 
-    private static ResourceView FromAppHost(AppHostResource r, DateTimeOffset now) => new()
-    {
-        Name = r.Name,
-        Kind = r.Kind,
-        State = r.State,
-        Ready = r.Ready,
-        Reason = r.Problem ?? (r.Ready ? "ready" : r.State),
-        Url = r.Url,
-        ProcessId = r.ProcessId,
-        StartedAt = r.StartedAt,
-        UptimeSeconds = r.StartedAt is { } started && r.State == "running" ? Math.Round((now - started).TotalSeconds) : null,
-        Restarts = r.Restarts,
-        LastExitCode = r.LastExitCode,
-    };
+    private static string StateOf(Probe live, bool readyAnswered, bool ready) =>
+        !live.Answered && !readyAnswered ? "unreachable" : !live.Ok ? "not live" : ready ? "ready" : "not ready";
 
-    private static async Task<ReadinessReport> ReadinessOfAsync(HttpClient client, Uri service, CancellationToken cancellationToken)
+    private static string ReasonOf(Probe live, ReadinessReport readiness)
+    {
+        var why = readiness.Answered
+            ? $"{readiness.Status}: " + string.Join("; ", readiness.Checks.Where(c => c.Status != "healthy")
+                .Select(c => $"{c.Name} {c.Status}{(c.Description is null ? "" : $" ({c.Description})")}")
+                .DefaultIfEmpty("every check is healthy"))
+            : readiness.Problem ?? "no answer from /health/ready";
+        return live.Ok || !readiness.Answered ? why : $"{live.Problem}; {why}";
+    }
+
+    /// <summary>Stamps the view with since when it is in its state, and remembers a change.</summary>
+    private ResourceView Tracked(DateTimeOffset now, ResourceView view)
+    {
+        lock (_states)
+        {
+            if (!_states.TryGetValue(view.Name, out var known) || known.State != view.State)
+            {
+                known = (view.State, now, FirstCheck: !_states.ContainsKey(view.Name));
+                _states[view.Name] = known;
+            }
+            return view with { Since = known.Since, ForSeconds = Math.Round((now - known.Since).TotalSeconds), SinceFirstCheck = known.FirstCheck };
+        }
+    }
+
+    /// <summary>One GET: whether it answered at all, whether with 2xx, how long it took, its body.</summary>
+    private sealed record Probe(bool Answered, bool Ok, double? Ms, string? Problem, int? Status, string? Body, string? MediaType);
+
+    private async Task<Probe> ProbeAsync(HttpClient client, Uri url, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = authorization;
+            using var response = await client.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var ms = Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
+            var ok = response.IsSuccessStatusCode;
+            return new Probe(true, ok, ms, ok ? null : $"{url.AbsolutePath} answered {(int)response.StatusCode}", (int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new Probe(false, false, null, $"no answer from {url.AbsolutePath}: {e.Message}", null, null, null);
+        }
+    }
+
+    /// <summary>The readiness report (JSON from ServiceDefaults, or ASP.NET Core's plain <c>Healthy</c>/<c>Degraded</c>/<c>Unhealthy</c>).</summary>
+    private async Task<(ReadinessReport Report, bool Ready, double? Ms)> ReadinessOfAsync(HttpClient client, Uri service, CancellationToken cancellationToken)
+    {
+        var probe = await ProbeAsync(client, new Uri(service, "/health/ready"), null, cancellationToken);
+        if (!probe.Answered) return (new ReadinessReport(false, "unreachable", [], probe.Problem), false, null);
+        var report = ParseReadiness(probe.Body ?? "", probe.Status ?? 0);
+        return (report, report is { Answered: true, Status: "healthy" or "degraded" }, probe.Ms);
+    }
+
+    internal static ReadinessReport ParseReadiness(string body, int statusCode)
     {
         try
         {
-            using var response = await client.GetAsync(new Uri(service, "/health/ready"), cancellationToken);
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            var checks = body.TryGetProperty("checks", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Select(c => new HealthCheckEntry(
-                    c.GetProperty("name").GetString() ?? "",
-                    c.GetProperty("status").GetString() ?? "",
-                    c.TryGetProperty("description", out var d) ? d.GetString() : null,
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new JsonException("not an object");
+            var checks = root.TryGetProperty("checks", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => new HealthCheckEntry(
+                    Text(c, "name") ?? "",
+                    Text(c, "status") ?? "",
+                    Text(c, "description"),
                     c.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
                         ? data.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
                         : new Dictionary<string, JsonElement>())).ToList()
                 : [];
-            var status = body.TryGetProperty("status", out var s) ? s.GetString() ?? "unknown" : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new ReadinessReport(true, status, checks, null);
+            return new ReadinessReport(true, Text(root, "status") ?? StatusOfCode(statusCode), checks, null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (JsonException)
         {
-            return new ReadinessReport(false, "unreachable", [], $"no answer from /health/ready: {e.Message}");
+            // Not our JSON: ASP.NET Core's default writer answers the status as text.
+            var text = body.Trim().ToLowerInvariant();
+            return text is "healthy" or "degraded" or "unhealthy"
+                ? new ReadinessReport(true, text, [], null)
+                : new ReadinessReport(true, StatusOfCode(statusCode), [], $"/health/ready answered {statusCode} without a readiness report");
         }
     }
 
-    /// <summary>Asks the AppHost for the last lines a resource wrote; null when there is no AppHost or it does not know the name.</summary>
-    public async Task<IReadOnlyList<ConsoleLine>?> ConsoleAsync(string name, int lines, CancellationToken cancellationToken)
+    private static string StatusOfCode(int statusCode) => statusCode is >= 200 and < 300 ? "healthy" : "unhealthy";
+
+    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>RabbitMQ: live when the management API answers its overview, ready when it reports no alarm (memory, disk).</summary>
+    private async Task<ResourceView> BrokerAsync(HttpClient client, Uri management, CancellationToken cancellationToken)
     {
-        if (watched.AppHost is not { } appHost) return null;
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(appHost, $"resources/{Uri.EscapeDataString(name)}/logs?lines={lines}"));
-        request.Headers.Add(OperatorKey.Header, operatorKey.Value);
+        var credentials = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{broker.User}:{broker.Password}")));
+        var overview = ProbeAsync(client, new Uri(management, "api/overview"), credentials, cancellationToken);
+        var alarms = ProbeAsync(client, new Uri(management, "api/health/checks/alarms"), credentials, cancellationToken);
+        var (live, ready) = (await overview, await alarms);
+        var version = live.Ok ? Field(live.Body, "rabbitmq_version") : null;
+        var reason = !live.Answered ? $"the management API does not answer: {live.Problem}"
+            : !live.Ok ? $"the management API {live.Problem}"
+            : ready.Ok ? $"RabbitMQ {version}: no alarm"
+            : $"RabbitMQ {version}: {Field(ready.Body, "reason") ?? ready.Problem ?? "alarms unknown"}";
+        return new ResourceView
+        {
+            Name = BrokerName,
+            Kind = "rabbitmq",
+            State = StateOf(live, ready.Answered, live.Ok && ready.Ok),
+            Live = live.Ok,
+            Ready = live.Ok && ready.Ok,
+            Reason = reason,
+            Url = management.ToString().TrimEnd('/'),
+            LiveMs = live.Ms,
+            ReadyMs = ready.Ms,
+            Since = time.GetUtcNow(),
+            ForSeconds = 0,
+            SinceFirstCheck = true,
+        };
+    }
+
+    private static string? Field(string? json, string name)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
         try
         {
-            using var response = await http.CreateClient(Watched.HttpClientName).SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode) return null;
-            return await response.Content.ReadFromJsonAsync<List<ConsoleLine>>(Json, cancellationToken);
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString()
+                : null;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        catch (JsonException)
         {
             return null;
         }
     }
-
-    /// <summary>What the AppHost's <c>GET /resources</c> answers for one resource.</summary>
-    private sealed record AppHostResource(string Name, string Kind, string State, bool Ready, string? Url, int? ProcessId, DateTimeOffset? StartedAt, int Restarts, int? LastExitCode, string? Problem);
 }
 
 /// <summary>A service's <c>/health/ready</c> answer (or why there was none).</summary>
 public sealed record ReadinessReport(bool Answered, string Status, IReadOnlyList<HealthCheckEntry> Checks, string? Problem);
+

@@ -1,10 +1,10 @@
 namespace Platform.Dashboard.Features.Resources;
 
 /// <summary>
-/// What the dashboard watches, from its configuration: every service as <c>services:NAME:http:0</c> (Aspire's
-/// contract, as the AppHost hands them over) and the AppHost's status endpoint (<c>Dashboard:AppHost:Url</c>).
+/// The services the dashboard watches, from its configuration: every service as <c>services:NAME:http:0</c>
+/// (Aspire's contract: the AppHost hands each reference over that way; NAME is the Aspire resource name).
 /// </summary>
-public sealed record Watched(IReadOnlyDictionary<string, Uri> Services, Uri? AppHost)
+public sealed record Watched(IReadOnlyDictionary<string, Uri> Services)
 {
     public const string HttpClientName = "watched";
 
@@ -16,7 +16,6 @@ public sealed record Watched(IReadOnlyDictionary<string, Uri> Services, Uri? App
         {
             if (Uri.TryCreate(service["http:0"], UriKind.Absolute, out var url)) services[service.Key] = url;
         }
-        var appHost = Uri.TryCreate(configuration["Dashboard:AppHost:Url"], UriKind.Absolute, out var status) ? status : null;
-        return new Watched(services, appHost);
+        return new Watched(services);
     }
 }
