@@ -45,7 +45,7 @@ builder.AddProject<Projects.Platform_Dashboard>("dashboard", launchProfileName: 
     .WithReference(events)
     .WithReference(messaging)
     .WithEnvironment("Dashboard__RabbitMq__ManagementUrl", messaging.Resource.ManagementUrlExpression)
-    .WithEnvironment("Dashboard__AspireDashboard__Url", run.AspireDashboardUrl);
+    .WithAspireDashboardUrl("Dashboard__AspireDashboard__Url");
 
 run.ReportTo(builder);
 await builder.Build().RunAsync();

@@ -22,7 +22,7 @@ public sealed class LocalRun : IDisposable
         DataFolder = dataFolder;
         Ports = ports;
         OperatorKey = operatorKey;
-        AspireDashboardUrl = $"http://127.0.0.1:{ports.Keep("aspire-dashboard")}";
+        ConfiguredAspireDashboardUrl = $"http://127.0.0.1:{ports.Keep("aspire-dashboard")}";
         AspireOtlpUrl = $"http://127.0.0.1:{ports.Keep("aspire-otlp")}";
     }
 
@@ -31,14 +31,25 @@ public sealed class LocalRun : IDisposable
     public PortAllocator Ports { get; }
     public string OperatorKey { get; }
 
-    public string AspireDashboardUrl { get; }
+    private string ConfiguredAspireDashboardUrl { get; }
     private string AspireOtlpUrl { get; }
 
     /// <summary>New each run: the dashboard's login link and the key of its telemetry API (<c>x-api-key</c>).</summary>
     public string AspireBrowserToken { get; } = NewToken();
     public string AspireTelemetryApiKey { get; } = NewToken();
 
-    public string AspireLoginUrl => $"{AspireDashboardUrl}/login?t={AspireBrowserToken}";
+    /// <summary>
+    /// Where the Aspire dashboard answers once DCP has allocated its endpoint: the configured port, or a random one
+    /// under Aspire.Hosting.Testing (which randomizes proxied ports).
+    /// </summary>
+    public static string AspireDashboardUrl(DistributedApplicationModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var dashboard = model.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == "aspire-dashboard");
+        return dashboard.GetEndpoint("http").Url.TrimEnd('/');
+    }
+
+    public string AspireLoginUrl(DistributedApplicationModel model) => $"{AspireDashboardUrl(model)}/login?t={AspireBrowserToken}";
 
     /// <summary>Base URL of each platform service, by resource name.</summary>
     public IReadOnlyDictionary<string, Uri> Services => _services;
@@ -92,7 +103,7 @@ public sealed class LocalRun : IDisposable
     {
         Args =
         [
-            $"--ASPNETCORE_URLS={AspireDashboardUrl}",
+            $"--ASPNETCORE_URLS={ConfiguredAspireDashboardUrl}",
             $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={AspireOtlpUrl}",
             // Plain http on loopback: no development certificate needed.
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Hosting.Aspire;
 
 namespace Platform.AppHost.Local;
@@ -16,6 +17,14 @@ public static class PlatformResources
             .WithHttpEndpoint(port: run.ServicePort(project.Resource.Name), isProxied: false)
             .WithHttpHealthCheck("/health/ready")
             .WithEnvironment("Platform__OperatorKey", run.OperatorKey);
+    }
+
+    /// <summary>Sets <paramref name="variable"/> to the Aspire dashboard's address (known once DCP allocated it) at start.</summary>
+    public static IResourceBuilder<T> WithAspireDashboardUrl<T>(this IResourceBuilder<T> resource, string variable) where T : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource.WithEnvironment(context =>
+            context.EnvironmentVariables[variable] = LocalRun.AspireDashboardUrl(context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>()));
     }
 
     /// <summary>Our resources (not Aspire's own, such as parameters or its dashboard).</summary>

@@ -25,7 +25,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         }
         catch (DistributedApplicationException)
         {
-            await Console.Error.WriteLineAsync($"The platform did not start completely (see above). Details: the Aspire dashboard {run.AspireLoginUrl} and {run.DataFolder.Logs}/.");
+            await Console.Error.WriteLineAsync($"The platform did not start completely (see above). Details: the Aspire dashboard {run.AspireLoginUrl(model)} and {run.DataFolder.Logs}/.");
             return;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,8 +89,8 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
             ["postgres"] = databases,
             ["aspireDashboard"] = new JsonObject
             {
-                ["url"] = run.AspireDashboardUrl,
-                ["loginUrl"] = run.AspireLoginUrl,
+                ["url"] = LocalRun.AspireDashboardUrl(model),
+                ["loginUrl"] = run.AspireLoginUrl(model),
                 ["telemetryApiKey"] = run.AspireTelemetryApiKey,
             },
         };
@@ -111,7 +111,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         var lines = new List<string> { "", $"Consortium Platform ready in {readyAfter.TotalSeconds:0.0} s" };
         void Row(string label, string text) => lines.Add("  " + label.PadRight(width) + text);
 
-        Row("Aspire dashboard", $"{run.AspireLoginUrl}   resources, console logs, traces, logs, metrics");
+        Row("Aspire dashboard", $"{run.AspireLoginUrl(model)}   resources, console logs, traces, logs, metrics");
         foreach (var (name, url) in run.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
             Row(name, name == "dashboard" ? $"{url}   operator dashboard (open it in a browser)" : $"{url}   docs: {url}docs");
         foreach (var rabbit in model.Resources.OfType<RabbitMqServerResource>())

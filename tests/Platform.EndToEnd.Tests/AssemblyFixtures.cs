@@ -1,0 +1,3 @@
+using Platform.EndToEnd.Tests;
+
+[assembly: AssemblyFixture(typeof(RunningAppHost))]

@@ -1,0 +1,119 @@
+using Aspire.Hosting.Testing;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>The platform as ./run.sh starts it: what crosses services, seen as a partner and an operator see it.</summary>
+public sealed class CrossServiceTests(RunningAppHost platform)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_service_answers_ready_and_endpoints_json_says_where_everything_is()
+    {
+        var endpoints = await platform.EndpointsAsync();
+        foreach (var service in new[] { "membership", "talent-pipeline", "events", "dashboard" })
+        {
+            using var http = platform.App.CreateHttpClient(service);
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
+            Assert.True(ready.StatusCode == HttpStatusCode.OK, $"{service} /health/ready answered {(int)ready.StatusCode}");
+            Assert.Equal(http.BaseAddress!.Port, new Uri(endpoints.GetProperty("services").GetProperty(service).GetString()!).Port);
+        }
+
+        // The operator dashboard links to the Aspire dashboard for telemetry.
+        using var dashboard = platform.App.CreateHttpClient("dashboard");
+        var links = await dashboard.GetFromJsonAsync<JsonElement>(new Uri("/api/links", UriKind.Relative), Cancel);
+        Assert.Equal(endpoints.GetProperty("aspireDashboard").GetProperty("url").GetString(), links.GetProperty("aspireDashboard").GetString());
+    }
+
+    [Fact]
+    public async Task A_membership_approval_reaches_events_and_talent_pipeline_as_one_trace_in_the_Aspire_dashboard()
+    {
+        using var membership = platform.Operator("membership");
+        var organization = await PostAsync(membership, "/api/v1/organizations",
+            new { name = $"Jining Technician College (e2e {Guid.NewGuid():N})", kind = "technicianCollege", region = "Shandong/Jining" });
+        var consortium = await PostAsync(membership, "/api/v1/consortia",
+            new { name = $"Jining Technician Education Group (e2e {Guid.NewGuid():N})", kind = "vocationalEducationGroup", region = "Shandong/Jining" });
+        var consortiumId = consortium.GetProperty("id").GetString();
+        var organizationId = organization.GetProperty("id").GetString();
+        var application = await PostAsync(membership, $"/api/v1/consortia/{consortiumId}/memberships", new { organizationId });
+
+        // The partner's own trace context: the approval, the outbox, the broker and both consumers must continue it.
+        var traceId = ActivityTraceId.CreateRandom();
+        using (var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/consortia/{consortiumId}/memberships/{application.GetProperty("id").GetString()}/approve"))
+        {
+            approve.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            approve.Content = JsonContent.Create(new { });
+            using var approved = await membership.SendAsync(approve, Cancel);
+            Assert.True(approved.IsSuccessStatusCode, $"approve answered {(int)approved.StatusCode}: {await approved.Content.ReadAsStringAsync(Cancel)}");
+        }
+
+        // The events service learns of it over RabbitMQ: its member directory shows the member as active.
+        using var events = platform.Operator("events");
+        var active = await EventuallyAsync(async () =>
+        {
+            var members = await events.GetFromJsonAsync<JsonElement>($"/api/v1/members?consortiumId={consortiumId}", Cancel);
+            return members.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("organizationId").GetString() == organizationId && m.GetProperty("status").GetString() == "active");
+        });
+        Assert.True(active, "the events service's member directory did not show the approved member as active within 30 s");
+
+        // One trace in the Aspire dashboard: the HTTP request in membership and the consumers in talent-pipeline and events.
+        var endpoints = await platform.EndpointsAsync();
+        var aspire = endpoints.GetProperty("aspireDashboard");
+        using var telemetry = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(aspire.GetProperty("url").GetString()!) };
+        telemetry.DefaultRequestHeaders.Add("x-api-key", aspire.GetProperty("telemetryApiKey").GetString());
+        Dictionary<string, List<string>> spans = [];
+        var whole = await EventuallyAsync(async () =>
+        {
+            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", Cancel);
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            spans = SpansByService(await response.Content.ReadFromJsonAsync<JsonElement>(Cancel));
+            return spans.ContainsKey("membership") && spans.ContainsKey("talent-pipeline") && spans.ContainsKey("events");
+        }, seconds: 60);
+        Assert.True(whole, $"trace {traceId} in the Aspire dashboard has spans of {string.Join(", ", spans.Select(s => $"{s.Key}: [{string.Join("; ", s.Value)}]"))}; expected membership, talent-pipeline and events");
+        Assert.Contains(spans["membership"], name => name.StartsWith("POST /api/v1/consortia/", StringComparison.Ordinal));
+
+        // Without the key the telemetry API answers 401: traces carry partners' data.
+        using var anonymous = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var refused = await anonymous.GetAsync(new Uri(telemetry.BaseAddress, $"/api/telemetry/traces/{traceId}"), Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    /// <summary>Span names per <c>service.name</c> of an OTLP/JSON answer of the Aspire dashboard's telemetry API.</summary>
+    private static Dictionary<string, List<string>> SpansByService(JsonElement answer)
+    {
+        var byService = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var resourceSpans in answer.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+        {
+            var service = resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+                .First(a => a.GetProperty("key").GetString() == "service.name").GetProperty("value").GetProperty("stringValue").GetString()!;
+            var names = byService.TryGetValue(service, out var list) ? list : byService[service] = [];
+            foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+                names.AddRange(scope.GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("name").GetString()!));
+        }
+        return byService;
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
+    {
+        using var response = await http.PostAsJsonAsync(path, body, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 30)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (await condition()) return true;
+            await Task.Delay(250, Cancel);
+        }
+        return false;
+    }
+}
