@@ -143,7 +143,7 @@ public sealed class LocalRun : IDisposable
             var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var model = services.GetRequiredService<DistributedApplicationModel>();
             _ = new ResourceLogFiles(this, model, services.GetRequiredService<ResourceLoggerService>()).CopyAllAsync(stopping);
-            _ = new ReadyReport(this, model, services.GetRequiredService<ResourceNotificationService>(), services.GetRequiredService<IHostApplicationLifetime>()).RunAsync(stopping);
+            _ = new ReadyReport(this, model, services.GetRequiredService<ResourceNotificationService>(), services.GetRequiredService<ResourceCommandService>(), services.GetRequiredService<IHostApplicationLifetime>()).RunAsync(stopping);
             return Task.CompletedTask;
         });
     }

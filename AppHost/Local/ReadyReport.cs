@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Platform.Hosting.Aspire;
 
@@ -9,9 +10,9 @@ namespace Platform.AppHost.Local;
 /// <summary>
 /// The console's part: once every resource is healthy, writes <c>DIR/endpoints.json</c> (its appearance means
 /// "ready"; removed when the AppHost stops), prints where everything is, and loads the demo data when asked.
-/// A resource that fails or stops is reported in one line that says where its output is.
+/// A resource that fails or stops is reported in one line that says where its output is; a crashed service is restarted.
 /// </summary>
-internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel model, ResourceNotificationService notifications, IHostApplicationLifetime lifetime)
+internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel model, ResourceNotificationService notifications, ResourceCommandService commands, IHostApplicationLifetime lifetime)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -51,6 +52,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
     private async Task ReportFailuresAsync(HashSet<string> names, CancellationToken stoppingToken)
     {
         var reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        var crashes = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             await foreach (var change in notifications.WatchAsync(stoppingToken))
@@ -61,13 +63,38 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 if (state != KnownResourceStates.FailedToStart && state != KnownResourceStates.Exited && state != KnownResourceStates.Finished)
                 {
                     reported.Remove(name);
+                    if (change.Snapshot.HealthStatus == HealthStatus.Healthy) crashes.Remove(name);
                     continue;
                 }
                 if (reported.TryGetValue(name, out var last) && last == state) continue;
                 reported[name] = state;
-                var exit = change.Snapshot.ExitCode is { } code ? $" (exit code {code})" : "";
-                await Console.Error.WriteLineAsync($"{name}: {state}{exit}. Its output: {Path.Combine(run.DataFolder.Logs, name + ".log")}, or the Aspire dashboard's console logs.");
+                var exitCode = change.Snapshot.ExitCode;
+                var exit = exitCode is { } code ? $" (exit code {code})" : "";
+                // DCP does not restart executables. A service that crashed (not one stopped on purpose, which exits 0)
+                // comes back on its own, after 1, 2, 4 … 30 s while it keeps crashing.
+                var restart = change.Resource is ProjectResource && exitCode is not (null or 0) ? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(crashes.GetValueOrDefault(name), 5))) : (TimeSpan?)null;
+                var then = restart is { } delay ? $"; restarting in {delay.TotalSeconds:0} s" : "";
+                await Console.Error.WriteLineAsync($"{name}: {state}{exit}{then}. Its output: {Path.Combine(run.DataFolder.Logs, name + ".log")}, or the Aspire dashboard's console logs.");
+                if (restart is { } wait)
+                {
+                    crashes[name] = crashes.GetValueOrDefault(name) + 1;
+                    _ = RestartAsync(change.Resource, wait, stoppingToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RestartAsync(IResource resource, TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, stoppingToken);
+            var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, stoppingToken);
+            if (!result.Success)
+                await Console.Error.WriteLineAsync($"{resource.Name}: could not be restarted: {result.Message}");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
