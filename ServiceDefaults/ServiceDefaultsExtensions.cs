@@ -75,8 +75,6 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(app);
         var service = app.Services.GetRequiredService<ServiceIdentity>();
 
-        // Outermost: sees the final status, after the exception handler has turned exceptions into 500s.
-        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseExceptionHandler();
         // Empty 4xx/5xx responses (unmatched route, 405, a bare TypedResults.NotFound()) get a problem body.
         app.UseStatusCodePages();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Persistence;
 
@@ -239,6 +240,8 @@ internal sealed partial class IdempotencyCleanup(
 
     internal async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
+        // Housekeeping, not traced: it would start a trace every interval.
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetService<PlatformDbContext>();
         if (db is null) return 0; // no service database registered: nothing to clean

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.ServiceDefaults.Messaging;
@@ -43,6 +44,8 @@ internal sealed partial class InboxCleanupWorker(ServiceDatabase database, IOpti
     /// <summary>Deletes the records processed more than <paramref name="retention"/> ago; returns how many.</summary>
     internal async Task<int> DeleteExpiredAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
+        // Housekeeping, not traced: it would start a trace every interval.
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var total = 0;

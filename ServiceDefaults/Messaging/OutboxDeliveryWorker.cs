@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.ServiceDefaults.Messaging;
@@ -122,6 +123,9 @@ internal sealed partial class OutboxDeliveryWorker(
     /// <summary>Claims up to one batch, publishes it, and records the outcome of every row, all in one transaction.</summary>
     internal async Task<BatchResult> DeliverBatchAsync(CancellationToken cancellationToken)
     {
+        // The worker's own queries (lock, claim, delete) are not traced: each sweep would start a trace, even one that
+        // finds nothing. Each message's delivery is traced, in the trace of the request that wrote it (PublishAsync).
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -156,6 +160,7 @@ internal sealed partial class OutboxDeliveryWorker(
         var brokerFailed = outcomes.Any(o => o.Status == PublishStatus.BrokerFailed);
 
         await transaction.CommitAsync(cancellationToken);
+        untraced.Dispose(); // before logging: suppression drops log records too
         MessagingTelemetry.OutboxPublished.Add(delivered.Length);
         if (delivered.Length > 0)
             LogDelivered(logger, delivered.Length, rows.Count);
@@ -212,6 +217,8 @@ internal sealed partial class OutboxDeliveryWorker(
 
     private async Task<PublishOutcome> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
     {
+        // Traced again, unlike the caller's queries: the delivery span, MassTransit's spans, and these log records.
+        using var traced = SuppressInstrumentationScope.Begin(false);
         Type type;
         object message;
         try

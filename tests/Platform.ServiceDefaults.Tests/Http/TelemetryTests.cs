@@ -6,12 +6,12 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Platform.ServiceDefaults.Telemetry;
 using Platform.Testing;
 
 namespace Platform.ServiceDefaults.Tests.Http;
@@ -76,7 +76,7 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
     public async Task Requests_are_traced_with_http_attributes_and_database_child_spans_but_probes_are_not()
     {
         var capture = new SpanCapture();
-        await using var app = await TestApp.TestApp.StartAsync(postgres, builder => builder.Services.ConfigureTracing(t => t.AddProcessor(capture)));
+        await using var app = await TestApp.TestApp.StartAsync(postgres, builder => builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(capture)));
         using var client = app.Operator();
 
         var listTrace = await SendTracedAsync(client, HttpMethod.Get, "/api/v1/things", HttpStatusCode.OK);
@@ -90,17 +90,29 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         Assert.Equal("operator", server.GetTagItem("platform.caller"));
         Assert.Contains(spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == server.SpanId);
 
+        // Named by the route template, not the path: one name for every id.
+        var id = Guid.NewGuid();
+        var missingTrace = await SendTracedAsync(client, HttpMethod.Get, $"/api/v1/things/{id}", HttpStatusCode.NotFound);
+        var missing = Assert.Single(await capture.OfTraceAsync(missingTrace, s => s.Any(a => a.Source.Name == "Microsoft.AspNetCore")), s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Equal("GET /api/v1/things/{id:guid}", missing.DisplayName);
+        Assert.Equal("/api/v1/things/{id:guid}", missing.GetTagItem("http.route"));
+        Assert.Equal($"/api/v1/things/{id}", missing.GetTagItem("url.path"));
+        Assert.Equal(404, missing.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, missing.Status); // a 4xx is the client's error, not the server's
+
         var failedTrace = await SendTracedAsync(client, HttpMethod.Get, "/api/v1/boom", HttpStatusCode.InternalServerError);
         var failed = Assert.Single(await capture.OfTraceAsync(failedTrace, s => s.Count > 0), s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.Equal(ActivityStatusCode.Error, failed.Status);
         Assert.Equal("GET /api/v1/boom", failed.DisplayName);
         Assert.Contains(failed.Events, e => e.Name == "exception");
 
-        var probeTrace = await SendTracedAsync(client, HttpMethod.Get, "/health/ready", HttpStatusCode.OK);
+        // Probes leave nothing: neither their request span nor the readiness checks' database queries under it.
+        var readyTrace = await SendTracedAsync(client, HttpMethod.Get, "/health/ready", HttpStatusCode.OK);
+        var liveTrace = await SendTracedAsync(client, HttpMethod.Get, "/health/live", HttpStatusCode.OK);
         // The span list is complete once the next request's span has ended.
         var afterTrace = await SendTracedAsync(client, HttpMethod.Get, "/api/v1/whoami", HttpStatusCode.OK);
         await capture.OfTraceAsync(afterTrace, s => s.Count > 0);
-        Assert.DoesNotContain(capture.Spans, s => s.TraceId == probeTrace);
+        Assert.DoesNotContain(capture.Spans, s => s.TraceId == readyTrace || s.TraceId == liveTrace);
 
         // The platform's own sources are listened to without registration.
         using var source = new ActivitySource("Platform.Tests.Telemetry");
@@ -121,7 +133,7 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         await using var app = await TestApp.TestApp.StartAsync(postgres, builder =>
         {
             builder.Services.ConfigureOpenTelemetryLoggerProvider(l => l.AddProcessor(logs));
-            builder.Services.ConfigureMetrics(m => m.AddReader(new BaseExportingMetricReader(metrics)));
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddReader(new BaseExportingMetricReader(metrics)));
         });
         using var client = app.Operator();
 
@@ -133,8 +145,7 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         using var meter = new Meter("Platform.Tests.Telemetry");
         meter.CreateCounter<long>("platform.tests.counted").Add(1);
 
-        var sdk = app.Services.GetRequiredService<OpenTelemetrySdk>();
-        Assert.True(sdk.MeterProvider.ForceFlush(5000));
+        Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(5000));
         Assert.Contains("Microsoft.AspNetCore.Hosting/http.server.request.duration", metrics.Names);
         Assert.Contains(metrics.Names, n => n.StartsWith("Npgsql/", StringComparison.Ordinal));
         Assert.Contains(metrics.Names, n => n.StartsWith("System.Runtime/", StringComparison.Ordinal));
@@ -146,7 +157,7 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
     {
         await using (var app = await TestApp.TestApp.StartAsync(postgres))
         {
-            var resource = app.Services.GetRequiredService<OpenTelemetrySdk>().TracerProvider.GetResource().Attributes.ToDictionary();
+            var resource = app.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.ToDictionary();
             Assert.Equal("test", resource["service.name"]);
             Assert.True(resource.ContainsKey("service.instance.id"));
         }
@@ -154,33 +165,48 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         await using (var app = await TestApp.TestApp.StartAsync(postgres, settings: new Dictionary<string, string?>
                      {
                          ["OTEL_SERVICE_NAME"] = "renamed",
-                         ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=ci,service.namespace=consortium",
+                         // As Aspire sets them: its instance id wins over ours too.
+                         ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=ci,service.namespace=consortium,service.instance.id=renamed-1",
                      }))
         {
-            var resource = app.Services.GetRequiredService<OpenTelemetrySdk>().TracerProvider.GetResource().Attributes.ToDictionary();
+            var resource = app.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.ToDictionary();
             Assert.Equal("renamed", resource["service.name"]);
             Assert.Equal("ci", resource["deployment.environment"]);
             Assert.Equal("consortium", resource["service.namespace"]);
+            Assert.Equal("renamed-1", resource["service.instance.id"]);
         }
     }
 
-    [Fact]
-    public async Task With_an_OTLP_endpoint_all_three_signals_are_exported_over_http_protobuf_and_flushed_at_shutdown()
+    [Theory]
+    [InlineData("http/protobuf")]
+    [InlineData("grpc")]
+    public async Task With_an_OTLP_endpoint_all_three_signals_are_exported_with_the_configured_protocol_and_headers_and_flushed_at_shutdown(string protocol)
     {
-        var received = new ConcurrentQueue<(string Path, string? ContentType)>();
+        var grpc = protocol == "grpc";
+        var received = new ConcurrentQueue<(string Path, string? ContentType, string ApiKey)>();
         var receiverBuilder = WebApplication.CreateSlimBuilder();
-        receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        // gRPC without TLS needs an HTTP/2-only listener (prior knowledge).
+        receiverBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0,
+            listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
         await using var receiver = receiverBuilder.Build();
-        receiver.MapPost("/v1/{signal}", (HttpContext context) =>
+        receiver.MapPost("/{**path}", async (HttpContext context) =>
         {
-            received.Enqueue((context.Request.Path.Value!, context.Request.ContentType));
-            return Results.Ok();
+            received.Enqueue((context.Request.Path.Value!, context.Request.ContentType, context.Request.Headers["x-otlp-api-key"].ToString()));
+            await context.Request.Body.CopyToAsync(Stream.Null, Cancel);
+            if (!grpc) return;
+            // An empty, successful gRPC reply: one uncompressed zero-length message, then status OK.
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[5], Cancel);
+            context.Response.AppendTrailer("grpc-status", "0");
         });
         await receiver.StartAsync(Cancel);
 
+        // What Aspire passes: the dashboard wants its API key in a header.
         var app = await TestApp.TestApp.StartAsync(postgres, settings: new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Urls.Single(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-otlp-api-key=dashboard-secret",
         });
         using (var client = app.Operator())
         using (var response = await client.GetAsync("/api/v1/things", Cancel))
@@ -190,7 +216,51 @@ public sealed class TelemetryTests(ThrowawayPostgres postgres)
         await app.DisposeAsync();
 
         var paths = received.Select(r => r.Path).Distinct().Order().ToList();
-        Assert.Equal(["/v1/logs", "/v1/metrics", "/v1/traces"], paths);
-        Assert.All(received, r => Assert.Equal("application/x-protobuf", r.ContentType));
+        Assert.Equal(grpc
+            ? ["/opentelemetry.proto.collector.logs.v1.LogsService/Export", "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "/opentelemetry.proto.collector.trace.v1.TraceService/Export"]
+            : ["/v1/logs", "/v1/metrics", "/v1/traces"], paths);
+        Assert.All(received, r => Assert.Equal(grpc ? "application/grpc" : "application/x-protobuf", r.ContentType));
+        Assert.All(received, r => Assert.Equal("dashboard-secret", r.ApiKey));
+    }
+
+    [Fact]
+    public async Task Without_an_OTLP_endpoint_nothing_is_exported()
+    {
+        // An OTLP exporter without an endpoint sends to http://localhost:4318 (http/protobuf): listen there.
+        var received = new ConcurrentQueue<string>();
+        var receiverBuilder = WebApplication.CreateSlimBuilder();
+        receiverBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(4318));
+        await using var receiver = receiverBuilder.Build();
+        receiver.MapPost("/v1/{signal}", (HttpContext context) =>
+        {
+            received.Enqueue(context.Request.Path.Value!);
+            return Results.Ok();
+        });
+        try
+        {
+            await receiver.StartAsync(Cancel);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException)
+        {
+            Assert.Fail($"Port 4318 (the OTLP default) is taken on this machine, so this test cannot listen there: {exception.Message}");
+        }
+
+        async Task RunAsync(Action<WebApplicationBuilder>? configure)
+        {
+            var app = await TestApp.TestApp.StartAsync(postgres, configure, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf" });
+            using (var client = app.Operator())
+            using (var response = await client.GetAsync("/api/v1/things", Cancel))
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await app.DisposeAsync();
+        }
+
+        // The listener does see an exporter that has no endpoint (one added here regardless of the setting)...
+        await RunAsync(builder => builder.Services.AddOpenTelemetry().UseOtlpExporter());
+        Assert.Contains("/v1/traces", received);
+
+        // ...and ServiceDefaults adds none.
+        received.Clear();
+        await RunAsync(null);
+        Assert.Empty(received);
     }
 }

@@ -28,6 +28,7 @@ internal sealed class ProbeService : IAsyncDisposable
     }
 
     public IServiceProvider Services => _app.Services;
+    public HttpClient Client() => _app.GetTestClient();
     public string Database { get; }
 
     /// <summary>Settings every test starts from: quick retries, so failure paths finish within a test's time.</summary>
@@ -41,13 +42,17 @@ internal sealed class ProbeService : IAsyncDisposable
         ["Messaging:Outbox:BrokerRetryMaxDelay"] = "00:00:01",
     };
 
+    /// <param name="configure">Runs before AddServiceDatabase, as a service's own registrations would (e.g. AddServiceDefaults).</param>
+    /// <param name="map">Maps endpoints before the host starts.</param>
     public static async Task<ProbeService> StartAsync(
         string database,
         Uri broker,
         Action<IBusRegistrationConfigurator>? consumers = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         string serviceName = "probe",
-        bool waitForBus = true)
+        bool waitForBus = true,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -60,10 +65,12 @@ internal sealed class ProbeService : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new TestOutputLogger());
 
+        configure?.Invoke(builder);
         builder.AddServiceDatabase<ProbeDbContext>("probedb");
         builder.AddServiceMessaging(serviceName, consumers);
 
         var app = builder.Build();
+        map?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         if (waitForBus)
         {
