@@ -51,8 +51,9 @@ public static class RabbitMqNode
         ["RABBITMQ_CONFIG_FILE"] = Path.Combine(dataDirectory, "rabbitmq.conf"),
         ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(dataDirectory, "advanced.config"),
         ["RABBITMQ_LOGS"] = "-",
-        // The node would start a daemonized epmd of its own when it finds none, and that one would outlive us.
-        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-start_epmd false",
+        // Never a daemonized epmd of its own (it would outlive us): not at boot, and not from RabbitMQ's epmd monitor,
+        // which starts one (through a child erl, which reads ERL_FLAGS too) when ours went away before the node did.
+        ["ERL_FLAGS"] = "-start_epmd false",
         // Makes the start script exec the VM instead of staying as a shell parent.
         ["RUNNING_UNDER_SYSTEMD"] = "true",
     };

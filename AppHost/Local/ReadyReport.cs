@@ -22,7 +22,14 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         _ = ReportFailuresAsync(resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal), stoppingToken);
         try
         {
-            await Task.WhenAll(resources.Select(r => notifications.WaitForResourceHealthyAsync(r.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken)));
+            // The first failure ends the wait: what waits for a failed resource would wait forever.
+            var waits = resources.Select(r => notifications.WaitForResourceHealthyAsync(r.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken)).ToList();
+            while (waits.Count > 0)
+            {
+                var done = await Task.WhenAny(waits);
+                waits.Remove(done);
+                await done;
+            }
         }
         catch (DistributedApplicationException)
         {

@@ -68,6 +68,42 @@ public static class ProcessTree
         return found;
     }
 
+    /// <summary>
+    /// Every process of the platform an AppHost runs: the AppHost's own descendants, DCP (which Aspire starts
+    /// detached, so it is not the AppHost's child; it watches the AppHost's pid: <c>dcp start-apiserver --monitor PID</c>)
+    /// with everything below it (the <c>dotnet run</c> wrappers, the services, the servers, the Aspire dashboard),
+    /// and any process whose command line or environment mentions the data folder, with its descendants.
+    /// </summary>
+    public static IReadOnlyList<ProcessSnapshot> PlatformOf(int appHostPid, string dataFolder)
+    {
+        var all = All();
+        var byParent = all.ToLookup(p => p.ParentPid);
+        var roots = new List<int> { appHostPid };
+        roots.AddRange(all.Where(p => IsDcpMonitoring(p, appHostPid)).Select(p => p.Pid));
+        roots.AddRange(Mentioning(dataFolder).Select(p => p.Pid));
+
+        var found = new Dictionary<int, ProcessSnapshot>();
+        var pending = new Queue<int>(roots);
+        while (pending.TryDequeue(out var pid))
+        {
+            if (pid != appHostPid && !found.ContainsKey(pid) && all.FirstOrDefault(p => p.Pid == pid) is { } self)
+                found[pid] = self;
+            foreach (var child in byParent[pid])
+            {
+                if (found.TryAdd(child.Pid, child)) pending.Enqueue(child.Pid);
+            }
+        }
+        return [.. found.Values.Where(p => p.Pid != Environment.ProcessId)];
+    }
+
+    /// <summary>DCP's API server, started by an AppHost, which stops everything when that AppHost's pid is gone.</summary>
+    private static bool IsDcpMonitoring(ProcessSnapshot process, int appHostPid)
+    {
+        var words = process.CommandLine.Split(' ');
+        return words.Length > 0 && words[0].EndsWith("/dcp", StringComparison.Ordinal)
+            && words.Zip(words.Skip(1)).Any(pair => pair.First == "--monitor" && pair.Second == appHostPid.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Live processes whose command line or environment mentions <paramref name="text"/> (e.g. a data folder).</summary>
     public static IReadOnlyList<ProcessSnapshot> Mentioning(string text) =>
         All().Where(p => p.Pid != Environment.ProcessId && p.IsAlive && (p.CommandLine.Contains(text, StringComparison.Ordinal) || EnvironmentOf(p.Pid).Contains(text, StringComparison.Ordinal))).ToList();

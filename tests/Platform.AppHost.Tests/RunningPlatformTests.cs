@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Platform.AppHost.Tests;
@@ -18,6 +19,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         using var http = RunningPlatform.CreateHttpClient();
         foreach (var (name, url) in platform.Endpoints.Services)
         {
+            Assert.Equal("127.0.0.1", url.Host);
             using var response = await http.GetAsync(new Uri(url, "/health/ready"), Cancellation);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} /health/ready answered {(int)response.StatusCode}");
         }
@@ -27,12 +29,19 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     public async Task RabbitMq_management_api_answers_with_the_credentials_of_the_amqp_uri_and_only_with_them()
     {
         using var http = RunningPlatform.CreateHttpClient();
-        var overview = new Uri(platform.Endpoints.Management, "api/overview");
+        var overview = new Uri(platform.Endpoints.ManagementUri, "api/overview");
         using (var anonymous = await http.GetAsync(overview, Cancellation))
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
+        var credentials = Uri.UnescapeDataString(platform.Endpoints.AmqpUri.UserInfo);
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, overview))
+        {
+            wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials + "x")));
+            using var refused = await http.SendAsync(wrong, Cancellation);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Get, overview);
-        var credentials = Uri.UnescapeDataString(platform.Endpoints.Amqp.UserInfo);
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         using var response = await http.SendAsync(request, Cancellation);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -53,57 +62,94 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     }
 
     [Fact]
-    public void Each_service_gets_the_configuration_contract_in_its_environment()
+    public async Task Each_service_gets_the_configuration_contract_in_its_environment()
     {
         var endpoints = platform.Endpoints;
-        var pipeline = platform.AppHost.ServiceProcess("Platform.TalentPipeline") ?? throw new InvalidOperationException("talent-pipeline is not running");
-        var environment = ProcessTree.EnvironmentVariables(pipeline.Pid);
+        var pipeline = ServiceEnvironment("Platform.TalentPipeline");
 
-        Assert.Equal(endpoints.Databases["talentpipelinedb"], environment["ConnectionStrings__talentpipelinedb"]);
-        Assert.Equal(endpoints.Amqp.ToString(), environment["ConnectionStrings__messaging"]);
-        Assert.Equal(endpoints.Services["membership"].ToString().TrimEnd('/'), environment["services__membership__http__0"]);
-        Assert.Equal(endpoints.Services["talent-pipeline"].ToString().TrimEnd('/'), environment["ASPNETCORE_URLS"]);
-        Assert.Equal("talent-pipeline", environment["OTEL_SERVICE_NAME"]);
-        Assert.Contains("service.instance.id=", environment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
-        Assert.Equal(endpoints.OperatorKey, environment["Platform__OperatorKey"]);
+        Assert.Equal(endpoints.Databases["talentpipelinedb"], pipeline["ConnectionStrings__talentpipelinedb"]);
+        Assert.Equal(endpoints.Amqp, pipeline["ConnectionStrings__messaging"]);
+        // Aspire names the services it references by localhost and the port they listen on (the one in endpoints.json).
+        Assert.Equal($"http://localhost:{endpoints.Services["membership"].Port}", pipeline["services__membership__http__0"]);
+        Assert.Equal($"http://localhost:{endpoints.Services["talent-pipeline"].Port}", pipeline["ASPNETCORE_URLS"]);
+        Assert.Equal(endpoints.OperatorKey, pipeline["Platform__OperatorKey"]);
         // Another service's database is none of its business.
-        Assert.DoesNotContain("ConnectionStrings__membershipdb", environment.Keys);
+        Assert.DoesNotContain("ConnectionStrings__membershipdb", pipeline.Keys);
+        Assert.DoesNotContain("ConnectionStrings__eventsdb", pipeline.Keys);
 
-        var events = ProcessTree.EnvironmentVariables(platform.AppHost.ServiceProcess("Platform.Events")!.Pid);
-        Assert.Equal(endpoints.Services["talent-pipeline"].ToString().TrimEnd('/'), events["services__talent-pipeline__http__0"]);
+        var events = ServiceEnvironment("Platform.Events");
+        Assert.Equal($"http://localhost:{endpoints.Services["talent-pipeline"].Port}", events["services__talent-pipeline__http__0"]);
+        Assert.Equal($"http://localhost:{endpoints.Services["membership"].Port}", events["services__membership__http__0"]);
         Assert.Equal(endpoints.Databases["eventsdb"], events["ConnectionStrings__eventsdb"]);
-        // Every service sends its telemetry to the dashboard.
-        Assert.Equal(endpoints.Services["dashboard"].ToString().TrimEnd('/'), environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Assert.Equal("http/protobuf", environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.DoesNotContain("ConnectionStrings__talentpipelinedb", events.Keys);
+        Assert.Equal(endpoints.OperatorKey, events["Platform__OperatorKey"]);
+
+        // Telemetry goes to the Aspire dashboard's OTLP endpoint, not to the operator dashboard: the endpoint takes
+        // OTLP/HTTP with the key the service got, and refuses it without.
+        Assert.Equal("talent-pipeline", pipeline["OTEL_SERVICE_NAME"]);
+        Assert.Matches("(^|,)service.instance.id=[^,]+", pipeline["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("http/protobuf", pipeline["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        var otlp = new Uri(pipeline["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("127.0.0.1", otlp.Host);
+        Assert.DoesNotContain(endpoints.Services.Values, service => service.Port == otlp.Port);
+        var otlpKey = pipeline["OTEL_EXPORTER_OTLP_HEADERS"].Split('=', 2);
+        Assert.Equal("x-otlp-api-key", otlpKey[0]);
+        using var http = RunningPlatform.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostEmptyOtlpLogsAsync(http, otlp, header: null));
+        Assert.Equal(HttpStatusCode.OK, await PostEmptyOtlpLogsAsync(http, otlp, (otlpKey[0], otlpKey[1])));
     }
 
     [Fact]
-    public async Task The_dashboard_gets_the_AppHost_status_endpoint_which_reports_every_resource_to_the_operator_key_only()
+    public async Task Each_domain_service_telemetry_reaches_the_Aspire_dashboard_under_its_instance_id()
     {
-        var endpoints = platform.Endpoints;
-        var dashboard = ProcessTree.EnvironmentVariables(platform.AppHost.ServiceProcess("Platform.Dashboard")!.Pid);
-        Assert.Equal(endpoints.Management.ToString(), dashboard["Dashboard__RabbitMq__ManagementUrl"]);
-        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Keys);
-        var status = new Uri(dashboard["Dashboard__AppHost__Url"]);
-        Assert.Equal("127.0.0.1", status.Host);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (resource, project) in new[] { ("membership", "Platform.Membership"), ("talent-pipeline", "Platform.TalentPipeline"), ("events", "Platform.Events") })
+            expected[resource] = Regex.Match(ServiceEnvironment(project)["OTEL_RESOURCE_ATTRIBUTES"], "service.instance.id=([^,]+)").Groups[1].Value;
 
         using var http = RunningPlatform.CreateHttpClient();
-        using (var anonymous = await http.GetAsync(new Uri(status, "resources"), Cancellation))
-            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(status, "resources"));
-        request.Headers.Add("X-Api-Key", endpoints.OperatorKey);
-        using var answer = await http.SendAsync(request, Cancellation);
-        var resources = await answer.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
-        var byName = resources.EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
-        Assert.Equal(["dashboard", "events", "eventsdb", "membership", "membershipdb", "messaging", "postgres", "talent-pipeline", "talentpipelinedb"],
-            byName.Keys.Order(StringComparer.Ordinal));
-        Assert.All(byName.Values, r => Assert.True(r.GetProperty("ready").GetBoolean(), $"{r} is not ready"));
-        Assert.Equal(platform.AppHost.ServiceProcess("Platform.Membership")!.Pid, byName["membership"].GetProperty("processId").GetInt32());
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Logs are exported in batches every few seconds; the services have logged since they started.
+        var arrived = await EventuallyAsync(async () =>
+        {
+            using var request = TelemetryRequest("api/telemetry/resources", withKey: true);
+            using var response = await http.SendAsync(request, Cancellation);
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            foreach (var resource in (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).EnumerateArray())
+                seen[resource.GetProperty("name").GetString()!] = resource.GetProperty("instanceId").GetString()!;
+            return expected.All(e => seen.GetValueOrDefault(e.Key) == e.Value);
+        }, seconds: 60);
+        Assert.True(arrived, $"expected telemetry from {string.Join(", ", expected)}; the Aspire dashboard has {string.Join(", ", seen)}");
+    }
 
-        using var logs = new HttpRequestMessage(HttpMethod.Get, new Uri(status, "resources/membership/logs?lines=500"));
-        logs.Headers.Add("X-Api-Key", endpoints.OperatorKey);
-        using var lines = await http.SendAsync(logs, Cancellation);
-        Assert.Contains((await lines.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).EnumerateArray(), l => l.GetProperty("text").GetString() == "» ready");
+    [Fact]
+    public void The_operator_dashboard_gets_the_RabbitMq_management_url_and_the_Aspire_dashboard_url()
+    {
+        var endpoints = platform.Endpoints;
+        var dashboard = ServiceEnvironment("Platform.Dashboard");
+        Assert.Equal(endpoints.Management, dashboard["Dashboard__RabbitMq__ManagementUrl"]);
+        Assert.Equal(endpoints.AspireDashboard.Url, dashboard["Dashboard__AspireDashboard__Url"]);
+        Assert.Equal(endpoints.OperatorKey, dashboard["Platform__OperatorKey"]);
+        foreach (var service in new[] { "membership", "talent-pipeline", "events" })
+            Assert.Equal($"http://localhost:{endpoints.Services[service].Port}", dashboard[$"services__{service}__http__0"]);
+    }
+
+    [Fact]
+    public async Task The_Aspire_dashboard_telemetry_api_answers_only_with_its_key_and_its_login_url_is_printed()
+    {
+        var aspire = platform.Endpoints.AspireDashboard;
+        Assert.Equal("127.0.0.1", new Uri(aspire.Url).Host);
+        Assert.StartsWith(aspire.Url + "/login?t=", aspire.LoginUrl, StringComparison.Ordinal);
+        Assert.Contains(aspire.LoginUrl, platform.AppHost.Output, StringComparison.Ordinal);
+
+        using var http = RunningPlatform.CreateHttpClient();
+        using (var anonymous = TelemetryRequest("api/telemetry/resources", withKey: false))
+        using (var refused = await http.SendAsync(anonymous, Cancellation))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        using var request = TelemetryRequest("api/telemetry/resources", withKey: true);
+        using var response = await http.SendAsync(request, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(JsonValueKind.Array, (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).ValueKind);
     }
 
     [Fact]
@@ -114,67 +160,85 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         Assert.Matches("^[A-Za-z0-9_-]{43}$", platform.Endpoints.OperatorKey); // 32 bytes, base64url without padding
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(platform.AppHost.EndpointsFile));
-        Assert.Contains(platform.Endpoints.OperatorKey, platform.AppHost.Output, StringComparison.Ordinal);
+        Assert.Contains(platform.AppHost.OutputLines, line => line.Contains("operator key", StringComparison.Ordinal) && line.Contains(platform.Endpoints.OperatorKey, StringComparison.Ordinal));
     }
-
-    [Fact]
-    public async Task A_crashed_service_is_restarted_on_the_same_url_with_a_growing_delay()
-    {
-        var url = new Uri(platform.Endpoints.Services["membership"], "/health/ready");
-        using var http = RunningPlatform.CreateHttpClient();
-
-        foreach (var expectedDelay in new[] { "restarting in 1 s", "restarting in 2 s" })
-        {
-            var crashed = platform.AppHost.ServiceProcess("Platform.Membership") ?? throw new InvalidOperationException("membership is not running");
-            var readyBefore = MembershipReadyLines();
-            Assert.Equal(0, Kill(crashed.Pid));
-
-            // Back means: a new process answers, and the AppHost has seen it ready (else the next kill is a failed start, not a crash).
-            var restarted = await EventuallyAsync(async () =>
-                platform.AppHost.ServiceProcess("Platform.Membership") is { } now && now.Pid != crashed.Pid
-                && await IsOkAsync(http, url) && MembershipReadyLines() > readyBefore);
-            Assert.True(restarted, $"membership was not back within 20 s:\n{platform.AppHost.Output}");
-            Assert.True(platform.AppHost.OutputLines.Any(line => line.StartsWith("membership", StringComparison.Ordinal) && line.Contains(expectedDelay, StringComparison.Ordinal)),
-                $"no \"{expectedDelay}\" line for membership:\n{string.Join('\n', platform.AppHost.OutputLines.Where(l => l.Contains("» ", StringComparison.Ordinal)))}");
-        }
-    }
-
-    private int MembershipReadyLines() =>
-        platform.AppHost.OutputLines.Count(line => line.StartsWith("membership", StringComparison.Ordinal) && line.EndsWith("» ready", StringComparison.Ordinal));
 
     [Fact]
     public async Task A_second_AppHost_on_the_same_data_folder_refuses_and_names_the_first()
     {
-        var (exitCode, output) = await AppHostProcess.RunToEndAsync("--no-build", "--data", platform.AppHost.DataFolder);
+        var (exitCode, output) = await AppHostProcess.RunToEndAsync("--data", platform.AppHost.DataFolder);
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"Another AppHost (pid {platform.AppHost.Pid}) is using the data folder", output, StringComparison.Ordinal);
         Assert.True(File.Exists(platform.AppHost.EndpointsFile), "the first AppHost must be left alone");
+        using var http = RunningPlatform.CreateHttpClient();
+        using var response = await http.GetAsync(new Uri(platform.Endpoints.Services["membership"], "/health/ready"), Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
-    public async Task Each_process_keeps_its_output_in_its_own_log_file()
+    public async Task Each_resource_keeps_its_console_output_in_its_own_log_file()
     {
         var logs = Path.Combine(platform.AppHost.DataFolder, "logs");
         var membership = await File.ReadAllTextAsync(Path.Combine(logs, "membership.log"), Cancellation);
-        Assert.Contains($"Now listening on: {platform.Endpoints.Services["membership"].ToString().TrimEnd('/')}", membership, StringComparison.Ordinal);
+        Assert.Matches($@"Now listening on: http://[^\s/]+:{platform.Endpoints.Services["membership"].Port}\b", membership);
         Assert.Contains("database system is ready to accept connections", await File.ReadAllTextAsync(Path.Combine(logs, "postgres.log"), Cancellation), StringComparison.Ordinal);
-        Assert.Contains("» ready", await File.ReadAllTextAsync(Path.Combine(logs, "messaging.log"), Cancellation), StringComparison.Ordinal);
+        var messaging = await File.ReadAllTextAsync(Path.Combine(logs, "messaging.log"), Cancellation);
+        Assert.True(messaging.Contains("Starting broker", StringComparison.Ordinal) || messaging.Contains("Server startup complete", StringComparison.Ordinal),
+            $"messaging.log does not show the broker starting:\n{messaging}");
+        // Nothing else writes there: each file has its own resource's output.
+        Assert.DoesNotContain("database system is ready", membership, StringComparison.Ordinal);
     }
 
-    private static int Kill(int pid) => Native.Kill(pid, AppHostProcess.SigKill);
-
-    private static async Task<bool> IsOkAsync(HttpClient http, Uri url)
+    [Fact]
+    public async Task A_crashed_service_is_restarted_on_the_same_url_and_the_console_says_so()
     {
-        try
+        var url = new Uri(platform.Endpoints.Services["membership"], "/health/ready");
+        var crashed = platform.AppHost.ServiceProcess("Platform.Membership") ?? throw new InvalidOperationException("membership is not running");
+        Assert.Equal(0, Native.Kill(crashed.Pid, AppHostProcess.SigKill));
+
+        using var http = RunningPlatform.CreateHttpClient();
+        var back = await EventuallyAsync(async () =>
         {
-            using var response = await http.GetAsync(url, Cancellation);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
+            if (platform.AppHost.ServiceProcess("Platform.Membership") is not { } now || now.Pid == crashed.Pid) return false;
+            try
+            {
+                using var response = await http.GetAsync(url, Cancellation);
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, seconds: 120);
+        Assert.True(back, $"membership was not back on {url} within 120 s:\n{platform.AppHost.Output}");
+        Assert.Contains(platform.AppHost.OutputLines, line => line.StartsWith("membership: ", StringComparison.Ordinal) && line.Contains("restarting in 1 s", StringComparison.Ordinal));
+    }
+
+    private Dictionary<string, string> ServiceEnvironment(string project)
+    {
+        var process = platform.AppHost.ServiceProcess(project)
+            ?? throw new InvalidOperationException($"{project} is not running; the platform's processes:\n{string.Join('\n', platform.AppHost.PlatformProcesses())}");
+        return ProcessTree.EnvironmentVariables(process.Pid);
+    }
+
+    private HttpRequestMessage TelemetryRequest(string path, bool withKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(platform.Endpoints.AspireDashboard.Url + "/"), path));
+        if (withKey) request.Headers.Add("x-api-key", platform.Endpoints.AspireDashboard.TelemetryApiKey);
+        return request;
+    }
+
+    /// <summary>An empty OTLP/HTTP logs export (zero bytes is a valid, empty ExportLogsServiceRequest).</summary>
+    private static async Task<HttpStatusCode> PostEmptyOtlpLogsAsync(HttpClient http, Uri endpoint, (string Name, string Value)? header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "/v1/logs"))
         {
-            return false;
-        }
+            Content = new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-protobuf") } },
+        };
+        if (header is { } h) request.Headers.Add(h.Name, h.Value);
+        using var response = await http.SendAsync(request, Cancellation);
+        return response.StatusCode;
     }
 
     internal static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 20)
@@ -183,7 +247,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return true;
-            await Task.Delay(100, Cancellation);
+            await Task.Delay(200, Cancellation);
         }
         return false;
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Platform.AppHost.Tests;
@@ -11,50 +12,73 @@ public sealed class ShutdownTests
     {
         await using var appHost = AppHostProcess.Start();
         await appHost.WaitUntilReadyAsync();
-        var descendants = ProcessTree.Descendants(appHost.Pid);
-        // PostgreSQL (with its workers), epmd, the RabbitMQ VM, three services and the dashboard.
-        Assert.Contains(descendants, p => p.CommandLine.Contains("/postgres -D", StringComparison.Ordinal));
-        Assert.Contains(descendants, p => p.CommandLine.Contains("beam.smp", StringComparison.Ordinal));
-        Assert.Contains(descendants, p => p.CommandLine.Contains("epmd", StringComparison.Ordinal));
-        Assert.Equal(4, descendants.Count(p => p.CommandLine.EndsWith(".dll", StringComparison.Ordinal)));
+        var platform = appHost.PlatformProcesses();
+        AssertIsTheWholePlatform(platform);
 
         appHost.Signal(AppHostProcess.SigKill);
         await appHost.Exited.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
-        var gone = await RunningPlatformTests.EventuallyAsync(() => Task.FromResult(!descendants.Any(p => p.IsAlive)), seconds: 10);
-        Assert.True(gone, "still running after the AppHost was killed:\n" + string.Join('\n', descendants.Where(p => p.IsAlive)));
-        Assert.Empty(ProcessTree.Mentioning(appHost.DataFolder));
+        // DCP watches the AppHost's pid and stops everything it started.
+        var left = await appHost.WaitUntilGoneAsync(platform, AppHostProcess.CleanupTimeout);
+        Assert.True(left.Count == 0, $"still running {AppHostProcess.CleanupTimeout.TotalSeconds} s after the AppHost was killed:\n{string.Join('\n', left)}");
     }
 
     [Fact]
-    public async Task SIGTERM_stops_services_then_RabbitMQ_then_PostgreSQL_and_the_next_start_keeps_the_data()
+    public async Task SIGTERM_stops_everything_and_the_next_start_keeps_the_key_the_data_the_credentials_and_the_ports()
     {
         await using var first = AppHostProcess.Start();
         var endpoints = await first.WaitUntilReadyAsync();
-        var descendants = ProcessTree.Descendants(first.Pid);
+        var platform = first.PlatformProcesses();
+        AssertIsTheWholePlatform(platform);
         await ExecuteAsync(endpoints.Databases["membershipdb"], "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('written before the stop')");
 
         first.Signal(AppHostProcess.SigTerm);
         Assert.Equal(0, await first.Exited.WaitAsync(TimeSpan.FromSeconds(60), Cancellation));
-
-        var stopped = first.OutputLines.Where(line => line.EndsWith("» stopped (exit code 0)", StringComparison.Ordinal)).Select(line => line.Split(' ')[0]).ToList();
-        Assert.Equal(6, stopped.Count);
-        Assert.Equal(["dashboard", "events", "membership", "talent-pipeline"], stopped.Take(4).Order(StringComparer.Ordinal));
-        Assert.Equal(["messaging", "postgres"], stopped.Skip(4));
-        Assert.DoesNotContain(descendants, p => p.IsAlive);
         Assert.False(File.Exists(first.EndpointsFile), "endpoints.json describes a running platform; it must go when it stops");
+        var left = await first.WaitUntilGoneAsync(platform, AppHostProcess.CleanupTimeout);
+        Assert.True(left.Count == 0, $"still running {AppHostProcess.CleanupTimeout.TotalSeconds} s after the AppHost stopped:\n{string.Join('\n', left)}");
 
-        // Same folder again: same operator key and passwords; the servers keep their ports unless another
-        // program took one in the meantime, which the AppHost then says.
+        // Same folder again: same operator key, database contents and broker credentials; every address stays the
+        // same unless another program took its port in the meantime, which the AppHost then says.
         await using var second = AppHostProcess.StartOn(first.DataFolder);
         var again = await second.WaitUntilReadyAsync();
         Assert.Equal(endpoints.OperatorKey, again.OperatorKey);
-        var portsMoved = second.OutputLines.Count(line => line.Contains("(used last time) is taken by another program", StringComparison.Ordinal));
-        Assert.True(portsMoved > 0 || (endpoints.Databases.SequenceEqual(again.Databases) && endpoints.Amqp == again.Amqp && endpoints.Management == again.Management),
-            $"the servers' addresses changed without a word:\n{second.Output}");
-        Assert.Equal(endpoints.Amqp.UserInfo, again.Amqp.UserInfo);
         Assert.Equal("written before the stop", await ExecuteAsync(again.Databases["membershipdb"], "SELECT note FROM kept"));
+        Assert.Equal(endpoints.AmqpUri.UserInfo, again.AmqpUri.UserInfo);
+        Assert.Equal(PostgresPassword(endpoints), PostgresPassword(again));
+
+        var ports = new (string Key, int Before, int After)[]
+        {
+            ("postgres", PostgresPort(endpoints), PostgresPort(again)),
+            ("messaging-amqp", endpoints.AmqpUri.Port, again.AmqpUri.Port),
+            ("messaging-management", endpoints.ManagementUri.Port, again.ManagementUri.Port),
+            ("aspire-dashboard", new Uri(endpoints.AspireDashboard.Url).Port, new Uri(again.AspireDashboard.Url).Port),
+        }.Concat(endpoints.Services.Select(s => (s.Key, s.Value.Port, again.Services[s.Key].Port)));
+        foreach (var (key, before, after) in ports)
+        {
+            Assert.True(before == after || second.OutputLines.Any(line => line.StartsWith($"{key}: port {before} (used last time) is taken by another program", StringComparison.Ordinal)),
+                $"{key} moved from port {before} to {after} without a word:\n{second.Output}");
+        }
     }
+
+    /// <summary>PostgreSQL (with its workers), epmd, the RabbitMQ VM, the four services, DCP and the Aspire dashboard.</summary>
+    private static void AssertIsTheWholePlatform(IReadOnlyList<ProcessSnapshot> platform)
+    {
+        var listing = string.Join('\n', platform);
+        Assert.True(platform.Any(p => p.CommandLine.Contains("/postgres -D", StringComparison.Ordinal)), $"no PostgreSQL in:\n{listing}");
+        Assert.True(platform.Any(p => p.CommandLine.Contains("beam.smp", StringComparison.Ordinal)), $"no RabbitMQ in:\n{listing}");
+        Assert.True(platform.Any(p => p.CommandLine.Contains("epmd", StringComparison.Ordinal)), $"no epmd in:\n{listing}");
+        Assert.True(platform.Any(p => p.CommandLine.Contains("/dcp ", StringComparison.Ordinal)), $"no DCP in:\n{listing}");
+        Assert.True(platform.Any(p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal)), $"no Aspire dashboard in:\n{listing}");
+        foreach (var project in new[] { "Platform.Membership", "Platform.TalentPipeline", "Platform.Events", "Platform.Dashboard" })
+            Assert.True(platform.Any(p => AppHostProcess.IsServiceProcess(p, project)), $"no {project} in:\n{listing}");
+    }
+
+    private static int PostgresPort(Endpoints endpoints) =>
+        int.Parse(Regex.Match(endpoints.Databases["membershipdb"], @"(^|;)Port=(\d+)").Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string PostgresPassword(Endpoints endpoints) =>
+        Regex.Match(endpoints.Databases["membershipdb"], "(^|;)Password=([^;]*)").Groups[2].Value;
 
     private static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
