@@ -59,6 +59,10 @@ public sealed class AppHostProcess : IAsyncDisposable
         return new AppHostProcess(folder, ownsFolder: true, ["--data", folder, .. extraArguments]);
     }
 
+    /// <summary>Starts an AppHost on a throwaway folder the caller prepared; removed with the AppHost.</summary>
+    public static AppHostProcess StartOwning(string dataFolder, params string[] extraArguments) =>
+        new(dataFolder, ownsFolder: true, ["--data", dataFolder, .. extraArguments]);
+
     /// <summary>Starts an AppHost on an existing data folder (which the caller cleans up).</summary>
     public static AppHostProcess StartOn(string dataFolder, params string[] extraArguments) =>
         new(dataFolder, ownsFolder: false, ["--data", dataFolder, .. extraArguments]);

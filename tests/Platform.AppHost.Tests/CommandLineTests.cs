@@ -42,27 +42,4 @@ public sealed class CommandLineTests
             File.Delete(file);
         }
     }
-
-    [Fact]
-    public async Task Fresh_wipes_the_data_folder_before_starting()
-    {
-        var folder = Platform.Testing.ThrowawayFolder.Create("apphost-fresh");
-        try
-        {
-            var leftover = Path.Combine(folder, "leftover.txt");
-            await File.WriteAllTextAsync(leftover, "from an earlier run", TestContext.Current.CancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(folder, "operator-key"), "old-key", TestContext.Current.CancellationToken);
-
-            await using var appHost = AppHostProcess.StartOn(folder, "--fresh");
-            var endpoints = await appHost.WaitUntilReadyAsync();
-
-            Assert.False(File.Exists(leftover));
-            Assert.NotEqual("old-key", endpoints.OperatorKey);
-            Assert.Equal(endpoints.OperatorKey, (await File.ReadAllTextAsync(Path.Combine(folder, "operator-key"), TestContext.Current.CancellationToken)).Trim());
-        }
-        finally
-        {
-            Platform.Testing.ThrowawayFolder.Remove(folder);
-        }
-    }
 }

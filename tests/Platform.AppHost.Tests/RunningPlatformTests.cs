@@ -215,6 +215,14 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         Assert.Contains(platform.AppHost.OutputLines, line => line.StartsWith("membership: ", StringComparison.Ordinal) && line.Contains("restarting in 1 s", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Fresh_wiped_what_an_earlier_run_left_in_the_data_folder_and_made_a_new_operator_key()
+    {
+        Assert.False(File.Exists(Path.Combine(platform.AppHost.DataFolder, RunningPlatform.LeftoverFile)));
+        Assert.NotEqual(RunningPlatform.OldOperatorKey, platform.Endpoints.OperatorKey);
+        Assert.Equal(platform.Endpoints.OperatorKey, (await File.ReadAllTextAsync(Path.Combine(platform.AppHost.DataFolder, "operator-key"), Cancellation)).Trim());
+    }
+
     private Dictionary<string, string> ServiceEnvironment(string project)
     {
         var process = platform.AppHost.ServiceProcess(project)
