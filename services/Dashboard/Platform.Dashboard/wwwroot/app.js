@@ -230,7 +230,19 @@ async function renderConsortium(root) {
 // ---------- Routing and polling ----------
 const views = { resources: renderResources, messages: renderMessages, consortium: renderConsortium };
 
-async function refresh() {
+// One render at a time: a timer tick and an action's refresh each await the API, and interleaved they would both
+// insert their own copy of a panel. A refresh asked for during a render runs once it is done.
+let rendering = null;
+let renderAgain = false;
+function refresh() {
+  if (rendering) { renderAgain = true; return rendering; }
+  rendering = (async () => {
+    do { renderAgain = false; await render(); } while (renderAgain);
+  })().finally(() => { rendering = null; });
+  return rendering;
+}
+
+async function render() {
   const name = location.hash.slice(1) || "resources";
   const live = document.getElementById("live");
   try {
