@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace Platform.ServiceDefaults.Messaging;
 
 /// <summary>
-/// The ActivitySources and Meters messaging emits, so the telemetry setup can subscribe to them
-/// (<c>AddSource(MessagingTelemetry.ActivitySources)</c>, <c>AddMeter(MessagingTelemetry.Meters)</c>).
+/// The ActivitySource and Meter messaging emits. The telemetry setup listens to them (ours as part of
+/// <c>Platform.*</c>) and to MassTransit's.
 /// </summary>
 public static class MessagingTelemetry
 {
@@ -14,10 +14,6 @@ public static class MessagingTelemetry
 
     /// <summary>MassTransit's own ActivitySource and Meter (send, receive, consume spans; its metrics).</summary>
     public const string MassTransitSourceName = "MassTransit";
-
-    public static IReadOnlyList<string> ActivitySources { get; } = [SourceName, MassTransitSourceName];
-
-    public static IReadOnlyList<string> Meters { get; } = [SourceName, MassTransitSourceName];
 
     internal static readonly ActivitySource ActivitySource = new(SourceName);
 

@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.ServiceDefaults.Telemetry;
 
@@ -50,12 +51,12 @@ internal static class TelemetryExtensions
                     aspNetCore.EnrichWithHttpResponse = TagCaller;
                 })
                 .AddHttpClientInstrumentation()
-                .AddSource("Npgsql", "MassTransit", "Platform.*"))
+                .AddSource("Npgsql", MessagingTelemetry.MassTransitSourceName, "Platform.*"))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql", "Microsoft.EntityFrameworkCore", "MassTransit", "Platform.*"));
+                .AddMeter("Npgsql", "Microsoft.EntityFrameworkCore", MessagingTelemetry.MassTransitSourceName, "Platform.*"));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             telemetry.UseOtlpExporter();
