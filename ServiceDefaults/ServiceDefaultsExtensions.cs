@@ -55,7 +55,13 @@ public static class ServiceDefaultsExtensions
 
         var maxBody = builder.Configuration.GetValue("Platform:Http:MaxRequestBodyBytes", MaxRequestBody.DefaultBytes);
         services.AddSingleton(new MaxRequestBody(maxBody));
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            // Above RequestGuard's limits, so an over-long URL or header block gets its problem document (Kestrel's own 414/431 are empty).
+            kestrel.Limits.MaxRequestLineSize = RequestGuard.KestrelRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestGuard.KestrelHeaderBytes;
+        });
 
         services.AddApiKeyAuth();
         services.AddPerKeyRateLimiting(builder.Configuration);
@@ -78,6 +84,8 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         // Empty 4xx/5xx responses (unmatched route, 405, a bare TypedResults.NotFound()) get a problem body.
         app.UseStatusCodePages();
+        // URL and header sizes, the body's charset, control characters in the path and query string: before anything reads them.
+        app.UseMiddleware<RequestGuard>();
         // Static files of the interactive page, served from the package: no CDN, no key needed to read the docs.
         app.UseSwaggerUI(ui =>
         {

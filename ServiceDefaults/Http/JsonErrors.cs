@@ -21,6 +21,15 @@ internal static partial class JsonErrors
         var path = exception.Path ?? Body;
         var field = ToField(path);
 
+        if (exception is InputRuleException rules)
+            return rules.Errors.GroupBy(e => JoinRelative(field, e.Field), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
+
+        // The reader refuses invalid UTF-8 and escaped lone surrogates ("\ud800") when it decodes a string.
+        if (exception.InnerException is InvalidOperationException invalid
+            && (invalid.Message.Contains("UTF", StringComparison.Ordinal) || invalid.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase)))
+            return new() { [field] = ["Not valid text: invalid UTF-8 or half of a UTF-16 surrogate pair."] };
+
         // Syntax errors come from the reader: System.Text.Json wraps its reader's exception.
         if (exception.InnerException is JsonException)
         {
@@ -50,6 +59,10 @@ internal static partial class JsonErrors
         path == "$" || path.Length == 0 ? Body : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
     private static string Join(string parent, string name) => parent == Body ? name : $"{parent}.{name}";
+
+    /// <summary><c>events[3]</c> + <c>type</c> → <c>events[3].type</c>; + <c>roles[0]</c>; + <c>""</c> → itself.</summary>
+    private static string JoinRelative(string parent, string relative) =>
+        relative.Length == 0 ? parent : parent == Body ? relative : relative[0] == '[' ? parent + relative : $"{parent}.{relative}";
 
     /// <summary>Follows a JSON path through the serializer's own contract (so naming policies apply) to the member's type.</summary>
     private static Type? TypeAt(Type root, string path, JsonSerializerOptions options)

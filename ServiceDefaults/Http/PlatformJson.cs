@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Platform.ServiceDefaults.Http;
 
 /// <summary>
 /// The JSON conventions of every public API (API.md): camelCase members, enums as camelCase strings
 /// (<c>"viceChair"</c>, never integers), ISO 8601 times (System.Text.Json's default for
-/// <see cref="DateTimeOffset"/>), and strict reading so a wrong type is a 400, not a silent coercion.
+/// <see cref="DateTimeOffset"/>), and strict reading so a wrong type is a 400, not a silent coercion. Reading also
+/// enforces the input rules (<see cref="RequestJsonRules"/>): text without control characters, size caps, no null
+/// array elements, exact enum spellings, plausible dates.
 /// </summary>
 public static class PlatformJson
 {
@@ -23,8 +26,12 @@ public static class PlatformJson
         // null for a non-nullable member and a missing constructor argument are client errors (400), not nulls in our domain.
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
-        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
-            options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        if (options.Converters.OfType<StrictEnumConverterFactory>().Any()) return;
+        // Exact API spelling only: JsonStringEnumConverter also reads "ViceChair", "VICECHAIR " and OR-ed comma lists.
+        options.Converters.Add(new StrictEnumConverterFactory());
+        foreach (var converter in PlausibleDateConverters.All) options.Converters.Add(converter);
+        // Text, array and number rules of every request record, enforced while the body is read (RequestJsonRules).
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RequestJsonRules.Modify);
     }
 
     private static JsonSerializerOptions CreateOptions()

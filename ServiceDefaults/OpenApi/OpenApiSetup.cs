@@ -45,6 +45,7 @@ internal static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeConventionsAsync);
+            options.AddSchemaTransformer(InputSchemas.TransformAsync);
         });
         return services;
     }

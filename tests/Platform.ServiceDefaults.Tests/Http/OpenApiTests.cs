@@ -63,6 +63,12 @@ public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
         var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
         Assert.Equal(["orderClass", "apprenticeship", "internshipBase"], schemas.GetProperty("ThingKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["name", "kind", "seats"], schemas.GetProperty("CreateThing").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        // The input rules show in the schema: caps, ranges, date formats.
+        var members = schemas.GetProperty("CreateThing").GetProperty("properties");
+        Assert.Equal(50, members.GetProperty("notes").GetProperty("maxLength").GetInt32());
+        Assert.Equal(3, members.GetProperty("tags").GetProperty("maxItems").GetInt32());
+        Assert.Equal("date-time", members.GetProperty("startsAt").GetProperty("format").GetString());
+        Assert.Equal("date", members.GetProperty("opensOn").GetProperty("format").GetString());
         Assert.Contains("traceId", Keys(schemas.GetProperty("ProblemDetails").GetProperty("properties")));
         Assert.Contains("errors", Keys(schemas.GetProperty("HttpValidationProblemDetails").GetProperty("properties")));
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,9 @@ public enum ThingKind
 
 public sealed record ThingPart(string Label, ThingKind Kind);
 
-public sealed record CreateThing(string Name, ThingKind Kind, int Seats, DateTimeOffset? StartsAt = null, IReadOnlyList<ThingPart>? Parts = null);
+public sealed record CreateThing(string Name, ThingKind Kind, int Seats, DateTimeOffset? StartsAt = null, IReadOnlyList<ThingPart>? Parts = null,
+    [property: MultiLine, MaxLength(50)] string? Notes = null, [MaxLength(3)] IReadOnlyList<string>? Tags = null, [Range(1, 500)] int? Rows = null,
+    DateOnly? OpensOn = null);
 
 public sealed record ThingResponse(Guid Id, Guid OrganizationId, string Name, DateTimeOffset CreatedAt)
 {
