@@ -23,16 +23,20 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
 
     private ServiceUnderTest(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
-    public static async Task<ServiceUnderTest<TProgram>> StartAsync(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit, string databaseName)
+    /// <param name="settings">Configuration on top of the connections and the operator key (e.g. a higher rate limit for a fuzzer).</param>
+    public static async Task<ServiceUnderTest<TProgram>> StartAsync(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit, string databaseName,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(postgres);
         ArgumentNullException.ThrowIfNull(rabbit);
-        var service = new ServiceUnderTest<TProgram>(new Dictionary<string, string>
+        var all = new Dictionary<string, string>
         {
             [$"ConnectionStrings:{databaseName}"] = await postgres.CreateDatabaseAsync(databaseName),
             ["ConnectionStrings:messaging"] = (await rabbit.CreateVirtualHostAsync(databaseName)).ToString(),
             ["Platform:OperatorKey"] = OperatorKey,
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
+        var service = new ServiceUnderTest<TProgram>(all);
         _ = service.Server; // start now: migrations, bus, workers
         return service;
     }

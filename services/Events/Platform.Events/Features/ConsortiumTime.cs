@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features;
 
@@ -31,6 +32,8 @@ public static class ConsortiumTime
         at = default;
         if (string.IsNullOrWhiteSpace(text)
             || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)) return false;
+        // Years 1 and 9999 overflow once an offset is applied; nothing plausible lies there (PlausibleDates).
+        if (!PlausibleDates.InAny(parsed)) return false;
         if (parsed.Kind == DateTimeKind.Unspecified)
         {
             // A local time skipped by a daylight-saving jump does not exist; there is no right guess.

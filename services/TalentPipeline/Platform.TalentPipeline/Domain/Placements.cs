@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Platform.TalentPipeline.Domain;
 
 /// <summary>What happened to a trainee, in funnel order (the order breaks ties between events at the same instant).</summary>
@@ -136,18 +134,6 @@ public static class TraineeHistory
 
     private static DateTimeOffset? WithdrawnAt(IEnumerable<HistoryEntry> events) =>
         events.Where(e => e.Type == PlacementType.Withdrawn).Select(e => (DateTimeOffset?)e.OccurredAt).Min();
-}
-
-/// <summary>
-/// Pseudonymity guard: trainees are known only by the college's own reference. A value that looks like a PRC
-/// resident ID number (18 digits, the last may be X; or the old 15 digits) is refused wherever it appears.
-/// </summary>
-public static partial class NationalIdNumbers
-{
-    public static bool LooksLikeOne(string value) => IdPattern().IsMatch(value);
-
-    [GeneratedRegex(@"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")]
-    private static partial Regex IdPattern();
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Platform.Events.Domain;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Events;
 
@@ -6,16 +8,20 @@ namespace Platform.Events.Features.Events;
 public sealed record PlanEventRequest
 {
     public required EventKind Kind { get; init; }
+    [MaxLength(300)]
     public required string Title { get; init; }
     public required Guid ConsortiumId { get; init; }
     /// <summary>Organizing organizations: active members of the consortium. A partner key's own organization must be one of them.</summary>
+    [MaxLength(20)]
     public required IReadOnlyList<Guid> OrganizerIds { get; init; }
+    [MaxLength(300)]
     public required string Venue { get; init; }
     /// <summary>ISO 8601. With an offset it is that instant; without one, local time of the consortium's zone (Asia/Shanghai by default).</summary>
     public required string StartsAt { get; init; }
     /// <summary>As <see cref="StartsAt"/>; after it.</summary>
     public required string EndsAt { get; init; }
     /// <summary>Seats; registrations beyond it are waitlisted.</summary>
+    [Range(1, 100_000)]
     public required int Capacity { get; init; }
 }
 
@@ -23,6 +29,7 @@ public sealed record PlanEventRequest
 public sealed record EventActionRequest
 {
     /// <summary>Why (shown to registrants when an event is cancelled).</summary>
+    [MultiLine, MaxLength(InputLimits.Reason)]
     public string? Reason { get; init; }
 }
 

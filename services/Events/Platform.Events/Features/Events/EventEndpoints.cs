@@ -59,6 +59,8 @@ public static class EventEndpoints
         var endsOk = ConsortiumTime.TryRead(request.EndsAt, zone, out var endsAt);
         if (!startsOk) errors.Add(("startsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T09:00:00+08:00 (without an offset: the consortium's local time)."));
         if (!endsOk) errors.Add(("endsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T11:30:00+08:00."));
+        if (startsOk) errors.AddRange(PlausibleDates.Check(startsAt, "startsAt", PlausibleDates.Scheduled(time)));
+        if (endsOk) errors.AddRange(PlausibleDates.Check(endsAt, "endsAt", PlausibleDates.Scheduled(time)));
         if (startsOk && endsOk && endsAt <= startsAt) errors.Add(("endsAt", "The event must end after it starts."));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
@@ -104,8 +106,6 @@ public static class EventEndpoints
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PerformAsync(
         Guid id, EventAction action, EventActionRequest? body, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (body?.Reason is { Length: > 1000 })
-            return Problems.Status(StatusCodes.Status400BadRequest, "The reason is longer than 1000 characters.");
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Locked like every seat change, so 'hold' counts the attendees no check-in is still adding to.

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Platform.Events.Domain;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Outcomes;
 
@@ -38,7 +40,9 @@ public sealed record DesignationRequest
 public sealed record RecordDesignationsRequest
 {
     /// <summary>The council session the roles are for (1 = the first council).</summary>
+    [Range(1, 1000)]
     public required int SessionNumber { get; init; }
+    [MaxLength(500)]
     public required IReadOnlyList<DesignationRequest> Designations { get; init; }
 }
 
@@ -46,16 +50,20 @@ public sealed record RecordDesignationsRequest
 public sealed record EntrantRequest
 {
     /// <summary>The college's pseudonymous reference for the trainee (no names).</summary>
+    [MaxLength(PersonReference.MaxLength)]
     public required string TraineeRef { get; init; }
     public required Guid CollegeId { get; init; }
+    [Range(1, 100_000)]
     public required int Rank { get; init; }
     /// <summary>e.g. "First prize"; null without an award.</summary>
+    [MaxLength(100)]
     public string? Award { get; init; }
 }
 
 /// <summary>The results of a skills competition.</summary>
 public sealed record PublishResultsRequest
 {
+    [MaxLength(5000)]
     public required IReadOnlyList<EntrantRequest> Entrants { get; init; }
 }
 

@@ -58,6 +58,7 @@ public static class OutcomeEndpoints
         {
             if (request.Parties.Take(i).Contains(request.Parties[i])) errors.Add(($"parties[{i}]", "Listed twice."));
         }
+        if (request.SignedOn is { } signedOn) errors.AddRange(PlausibleDates.Check(signedOn, "signedOn", PlausibleDates.Scheduled(time)));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
@@ -95,6 +96,7 @@ public static class OutcomeEndpoints
     {
         var errors = new List<(string, string)>();
         errors.AddRange(FieldChecks.Text(request.Name, "name", 300));
+        if (request.UnveiledOn is { } unveiledOn) errors.AddRange(PlausibleDates.Check(unveiledOn, "unveiledOn", PlausibleDates.Scheduled(time)));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
@@ -174,7 +176,7 @@ public static class OutcomeEndpoints
         for (var i = 0; i < request.Entrants.Count; i++)
         {
             var entrant = request.Entrants[i];
-            errors.AddRange(FieldChecks.Text(entrant.TraineeRef, $"entrants[{i}].traineeRef", 100));
+            errors.AddRange(PersonReference.Check(entrant.TraineeRef, $"entrants[{i}].traineeRef"));
             if (entrant.Rank < 1) errors.Add(($"entrants[{i}].rank", "Ranks start at 1."));
             if (entrant.Award is { } award && award.Trim().Length > 100) errors.Add(($"entrants[{i}].award", "At most 100 characters."));
             if (request.Entrants.Take(i).Any(e => e.CollegeId == entrant.CollegeId && e.TraineeRef == entrant.TraineeRef))

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
+using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
@@ -84,7 +85,7 @@ public static class RegistrationEndpoints
     }
 
     private static async Task<Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        Guid eventId, RegisterRequest request, Caller caller, RegistrationDesk desk, CancellationToken cancellationToken)
+        Guid eventId, RegisterRequest request, Caller caller, RegistrationDesk desk, EventsDbContext db, CancellationToken cancellationToken)
     {
         var errors = FieldChecks.Text(request.PersonName, "personName", 200)
             .Concat(FieldChecks.Text(request.Title, "title", 200, required: false))
@@ -93,6 +94,9 @@ public static class RegistrationEndpoints
         if (errors.Count > 0) return Problems.Validation([.. errors]);
         if (!caller.CanActFor(request.OrganizationId))
             return Problems.Status(StatusCodes.Status403Forbidden, "A partner key registers only its own organization's people.");
+        // A reference that must exist: the member directory knows every organization membership has announced.
+        if ((await db.OrganizationsAsync([request.OrganizationId], cancellationToken)).Count == 0)
+            return Problems.Validation(("organizationId", "Unknown organization: not registered on the platform."));
 
         // Seats, waitlist and arrival order are decided at the event's desk, together with whoever else is waiting.
         var person = new Registrant(request.PersonName.Trim(), request.Title?.Trim() is { Length: > 0 } t ? t : null, request.OrganizationId, email);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
@@ -12,7 +13,8 @@ namespace Platform.Membership.Features.Charters;
 
 /// <summary>Record an approved version of the charter: its text, or a link to it, or both.</summary>
 /// <param name="ApprovedBySession">The council session that approved it, when known.</param>
-public sealed record ApproveCharterRequest(DateOnly ApprovedOn, string? Text = null, Uri? Link = null, int? ApprovedBySession = null)
+public sealed record ApproveCharterRequest(DateOnly ApprovedOn, [MultiLine, MaxLength(200_000)] string? Text = null, Uri? Link = null,
+    [Range(1, 1000)] int? ApprovedBySession = null)
 {
     internal IEnumerable<(string Field, string Message)> Check()
     {

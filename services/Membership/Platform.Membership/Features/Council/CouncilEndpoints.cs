@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
@@ -12,7 +13,7 @@ using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 namespace Platform.Membership.Features.Council;
 
 /// <summary>Open a numbered council session with its term (e.g. the first council session, 2023–2028).</summary>
-public sealed record OpenCouncilSessionRequest(int Number, DateOnly StartsOn, DateOnly EndsOn);
+public sealed record OpenCouncilSessionRequest([Range(1, 1000)] int Number, DateOnly StartsOn, DateOnly EndsOn);
 
 /// <summary>One organization's role in a bulk designation.</summary>
 public sealed record CouncilDesignationRequest(Guid OrganizationId, CouncilRole Role);
@@ -50,6 +51,9 @@ public static class CouncilEndpoints
     {
         if (CouncilDesignationRules.CheckTerm(request.Number, request.StartsOn, request.EndsOn) is { } termProblem)
             return Problems.Validation((request.Number < 1 ? "number" : "endsOn", termProblem));
+        var dates = PlausibleDates.Check(request.StartsOn, "startsOn", PlausibleDates.Scheduled(time))
+            .Concat(PlausibleDates.Check(request.EndsOn, "endsOn", PlausibleDates.Scheduled(time))).ToArray();
+        if (dates.Length > 0) return Problems.Validation(dates);
         if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
 
         return await db.RetryOnConflictAsync<Results<Created<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
@@ -123,6 +127,9 @@ public static class CouncilEndpoints
         CancellationToken cancellationToken)
     {
         if (designations.Count > MaxDesignations) return Problems.Validation(("", $"At most {MaxDesignations} designations per request."));
+        // The body is a bare array, which the per-member JSON rules do not reach: its null elements are refused here.
+        var nulls = designations.Select((d, i) => (d, i)).Where(x => x.d is null).Select(x => ($"[{x.i}]", "Must not be null.")).ToArray();
+        if (nulls.Length > 0) return Problems.Validation(nulls);
         var requested = designations.Select(d => new DomainDesignation(d.OrganizationId, d.Role)).ToList();
         return await db.RetryOnConflictAsync<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
         {

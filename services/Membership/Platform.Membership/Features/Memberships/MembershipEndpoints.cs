@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -17,14 +18,14 @@ namespace Platform.Membership.Features.Memberships;
 /// <summary>An organization applies to join the consortium (recorded by the operator).</summary>
 /// <param name="OrganizationId">A registered organization.</param>
 /// <param name="Reason">Optional note kept in the history, e.g. "application letter of 2024-03-02".</param>
-public sealed record ApplyForMembershipRequest(Guid OrganizationId, string? Reason = null)
+public sealed record ApplyForMembershipRequest(Guid OrganizationId, [MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(FieldChecks.Text(Reason, "reason", 1000, required: false));
+        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(FieldChecks.Text(Reason, "reason", InputLimits.Reason, required: false));
 }
 
 /// <summary>Why the membership changes; kept in its history.</summary>
-public sealed record MembershipActionRequest(string? Reason = null)
+public sealed record MembershipActionRequest([MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() => FieldChecks.Text(Reason, "reason", 1000, required: false);
 }

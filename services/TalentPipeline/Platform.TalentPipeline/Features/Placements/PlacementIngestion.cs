@@ -30,8 +30,15 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
         var programs = await LoadProgramsAsync(candidates, cancellationToken);
         var members = await LoadMembersAsync(candidates, programs, cancellationToken);
 
+        var organizations = await LoadKnownOrganizationsAsync(candidates, cancellationToken);
+
         foreach (var c in candidates.Where(c => c.IsValid))
+        {
             CheckRights(c, caller, programs, members, now);
+            // A reference that must exist: an enterprise the platform knows (any organization membership announced).
+            if (c.EnterpriseId is { } enterprise && !organizations.Contains(enterprise))
+                c.Reject("enterpriseId", "Unknown organization: not registered on the platform.");
+        }
 
         // Within one submission the first copy of an eventId counts; later copies are resends or conflicts of it.
         var first = new Dictionary<(Guid, string), PlacementCandidate>();
@@ -90,6 +97,16 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
     {
         var ids = candidates.Where(c => c.IsValid).Select(c => c.ProgramId).Distinct().ToList();
         return await db.Programs.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+    }
+
+    private async Task<HashSet<Guid>> LoadKnownOrganizationsAsync(IReadOnlyList<PlacementCandidate> candidates, CancellationToken cancellationToken)
+    {
+        var ids = candidates.Where(c => c.IsValid && c.EnterpriseId is not null).Select(c => c.EnterpriseId!.Value).Distinct().ToList();
+        if (ids.Count == 0) return [];
+        var known = await db.Organizations.Where(o => ids.Contains(o.Id)).Select(o => o.Id)
+            .Union(db.Members.Where(m => ids.Contains(m.OrganizationId)).Select(m => m.OrganizationId))
+            .ToListAsync(cancellationToken);
+        return [.. known];
     }
 
     private async Task<Dictionary<(Guid, Guid), Member>> LoadMembersAsync(IReadOnlyList<PlacementCandidate> candidates,

@@ -98,11 +98,14 @@ public static class PlacementReading
             }
             values[property.Name] = property.Value.ValueKind switch
             {
-                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.String => StringOf(property.Value),
                 JsonValueKind.Null => null,
                 _ => Invalid,
             };
-            if (ReferenceEquals(values[property.Name], Invalid)) candidate.Reject(property.Name, "Expected a string.");
+            if (ReferenceEquals(values[property.Name], Invalid))
+                candidate.Reject(property.Name, property.Value.ValueKind == JsonValueKind.String
+                    ? "Not valid text: invalid UTF-8 or half of a UTF-16 surrogate pair."
+                    : "Expected a string.");
         }
         Fill(candidate, name => values.TryGetValue(name, out var v) ? v : null, skip: name => ReferenceEquals(values.GetValueOrDefault(name), Invalid));
         return candidate;
@@ -119,17 +122,41 @@ public static class PlacementReading
 
     private const string Invalid = "\u0000invalid";
 
+    /// <summary>The string, or <see cref="Invalid"/> when it is not valid Unicode (the reader throws on invalid UTF-8 and lone surrogates).</summary>
+    private static string StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return Invalid;
+        }
+    }
+
     private static readonly Dictionary<string, PlacementType> TypesByWireName = Enum.GetValues<PlacementType>()
         .ToDictionary(t => ApiEnum.Name(t), StringComparer.Ordinal);
 
     private static void Fill(PlacementCandidate c, Func<string, string?> value, Func<string, bool> skip)
     {
+        // The platform's text rule first (JSON values and CSV cells alike): a field with a control character is refused by name.
+        var badText = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in Fields)
+        {
+            if (skip(name) || value(name) is not { } text || TextRules.Problem(text) is not { } problem) continue;
+            c.Reject(name, problem);
+            badText.Add(name);
+        }
+        var skipped = skip;
+        skip = name => skipped(name) || badText.Contains(name);
+
         var eventId = value("eventId");
         c.EventId = eventId;
         if (!skip("eventId"))
         {
             if (string.IsNullOrWhiteSpace(eventId) || eventId.Length > 100) c.Reject("eventId", "Required, 1 to 100 characters.");
-            else if (NationalIdNumbers.LooksLikeOne(eventId)) c.Reject("eventId", "Looks like a national ID number; use the college's own event id.");
+            else if (PersonReference.LooksLikeNationalId(eventId)) c.Reject("eventId", "Looks like a national ID number; use the college's own event id.");
         }
         c.CollegeId = ReadGuid(c, "collegeId", value("collegeId"), required: true, skip("collegeId"));
         c.ProgramId = ReadGuid(c, "programId", value("programId"), required: true, skip("programId"));
@@ -138,10 +165,9 @@ public static class PlacementReading
         var traineeRef = value("traineeRef");
         if (!skip("traineeRef"))
         {
-            if (string.IsNullOrWhiteSpace(traineeRef) || traineeRef.Length > 64) c.Reject("traineeRef", "Required, 1 to 64 characters.");
-            else if (NationalIdNumbers.LooksLikeOne(traineeRef))
-                c.Reject("traineeRef", "Looks like a national ID number. Trainees are pseudonymous: send the college's own reference, never an ID number.");
-            else c.TraineeRef = traineeRef;
+            var problems = PersonReference.Check(traineeRef, "traineeRef").ToList();
+            foreach (var (field, message) in problems) c.Reject(field, message);
+            if (problems.Count == 0) c.TraineeRef = traineeRef!;
         }
 
         var type = value("type");
@@ -161,6 +187,7 @@ public static class PlacementReading
                 || !(occurredAt.EndsWith('Z') || occurredAt.Length > 6 && occurredAt[^6] is '+' or '-'))
                 c.Reject("occurredAt", "Expected an ISO 8601 time with offset, e.g. 2025-07-01T09:00:00+08:00.");
             else if (at.Year < 2000) c.Reject("occurredAt", "Too early: before 2000.");
+            else if (!PlausibleDates.InAny(at.UtcDateTime)) c.Reject("occurredAt", "Too late: after 2199.");
             else c.OccurredAt = new DateTimeOffset(at.UtcDateTime.AddTicks(-(at.UtcDateTime.Ticks % 10)), TimeSpan.Zero);
         }
     }

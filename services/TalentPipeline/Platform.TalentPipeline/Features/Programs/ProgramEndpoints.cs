@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Auth;
@@ -17,8 +18,9 @@ namespace Platform.TalentPipeline.Features.Programs;
 /// <param name="Seats">Trainee places, when limited.</param>
 /// <param name="StartsOn">First day.</param>
 /// <param name="EndsOn">Last day.</param>
-public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, string Title, IReadOnlyList<Guid> CollegeIds, IReadOnlyList<Guid> EnterpriseIds,
-    string? Occupation = null, int? Seats = null, DateOnly? StartsOn = null, DateOnly? EndsOn = null);
+public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, [MaxLength(300)] string Title, [MaxLength(50)] IReadOnlyList<Guid> CollegeIds,
+    [MaxLength(50)] IReadOnlyList<Guid> EnterpriseIds, [MaxLength(200)] string? Occupation = null, [Range(1, 100_000)] int? Seats = null,
+    DateOnly? StartsOn = null, DateOnly? EndsOn = null);
 
 /// <summary>A cooperation program.</summary>
 /// <param name="Status">draft, active, paused (a party is suspended), completed or cancelled.</param>
@@ -33,7 +35,7 @@ public sealed record ProgramResponse(Guid Id, Guid ConsortiumId, ProgramKind Kin
 }
 
 /// <summary>Why a status change was made.</summary>
-public sealed record ProgramActionRequest(string? Reason = null);
+public sealed record ProgramActionRequest([MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null);
 
 public static class ProgramEndpoints
 {
@@ -57,6 +59,8 @@ public static class ProgramEndpoints
         if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > 300) errors.Add(("title", "Required, at most 300 characters."));
         if (request.Occupation is { Length: > 200 }) errors.Add(("occupation", "At most 200 characters."));
         if (request.Seats is <= 0) errors.Add(("seats", "Must be positive."));
+        if (request.StartsOn is { } starts) errors.AddRange(PlausibleDates.Check(starts, "startsOn", PlausibleDates.Scheduled(time)));
+        if (request.EndsOn is { } ends) errors.AddRange(PlausibleDates.Check(ends, "endsOn", PlausibleDates.Scheduled(time)));
         if (request.StartsOn is { } s && request.EndsOn is { } e && e < s) errors.Add(("endsOn", "Must not be before startsOn."));
         if (request.CollegeIds.Count + request.EnterpriseIds.Count == 0) errors.Add(("collegeIds", "A program needs at least one party."));
         if (request.Kind is ProgramKind.OrderClass or ProgramKind.Apprenticeship)

@@ -66,6 +66,7 @@ public static class TalentEndpoints
         if (string.IsNullOrWhiteSpace(request.Occupation) || request.Occupation.Length > 200) errors.Add(("occupation", "Required, at most 200 characters."));
         if (string.IsNullOrWhiteSpace(request.Region) || request.Region.Length > 200) errors.Add(("region", "Required, at most 200 characters."));
         if (request.Headcount is < 1 or > 100_000) errors.Add(("headcount", "From 1 to 100,000."));
+        errors.AddRange(PlausibleDates.Check(request.NeededBy, "neededBy", PlausibleDates.Scheduled(time)));
         if (request.Skills is { Count: > 50 } || request.Skills?.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 100) == true)
             errors.Add(("skills", "At most 50 skills of 1 to 100 characters."));
         await CheckMemberAsync(db, request.ConsortiumId, request.EnterpriseId, "enterpriseId", college: false, errors, cancellationToken);
