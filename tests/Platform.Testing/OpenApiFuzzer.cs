@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -72,7 +71,17 @@ public static class OpenApiFuzzer
             for (var i = 0; i < perOperation; i++)
             {
                 using var request = generator.Build(operation, mutate: i % 5 != 0, out var bodyText);
-                using var response = await client.SendAsync(request, cancellationToken);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.SendAsync(request, cancellationToken);
+                }
+                catch (InvalidOperationException refused) when (refused.Message.Contains("null characters", StringComparison.Ordinal))
+                {
+                    // TestServer's client refuses a NUL in the path before sending (Kestrel refuses it in its parser too).
+                    continue;
+                }
+                using var disposeResponse = response;
                 sent++;
                 var status = (int)response.StatusCode;
                 byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
@@ -371,7 +380,13 @@ public static class OpenApiFuzzer
                 case 3:
                     return JsonValue.Create(Pick(BadDates));
                 case 4:
-                    return JsonValue.Create(Pick(BadNumbers) is var n && n is string s ? s : Convert.ToDouble(n, CultureInfo.InvariantCulture) is var d && d == Math.Floor(d) ? (JsonNode)JsonValue.Create((long)d) : JsonValue.Create(d));
+                    return Pick(BadNumbers) switch
+                    {
+                        string s => JsonValue.Create(s),
+                        int i => JsonValue.Create(i),
+                        long l => JsonValue.Create(l),
+                        var d => JsonValue.Create(Convert.ToDouble(d, CultureInfo.InvariantCulture)),
+                    };
                 case 5 when text is { Length: > 0 }:
                     // Enum spellings: PascalCase, UPPER, padded, OR-ed lists.
                     return JsonValue.Create(Pick([char.ToUpperInvariant(text[0]) + text[1..], text.ToUpperInvariant(), text + " ", $"{text},{text}x", $"{text}, other", "1"]));

@@ -20,7 +20,7 @@ public enum ThingKind
 public sealed record ThingPart(string Label, ThingKind Kind);
 
 public sealed record CreateThing(string Name, ThingKind Kind, int Seats, DateTimeOffset? StartsAt = null, IReadOnlyList<ThingPart>? Parts = null,
-    [property: MultiLine, MaxLength(50)] string? Notes = null, [MaxLength(3)] IReadOnlyList<string>? Tags = null, [Range(1, 500)] int? Rows = null,
+    [property: MultiLine, MaxLength(50)] string? Notes = null, [property: MaxLength(3)] IReadOnlyList<string>? Tags = null, [Range(1, 500)] int? Rows = null,
     DateOnly? OpensOn = null);
 
 public sealed record ThingResponse(Guid Id, Guid OrganizationId, string Name, DateTimeOffset CreatedAt)

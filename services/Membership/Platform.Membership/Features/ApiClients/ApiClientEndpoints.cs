@@ -14,7 +14,7 @@ namespace Platform.Membership.Features.ApiClients;
 /// <summary>Issue a partner API key for the organization.</summary>
 /// <param name="Name">What the key is for, e.g. "Shandong Labor college placement system".</param>
 /// <param name="Scopes">Any of membership:read, pipeline:read, pipeline:write, events:read, events:write.</param>
-public sealed record IssueApiClientRequest(string Name, [MaxLength(20)] IReadOnlyList<string> Scopes)
+public sealed record IssueApiClientRequest(string Name, [property: MaxLength(20)] IReadOnlyList<string> Scopes)
 {
     internal IEnumerable<(string Field, string Message)> Check()
     {

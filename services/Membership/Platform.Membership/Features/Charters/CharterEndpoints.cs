@@ -13,8 +13,8 @@ namespace Platform.Membership.Features.Charters;
 
 /// <summary>Record an approved version of the charter: its text, or a link to it, or both.</summary>
 /// <param name="ApprovedBySession">The council session that approved it, when known.</param>
-public sealed record ApproveCharterRequest(DateOnly ApprovedOn, [MultiLine, MaxLength(200_000)] string? Text = null, Uri? Link = null,
-    [Range(1, 1000)] int? ApprovedBySession = null)
+public sealed record ApproveCharterRequest(DateOnly ApprovedOn, [property: MultiLine, MaxLength(200_000)] string? Text = null, Uri? Link = null,
+    [property: Range(1, 1000)] int? ApprovedBySession = null)
 {
     internal IEnumerable<(string Field, string Message)> Check()
     {

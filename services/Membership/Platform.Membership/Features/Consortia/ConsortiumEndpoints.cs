@@ -19,7 +19,7 @@ namespace Platform.Membership.Features.Consortia;
 /// <param name="EstablishedOn">The founding date, when known.</param>
 /// <param name="TimeZone">IANA time zone its events are shown in; default Asia/Shanghai.</param>
 public sealed record EstablishConsortiumRequest(
-    string Name, ConsortiumKind Kind, string Region, [MaxLength(20)] IReadOnlyList<string>? Sectors = null, [MaxLength(20)] IReadOnlyList<Guid>? LeadOrganizationIds = null,
+    string Name, ConsortiumKind Kind, string Region, [property: MaxLength(20)] IReadOnlyList<string>? Sectors = null, [property: MaxLength(20)] IReadOnlyList<Guid>? LeadOrganizationIds = null,
     DateOnly? EstablishedOn = null, string? TimeZone = null)
 {
     internal IEnumerable<(string Field, string Message)> Check()

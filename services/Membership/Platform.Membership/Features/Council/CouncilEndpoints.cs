@@ -13,7 +13,7 @@ using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 namespace Platform.Membership.Features.Council;
 
 /// <summary>Open a numbered council session with its term (e.g. the first council session, 2023–2028).</summary>
-public sealed record OpenCouncilSessionRequest([Range(1, 1000)] int Number, DateOnly StartsOn, DateOnly EndsOn);
+public sealed record OpenCouncilSessionRequest([property: Range(1, 1000)] int Number, DateOnly StartsOn, DateOnly EndsOn);
 
 /// <summary>One organization's role in a bulk designation.</summary>
 public sealed record CouncilDesignationRequest(Guid OrganizationId, CouncilRole Role);

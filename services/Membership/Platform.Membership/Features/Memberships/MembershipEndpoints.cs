@@ -18,14 +18,14 @@ namespace Platform.Membership.Features.Memberships;
 /// <summary>An organization applies to join the consortium (recorded by the operator).</summary>
 /// <param name="OrganizationId">A registered organization.</param>
 /// <param name="Reason">Optional note kept in the history, e.g. "application letter of 2024-03-02".</param>
-public sealed record ApplyForMembershipRequest(Guid OrganizationId, [MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
+public sealed record ApplyForMembershipRequest(Guid OrganizationId, [property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() =>
         FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(FieldChecks.Text(Reason, "reason", InputLimits.Reason, required: false));
 }
 
 /// <summary>Why the membership changes; kept in its history.</summary>
-public sealed record MembershipActionRequest([MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
+public sealed record MembershipActionRequest([property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
 {
     internal IEnumerable<(string Field, string Message)> Check() => FieldChecks.Text(Reason, "reason", 1000, required: false);
 }

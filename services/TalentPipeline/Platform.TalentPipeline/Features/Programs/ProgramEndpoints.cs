@@ -18,8 +18,8 @@ namespace Platform.TalentPipeline.Features.Programs;
 /// <param name="Seats">Trainee places, when limited.</param>
 /// <param name="StartsOn">First day.</param>
 /// <param name="EndsOn">Last day.</param>
-public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, [MaxLength(300)] string Title, [MaxLength(50)] IReadOnlyList<Guid> CollegeIds,
-    [MaxLength(50)] IReadOnlyList<Guid> EnterpriseIds, [MaxLength(200)] string? Occupation = null, [Range(1, 100_000)] int? Seats = null,
+public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, [property: MaxLength(300)] string Title, [property: MaxLength(50)] IReadOnlyList<Guid> CollegeIds,
+    [property: MaxLength(50)] IReadOnlyList<Guid> EnterpriseIds, [property: MaxLength(200)] string? Occupation = null, [property: Range(1, 100_000)] int? Seats = null,
     DateOnly? StartsOn = null, DateOnly? EndsOn = null);
 
 /// <summary>A cooperation program.</summary>
@@ -35,7 +35,7 @@ public sealed record ProgramResponse(Guid Id, Guid ConsortiumId, ProgramKind Kin
 }
 
 /// <summary>Why a status change was made.</summary>
-public sealed record ProgramActionRequest([MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null);
+public sealed record ProgramActionRequest([property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null);
 
 public static class ProgramEndpoints
 {
