@@ -146,8 +146,8 @@ public sealed class EventLifecycleTests(EventsServiceFixture fixture) : IClassFi
         Assert.Equal(TimeSpan.FromHours(8), announced.StartsAt.Offset);
         Assert.Equal(new DateTimeOffset(2025, 1, 15, 9, 0, 0, TimeSpan.FromHours(8)), announced.StartsAt);
 
-        var first = await RegisterAsync(ceremony, "wang.fang@example.cn");
-        var second = await RegisterAsync(ceremony, "li.qiang@example.cn");
+        var first = await RegisterAsync(ceremony, consortium.College, "wang.fang@example.cn");
+        var second = await RegisterAsync(ceremony, consortium.Enterprise, "li.qiang@example.cn");
         using var cancelling = await fixture.Operator.PostAsJsonAsync($"/api/v1/events/{ceremony}/cancel", new { reason = "Postponed by the municipal government" }, Cancel);
         Assert.Equal(HttpStatusCode.OK, cancelling.StatusCode);
         var notice = await cancelled.NextAsync(e => e.EventId == ceremony);
@@ -162,10 +162,10 @@ public sealed class EventLifecycleTests(EventsServiceFixture fixture) : IClassFi
         Assert.Equal(0, took.Attendees);
     }
 
-    private async Task<Guid> RegisterAsync(Guid eventId, string email)
+    private async Task<Guid> RegisterAsync(Guid eventId, Guid organizationId, string email)
     {
         using var response = await fixture.Operator.PostAsJsonAsync($"/api/v1/events/{eventId}/registrations",
-            new { personName = "Wang Fang", title = "Dean", organizationId = Guid.CreateVersion7(), email }, Cancel);
+            new { personName = "Wang Fang", title = "Dean", organizationId, email }, Cancel);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await ReadAsync(response)).GetProperty("id").GetGuid();
     }

@@ -15,7 +15,8 @@ public sealed class RegistrationTests(EventsServiceFixture fixture) : IClassFixt
         var consortium = await fixture.NewConsortiumAsync();
         var eventId = await fixture.PlanEventAsync(consortium, capacity: 50);
         // Four organizations' systems register 50 people each (a key's rate limit allows a burst of 100).
-        var organizations = Enumerable.Range(0, 4).Select(_ => Guid.CreateVersion7()).ToArray();
+        // Known to the events service (registrations name an organization of its member directory).
+        var organizations = new[] { consortium.College, consortium.Enterprise, consortium.TechnicianCollege, consortium.Applicant };
         var keys = await Task.WhenAll(organizations.Select(o => fixture.Service.IssuePartnerKeyAsync(o, "events:write")));
         using var start = new ManualResetEventSlim();
 

@@ -21,7 +21,6 @@ public sealed record PlanEventRequest
     /// <summary>As <see cref="StartsAt"/>; after it.</summary>
     public required string EndsAt { get; init; }
     /// <summary>Seats; registrations beyond it are waitlisted.</summary>
-    [Range(1, 100_000)]
     public required int Capacity { get; init; }
 }
 

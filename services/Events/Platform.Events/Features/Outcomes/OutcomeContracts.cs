@@ -40,7 +40,6 @@ public sealed record DesignationRequest
 public sealed record RecordDesignationsRequest
 {
     /// <summary>The council session the roles are for (1 = the first council).</summary>
-    [Range(1, 1000)]
     public required int SessionNumber { get; init; }
     [MaxLength(500)]
     public required IReadOnlyList<DesignationRequest> Designations { get; init; }
@@ -53,7 +52,6 @@ public sealed record EntrantRequest
     [MaxLength(PersonReference.MaxLength)]
     public required string TraineeRef { get; init; }
     public required Guid CollegeId { get; init; }
-    [Range(1, 100_000)]
     public required int Rank { get; init; }
     /// <summary>e.g. "First prize"; null without an award.</summary>
     [MaxLength(100)]

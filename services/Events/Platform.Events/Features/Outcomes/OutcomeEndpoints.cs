@@ -177,7 +177,7 @@ public static class OutcomeEndpoints
         {
             var entrant = request.Entrants[i];
             errors.AddRange(PersonReference.Check(entrant.TraineeRef, $"entrants[{i}].traineeRef"));
-            if (entrant.Rank < 1) errors.Add(($"entrants[{i}].rank", "Ranks start at 1."));
+            if (entrant.Rank is < 1 or > 100_000) errors.Add(($"entrants[{i}].rank", "Ranks run from 1 to 100000."));
             if (entrant.Award is { } award && award.Trim().Length > 100) errors.Add(($"entrants[{i}].award", "At most 100 characters."));
             if (request.Entrants.Take(i).Any(e => e.CollegeId == entrant.CollegeId && e.TraineeRef == entrant.TraineeRef))
                 errors.Add(($"entrants[{i}].traineeRef", "Listed twice."));
