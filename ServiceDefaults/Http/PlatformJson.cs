@@ -13,11 +13,17 @@ namespace Platform.ServiceDefaults.Http;
 /// </summary>
 public static class PlatformJson
 {
-    /// <summary>Read-only options with the platform conventions, for code outside the HTTP pipeline (tests, clients).</summary>
+    /// <summary>
+    /// Read-only options with the platform conventions, for code outside the HTTP pipeline (tests, clients): exact enum
+    /// spellings, but not the request-body input rules (a client reads long charter texts and old dates back).
+    /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     /// <summary>Applies the platform conventions to <paramref name="options"/> (the minimal-API options start from the web defaults).</summary>
-    public static void Apply(JsonSerializerOptions options)
+    public static void Apply(JsonSerializerOptions options) => Apply(options, inputRules: true);
+
+    /// <param name="inputRules">The request-body rules (text, caps, plausible dates): for reading what clients send, not what the platform answers.</param>
+    private static void Apply(JsonSerializerOptions options, bool inputRules)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -29,6 +35,7 @@ public static class PlatformJson
         if (options.Converters.OfType<StrictEnumConverterFactory>().Any()) return;
         // Exact API spelling only: JsonStringEnumConverter also reads "ViceChair", "VICECHAIR " and OR-ed comma lists.
         options.Converters.Add(new StrictEnumConverterFactory());
+        if (!inputRules) return;
         foreach (var converter in PlausibleDateConverters.All) options.Converters.Add(converter);
         // Text, array and number rules of every request record, enforced while the body is read (RequestJsonRules).
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RequestJsonRules.Modify);
@@ -37,7 +44,7 @@ public static class PlatformJson
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        Apply(options);
+        Apply(options, inputRules: false);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
