@@ -70,13 +70,15 @@ public sealed record AgreementResponse(Guid Id, Guid EventId, string? EventTitle
     }
 }
 
-/// <summary>An unveiled plaque.</summary>
-public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn)
+/// <summary>An unveiled plaque and what talent-pipeline did with it (state, the program, or the reasons of a rejection).</summary>
+public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn,
+    UnveilingState State, Guid? ProgramId, IReadOnlyDictionary<string, List<string>>? Reasons, DateTimeOffset? ResolvedAt)
 {
     public static UnveilingResponse From(Unveiling u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn);
+        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn, u.State, u.ProgramId,
+            u.State == UnveilingState.Rejected ? u.Refusals.ToDictionary(r => r.Field, r => r.Reasons) : null, u.ResolvedAt);
     }
 }
 
