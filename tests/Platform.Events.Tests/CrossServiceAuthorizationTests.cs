@@ -198,6 +198,34 @@ public sealed class CrossServiceAuthorizationTests(EventsServiceFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Trainee_refs_of_competition_results_show_only_to_the_operator_the_organizers_and_the_entrant_s_college()
+    {
+        var consortium = await fixture.NewConsortiumAsync();
+        var competition = await fixture.PlanEventAsync(consortium, kind: "skillsCompetition", until: "held");   // organized by the college
+        using (var published = await fixture.Operator.PostAsJsonAsync($"/api/v1/events/{competition}/outcomes/competition-results", new
+        {
+            entrants = new object[]
+            {
+                new { traineeRef = "SD-2025-003", collegeId = consortium.College, rank = 1, award = "First prize" },
+                new { traineeRef = "JN-2025-017", collegeId = consortium.TechnicianCollege, rank = 2, award = "Second prize" },
+            },
+        }, Cancel))
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+
+        async Task<string> RefsSeenByAsync(HttpClient client) => string.Join(" | ",
+            (await GetJsonAsync(client, $"/api/v1/events/{competition}")).GetProperty("outcomes").GetProperty("competitionResults").GetProperty("entrants")
+                .EnumerateArray().Select(e => e.GetProperty("traineeRef").GetString() ?? "(hidden)"));
+
+        using var organizer = fixture.Service.ClientWithKey(await fixture.Service.IssuePartnerKeyAsync(consortium.College, "events:read"));
+        using var otherCollege = fixture.Service.ClientWithKey(await fixture.Service.IssuePartnerKeyAsync(consortium.TechnicianCollege, "events:read"));
+        using var enterprise = fixture.Service.ClientWithKey(await fixture.Service.IssuePartnerKeyAsync(consortium.Enterprise, "events:read"));
+        Assert.Equal("SD-2025-003 | JN-2025-017", await RefsSeenByAsync(fixture.Operator));
+        Assert.Equal("SD-2025-003 | JN-2025-017", await RefsSeenByAsync(organizer));
+        Assert.Equal("(hidden) | JN-2025-017", await RefsSeenByAsync(otherCollege));
+        Assert.Equal("(hidden) | (hidden)", await RefsSeenByAsync(enterprise));
+    }
+
     private async Task<Dictionary<string, JsonElement>> EntriesAsync(HttpClient client, Guid consortiumId, int kinds)
     {
         Dictionary<string, JsonElement> byKind = [];

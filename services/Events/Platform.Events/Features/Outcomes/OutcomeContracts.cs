@@ -95,11 +95,17 @@ public sealed record CouncilDesignationsResponse(Guid Id, Guid EventId, int Sess
 }
 
 /// <summary>Published competition results, ranked.</summary>
-public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnlyList<RankedEntrant> Entrants, DateTimeOffset PublishedAt)
+public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnlyList<EntrantResponse> Entrants, DateTimeOffset PublishedAt)
 {
-    public static CompetitionResultsResponse From(CompetitionResults r)
+    /// <summary>The results; <paramref name="seesRefsOf"/> says for which colleges the caller sees trainee refs (null: all).</summary>
+    public static CompetitionResultsResponse From(CompetitionResults r, Func<Guid, bool>? seesRefsOf = null)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new(r.Id, r.EventId, r.Entrants, r.PublishedAt);
+        return new(r.Id, r.EventId,
+            [.. r.Entrants.Select(e => new EntrantResponse(seesRefsOf is null || seesRefsOf(e.CollegeId) ? e.TraineeRef : null, e.CollegeId, e.CollegeName, e.Rank, e.Award))],
+            r.PublishedAt);
     }
 }
+
+/// <summary>A ranked entrant. <c>traineeRef</c> is null unless the caller is the operator, an organizer or the entrant's college.</summary>
+public sealed record EntrantResponse(string? TraineeRef, Guid CollegeId, string CollegeName, int Rank, string? Award);

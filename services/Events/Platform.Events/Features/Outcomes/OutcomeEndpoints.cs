@@ -247,8 +247,9 @@ public static class OutcomeEndpoints
     }
 
     /// <summary>Everything recorded on one event, for <c>GET /api/v1/events/{id}</c>.</summary>
-    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, CancellationToken cancellationToken)
+    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var agreements = await db.Agreements.AsNoTracking().Where(a => a.EventId == e.Id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         var unveilings = await db.Unveilings.AsNoTracking().Where(u => u.EventId == e.Id).OrderBy(u => u.Id).ToListAsync(cancellationToken);
         var designations = await db.CouncilDesignationRecordings.AsNoTracking().Where(d => d.EventId == e.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
@@ -257,6 +258,7 @@ public static class OutcomeEndpoints
             [.. agreements.Select(a => AgreementResponse.From(a, e.Title))],
             [.. unveilings.Select(UnveilingResponse.From)],
             [.. designations.Select(CouncilDesignationsResponse.From)],
-            results is null ? null : CompetitionResultsResponse.From(results));
+            // A trainee ref is a person's reference: shown to the operator, the organizers and the entrant's own college only.
+            results is null ? null : CompetitionResultsResponse.From(results, college => caller.CanActFor(college) || caller.CanActForAny(e.OrganizerIds)));
     }
 }
