@@ -98,6 +98,59 @@ public sealed class CrossServiceTests(RunningAppHost platform)
         return byService;
     }
 
+    [Fact]
+    public async Task A_college_recording_itself_chair_at_its_own_meeting_is_refused_by_membership_and_the_refusal_shows_on_the_meeting()
+    {
+        using var membership = platform.Operator("membership");
+        var college = await PostAsync(membership, "/api/v1/organizations",
+            new { name = $"Ambitious college (e2e {Guid.NewGuid():N})", kind = "vocationalCollege", region = "Shandong/Jining" });
+        var consortium = await PostAsync(membership, "/api/v1/consortia",
+            new { name = $"Jining consortium (e2e {Guid.NewGuid():N})", kind = "vocationalEducationGroup", region = "Shandong/Jining" });
+        var consortiumId = consortium.GetProperty("id").GetString();
+        var collegeId = college.GetProperty("id").GetString();
+        var application = await PostAsync(membership, $"/api/v1/consortia/{consortiumId}/memberships", new { organizationId = collegeId });
+        using (var approved = await membership.PostAsJsonAsync($"/api/v1/consortia/{consortiumId}/memberships/{application.GetProperty("id").GetString()}/approve", new { }, Cancel))
+            Assert.True(approved.IsSuccessStatusCode, $"approve answered {(int)approved.StatusCode}");
+        await PostAsync(membership, $"/api/v1/consortia/{consortiumId}/council-sessions", new { number = 1, startsOn = "2025-01-01", endsOn = "2029-12-31" });
+        var key = (await PostAsync(membership, $"/api/v1/organizations/{collegeId}/api-clients", new { name = "college SIS", scopes = new[] { "events:read", "events:write" } }))
+            .GetProperty("key").GetString()!;
+
+        using var partner = platform.App.CreateHttpClient("events");
+        partner.DefaultRequestHeaders.Add("X-Api-Key", key);
+        // The key and the membership reach the events service over RabbitMQ; then the college plans its own "council meeting".
+        string? meetingId = null;
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var planned = await partner.PostAsJsonAsync("/api/v1/events", new
+            {
+                kind = "councilMeeting", title = "Council meeting of the college's choosing", consortiumId, organizerIds = new[] { collegeId },
+                venue = "College auditorium", startsAt = "2025-03-01T09:00:00", endsAt = "2025-03-01T11:00:00", capacity = 30,
+            }, Cancel);
+            if (planned.StatusCode != HttpStatusCode.Created) return false;
+            meetingId = (await planned.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString();
+            return true;
+        }), "the partner key and the membership did not reach the events service within 30 s");
+        foreach (var action in new[] { "schedule", "hold" })
+        {
+            using var moved = await partner.PostAsync(new Uri($"/api/v1/events/{meetingId}/{action}", UriKind.Relative), null, Cancel);
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+        await PostAsync(partner, $"/api/v1/events/{meetingId}/outcomes/council-designations",
+            new { sessionNumber = 1, designations = new[] { new { organizationId = collegeId, role = "chair" } } });
+
+        JsonElement designation = default;
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var meeting = await partner.GetFromJsonAsync<JsonElement>($"/api/v1/events/{meetingId}", Cancel);
+            designation = meeting.GetProperty("outcomes").GetProperty("councilDesignations")[0];
+            return designation.GetProperty("state").GetString() != "pending";
+        }), "membership's answer did not reach the meeting within 30 s");
+        Assert.Equal("rejected", designation.GetProperty("state").GetString());
+        Assert.Contains("operator", designation.GetProperty("reasons").GetProperty("recordedBy")[0].GetString(), StringComparison.Ordinal);
+        var session = await membership.GetFromJsonAsync<JsonElement>($"/api/v1/consortia/{consortiumId}/council-sessions/1", Cancel);
+        Assert.Equal(0, session.GetProperty("designations").GetArrayLength());
+    }
+
     private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
     {
         using var response = await http.PostAsJsonAsync(path, body, Cancel);

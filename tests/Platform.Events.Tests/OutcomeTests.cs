@@ -107,6 +107,7 @@ public sealed class OutcomeTests(EventsServiceFixture fixture) : IClassFixture<E
         Assert.Equal("pending", (await ReadAsync(first)).GetProperty("state").GetString());
         var published = await recorded.NextAsync(e => e.EventId == meeting);
         Assert.Equal(1, published.SessionNumber);
+        Assert.Equal((OutcomeRecorder.OperatorKind, (Guid?)null), (published.RecordedBy!.Kind, published.RecordedBy.OrganizationId));
         Assert.Equal([(consortium.TechnicianCollege, "chair"), (consortium.Enterprise, "viceChair")], published.Designations.Select(d => (d.OrganizationId, d.Role)));
 
         using var second = await fixture.Operator.PostAsJsonAsync($"/api/v1/events/{meeting}/outcomes/council-designations", new

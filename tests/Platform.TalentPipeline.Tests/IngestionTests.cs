@@ -160,6 +160,7 @@ public sealed class IngestionTests(PipelineService pipeline) : IClassFixture<Pip
         var paused = await changes.NextAsync(c => c.ProgramId == s.ProgramId);
         Assert.Equal(("active", "paused"), (paused.From, paused.To));
         Assert.Contains("suspended", paused.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("dues unpaid", paused.Reason, StringComparison.Ordinal);   // membership's reason is private
         Assert.Equal("paused", (await GetAsync(operatorClient, $"/api/v1/programs/{s.ProgramId}")).GetProperty("status").GetString());
 
         var refused = await PostBatchAsync(college, Event(s, "s1", "T-1", "enrolled", "2025-09-01T08:00:00+08:00"));

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Events.Contracts;
 using Platform.TalentPipeline.Contracts;
+using Platform.TalentPipeline.Domain;
+using Platform.TalentPipeline.Persistence;
 using static Platform.TalentPipeline.Tests.PipelineService;
 
 namespace Platform.TalentPipeline.Tests;
@@ -90,9 +93,97 @@ public sealed class ProgramTests(PipelineService pipeline) : IClassFixture<Pipel
         Assert.True(problem.GetProperty("errors").TryGetProperty("enterpriseIds[0]", out _), problem.ToString());
     }
 
-    private static PlaqueUnveiled Plaque(Guid consortium, Guid host, string name, string kind) => new()
+    private static readonly OutcomeRecorder ByOperator = new() { Kind = OutcomeRecorder.OperatorKind };
+
+    private static PlaqueUnveiled Plaque(Guid consortium, Guid host, string name, string kind, OutcomeRecorder? recordedBy = null) => new()
     {
         UnveilingId = Guid.CreateVersion7(), EventId = Guid.CreateVersion7(), ConsortiumId = consortium, Name = name, HostOrganizationId = host,
         HostOrganizationName = "CNPC Jinan Diesel Power", Kind = kind, UnveiledOn = new DateOnly(2024, 11, 14), OccurredAt = DateTimeOffset.UtcNow,
+        RecordedBy = recordedBy ?? ByOperator,
     };
+
+    private static OutcomeRecorder ByPartner(Guid organizationId) => new() { Kind = OutcomeRecorder.PartnerKind, OrganizationId = organizationId };
+
+    private async Task<Guid> DraftBaseAsync(Guid consortium, Guid college, Guid enterprise, string kind, string title)
+    {
+        using var client = pipeline.Operator();
+        using var created = await client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            consortiumId = consortium, kind, title, collegeIds = new[] { college }, enterpriseIds = new[] { enterprise },
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task An_unveiling_recorded_by_a_partner_acts_only_on_programs_its_organization_is_party_to()
+    {
+        // The attack: an organizer records a plaque naming another organization as host to launch that host's draft base.
+        var consortium = Guid.CreateVersion7();
+        var host = await pipeline.AddMemberAsync(consortium, "CNPC Jinan Diesel Power", "enterprise");
+        var college = await pipeline.AddMemberAsync(consortium, "Shandong Labor Vocational and Technical College", "vocationalCollege");
+        var outsider = await pipeline.AddMemberAsync(consortium, "Jining Technician College", "technicianCollege");
+        var draft = await DraftBaseAsync(consortium, college, host, "internshipBase", "Internship Base");
+        await using var rejected = await pipeline.Service.WatchAsync<PlaqueUnveilingRejected>();
+        await using var applied = await pipeline.Service.WatchAsync<PlaqueUnveilingApplied>();
+
+        var byOutsider = Plaque(consortium, host, "Internship Base", "internshipBase", ByPartner(outsider));
+        await pipeline.Service.PublishAsync(byOutsider);
+        var refusal = await rejected.NextAsync(e => e.UnveilingId == byOutsider.UnveilingId);
+        Assert.Contains("not party to the host's internshipBase program", Assert.Single(refusal.Reasons["recordedBy"]), StringComparison.Ordinal);
+        var unknown = Plaque(consortium, host, "Internship Base", "internshipBase") with { RecordedBy = null };
+        await pipeline.Service.PublishAsync(unknown);
+        Assert.Contains("does not say who recorded it", (await rejected.NextAsync(e => e.UnveilingId == unknown.UnveilingId)).Reasons["recordedBy"][0], StringComparison.Ordinal);
+        // Nor does an outsider create a base at someone else's site.
+        var newBase = Plaque(consortium, host, "Employment Base", "employmentBase", ByPartner(outsider));
+        await pipeline.Service.PublishAsync(newBase);
+        Assert.Contains("not the host", (await rejected.NextAsync(e => e.UnveilingId == newBase.UnveilingId)).Reasons["recordedBy"][0], StringComparison.Ordinal);
+        using var client = pipeline.Operator();
+        Assert.Equal("draft", (await GetAsync(client, $"/api/v1/programs/{draft}")).GetProperty("status").GetString());
+        Assert.Equal(1, (await GetAsync(client, $"/api/v1/programs?consortiumId={consortium}")).GetProperty("items").GetArrayLength());
+
+        // A party of the program (the college, not even the host) may.
+        var byParty = Plaque(consortium, host, "Internship Base", "internshipBase", ByPartner(college));
+        await pipeline.Service.PublishAsync(byParty);
+        Assert.Equal(draft, (await applied.NextAsync(e => e.UnveilingId == byParty.UnveilingId)).ProgramId);
+        Assert.Equal("active", (await GetAsync(client, $"/api/v1/programs/{draft}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_unveiling_never_skips_the_launch_rule_that_every_party_is_an_active_member()
+    {
+        var consortium = Guid.CreateVersion7();
+        var host = await pipeline.AddMemberAsync(consortium, "CNPC Jinan Diesel Power", "enterprise");
+        var college = await pipeline.AddMemberAsync(consortium, "Shandong Labor Vocational and Technical College", "vocationalCollege");
+        // A draft base whose college was never an active member here (e.g. an agreement's party membership has not confirmed).
+        var stranger = Guid.CreateVersion7();
+        var draftId = Guid.CreateVersion7();
+        await using (var scope = pipeline.Service.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TalentPipelineDbContext>();
+            db.Programs.Add(CooperationProgram.Create(draftId, consortium, ProgramKind.TrainingBase, "Training Base", [stranger], [host],
+                occupation: null, seats: null, startsOn: null, endsOn: null, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        await using var rejected = await pipeline.Service.WatchAsync<PlaqueUnveilingRejected>();
+        await using var applied = await pipeline.Service.WatchAsync<PlaqueUnveilingApplied>();
+
+        var plaque = Plaque(consortium, host, "Training Base", "trainingBase");
+        await pipeline.Service.PublishAsync(plaque);
+        var refusal = await rejected.NextAsync(e => e.UnveilingId == plaque.UnveilingId);
+        Assert.Contains($"not active: {stranger}", Assert.Single(refusal.Reasons["program"]), StringComparison.Ordinal);
+        // Nor is a base created and launched at a host that is no active member.
+        var nowhere = Plaque(consortium, Guid.CreateVersion7(), "Phantom Base", "employmentBase");
+        await pipeline.Service.PublishAsync(nowhere);
+        Assert.Contains("Every party must be an active member", (await rejected.NextAsync(e => e.UnveilingId == nowhere.UnveilingId)).Reasons["program"][0], StringComparison.Ordinal);
+
+        using var client = pipeline.Operator();
+        Assert.Equal("draft", (await GetAsync(client, $"/api/v1/programs/{draftId}")).GetProperty("status").GetString());
+        Assert.Equal(1, (await GetAsync(client, $"/api/v1/programs?consortiumId={consortium}")).GetProperty("items").GetArrayLength());
+        // The college is an active member: its own base is created and launched by the operator's unveiling.
+        var own = Plaque(consortium, college, "Teacher Practice Center", "teacherPracticeCenter");
+        await pipeline.Service.PublishAsync(own);
+        var program = (await applied.NextAsync(e => e.UnveilingId == own.UnveilingId)).ProgramId;
+        Assert.Equal("active", (await GetAsync(client, $"/api/v1/programs/{program}")).GetProperty("status").GetString());
+    }
 }

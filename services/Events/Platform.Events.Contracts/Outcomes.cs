@@ -3,6 +3,22 @@ namespace Platform.Events.Contracts;
 // Outcomes recorded on a held event. Kinds travel as the API's camelCase strings (e.g. "orderClass"),
 // so a consumer built against an older contract still reads a value added later.
 
+/// <summary>
+/// Who recorded an outcome: the operator, or a partner key issued for one organization. Consumers decide privileged
+/// effects with it (council roles only from the operator; an unveiling only launches programs its recorder is party to).
+/// A message without one (sent before it existed) counts as an unknown partner: privileged effects are refused.
+/// </summary>
+public sealed record OutcomeRecorder
+{
+    public const string OperatorKind = "operator";
+    public const string PartnerKind = "partner";
+
+    /// <summary><c>operator</c> or <c>partner</c>.</summary>
+    public required string Kind { get; init; }
+    /// <summary>The organization the partner key was issued for; null for the operator.</summary>
+    public Guid? OrganizationId { get; init; }
+}
+
 /// <summary>One party to an agreement, with its name so a consumer can write a sentence without calling back.</summary>
 public sealed record AgreementParty
 {
@@ -30,6 +46,8 @@ public sealed record AgreementSigned
     public required IReadOnlyList<AgreementParty> Parties { get; init; }
     public required DateOnly SignedOn { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>Who recorded it; null in messages from before recorders were carried (treated as an unknown partner).</summary>
+    public OutcomeRecorder? RecordedBy { get; init; }
 }
 
 /// <summary>
@@ -52,6 +70,8 @@ public sealed record PlaqueUnveiled
     public required string Kind { get; init; }
     public required DateOnly UnveiledOn { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>Who recorded it; null in messages from before recorders were carried (treated as an unknown partner).</summary>
+    public OutcomeRecorder? RecordedBy { get; init; }
 }
 
 /// <summary>One designation in <see cref="CouncilDesignationsRecorded"/>.</summary>
@@ -75,6 +95,8 @@ public sealed record CouncilDesignationsRecorded
     public required int SessionNumber { get; init; }
     public required IReadOnlyList<CouncilDesignation> Designations { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>Who recorded it; null in messages from before recorders were carried (treated as an unknown partner).</summary>
+    public OutcomeRecorder? RecordedBy { get; init; }
 }
 
 /// <summary>One ranked entrant of a competition. Trainees are pseudonymous (<c>traineeRef</c> chosen by the college).</summary>
@@ -97,4 +119,6 @@ public sealed record CompetitionResultsPublished
     public required Guid ConsortiumId { get; init; }
     public required IReadOnlyList<CompetitionEntrant> Entrants { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>Who recorded it; null in messages from before recorders were carried (treated as an unknown partner).</summary>
+    public OutcomeRecorder? RecordedBy { get; init; }
 }

@@ -16,6 +16,7 @@ builder.AddServiceMessaging("events", bus =>
 {
     bus.AddConsumer<MemberDirectoryConsumer>();
     bus.AddConsumer<CouncilDesignationOutcomeConsumer>();
+    bus.AddConsumer<UnveilingOutcomeConsumer>();
     bus.AddConsumer<FeedConsumer>();
     bus.AddConsumer<PlacementFeedConsumer>(typeof(PlacementFeedConsumerDefinition));
 });

@@ -36,3 +36,28 @@ public sealed record ProgramStatusChanged
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 }
+
+/// <summary>
+/// Talent-pipeline acted on a plaque unveiled at an event (<c>PlaqueUnveiled</c>): the base program it activated,
+/// created, or will resume once its paused parties are reinstated.
+/// </summary>
+public sealed record PlaqueUnveilingApplied
+{
+    public required Guid UnveilingId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    public required Guid ProgramId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>
+/// Talent-pipeline refused to act on an unveiled plaque: its recorder is not party to the base program, or the
+/// program's launch rules are not met (every party an active member). No program changed; the reasons say why.
+/// </summary>
+public sealed record PlaqueUnveilingRejected
+{
+    public required Guid UnveilingId { get; init; }
+    public required Guid ConsortiumId { get; init; }
+    /// <summary>Field path (e.g. <c>recordedBy</c>, <c>hostOrganizationId</c>) → reasons.</summary>
+    public required IReadOnlyDictionary<string, string[]> Reasons { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}

@@ -152,6 +152,7 @@ public sealed class CouncilTests(ThrowawayPostgres postgres, ThrowawayRabbitMq r
         {
             RecordingId = recordingId, EventId = Guid.CreateVersion7(), ConsortiumId = consortium.Id, SessionNumber = 1, OccurredAt = DateTimeOffset.UtcNow,
             Designations = [new() { OrganizationId = college.OrganizationId, Role = "chair" }, new() { OrganizationId = coal.OrganizationId, Role = "viceChair" }],
+            RecordedBy = ByOperator,
         });
 
         Assert.Equal(2, (await applied.NextAsync(e => e.RecordingId == recordingId)).Designated);
@@ -175,11 +176,13 @@ public sealed class CouncilTests(ThrowawayPostgres postgres, ThrowawayRabbitMq r
         {
             RecordingId = recordingId, EventId = Guid.CreateVersion7(), ConsortiumId = consortium.Id, SessionNumber = 1, OccurredAt = DateTimeOffset.UtcNow,
             Designations = [new() { OrganizationId = member.OrganizationId, Role = "chair" }, new() { OrganizationId = outsider.Id, Role = "viceChair" }],
+            RecordedBy = ByOperator,
         });
         await Service.PublishAsync(new CouncilDesignationsRecorded
         {
             RecordingId = noSessionId, EventId = Guid.CreateVersion7(), ConsortiumId = consortium.Id, SessionNumber = 7, OccurredAt = DateTimeOffset.UtcNow,
             Designations = [new() { OrganizationId = member.OrganizationId, Role = "president" }],
+            RecordedBy = ByOperator,
         });
 
         var refusal = await rejected.NextAsync(e => e.RecordingId == recordingId);
@@ -187,5 +190,81 @@ public sealed class CouncilTests(ThrowawayPostgres postgres, ThrowawayRabbitMq r
         var unknownRole = await rejected.NextAsync(e => e.RecordingId == noSessionId);
         Assert.Contains("'president' is not a council role", unknownRole.Reasons["designations[0].role"][0], StringComparison.Ordinal);
         Assert.Null((await MembersAsync(consortium.Id)).Single().CouncilRole);
+    }
+
+    private static readonly OutcomeRecorder ByOperator = new() { Kind = OutcomeRecorder.OperatorKind };
+
+    [Fact]
+    public async Task Designations_a_partner_recorded_at_its_own_meeting_are_refused_and_change_no_role()
+    {
+        // The attack: a member college organizes a "council meeting", holds it and records itself as chair, everyone else out.
+        var consortium = await EstablishAsync();
+        var chair = await ActiveMemberAsync(consortium.Id, "Chair unit");
+        var college = await ActiveMemberAsync(consortium.Id, "Ambitious college", OrganizationKind.VocationalCollege);
+        await OpenSessionAsync(consortium.Id, 1);
+        using (var designate = await DesignateAsync(consortium.Id, 1, [(chair.OrganizationId, "chair")]))
+            designate.EnsureSuccessStatusCode();
+        await using var rejected = await Service.WatchAsync<CouncilDesignationsRejected>();
+        var byPartner = Guid.CreateVersion7();
+        var anonymous = Guid.CreateVersion7();
+
+        await Service.PublishAsync(new CouncilDesignationsRecorded
+        {
+            RecordingId = byPartner, EventId = Guid.CreateVersion7(), ConsortiumId = consortium.Id, SessionNumber = 1, OccurredAt = DateTimeOffset.UtcNow,
+            Designations = [new() { OrganizationId = college.OrganizationId, Role = "chair" }],
+            RecordedBy = new OutcomeRecorder { Kind = OutcomeRecorder.PartnerKind, OrganizationId = college.OrganizationId },
+        });
+        // A message from before recorders were carried: who recorded it is unknown, so it is refused too.
+        await Service.PublishAsync(new CouncilDesignationsRecorded
+        {
+            RecordingId = anonymous, EventId = Guid.CreateVersion7(), ConsortiumId = consortium.Id, SessionNumber = 1, OccurredAt = DateTimeOffset.UtcNow,
+            Designations = [new() { OrganizationId = college.OrganizationId, Role = "chair" }],
+        });
+
+        var refusal = await rejected.NextAsync(e => e.RecordingId == byPartner);
+        Assert.Contains("only when the consortium's operator records them", Assert.Single(refusal.Reasons["recordedBy"]), StringComparison.Ordinal);
+        Assert.Contains("does not say who recorded it", Assert.Single((await rejected.NextAsync(e => e.RecordingId == anonymous)).Reasons["recordedBy"]), StringComparison.Ordinal);
+        var members = await MembersAsync(consortium.Id);
+        Assert.Equal(CouncilRole.Chair, members.Single(m => m.Id == chair.Id).CouncilRole);
+        Assert.Null(members.Single(m => m.Id == college.Id).CouncilRole);
+    }
+
+    [Fact]
+    public async Task Opening_the_next_session_while_roles_are_designated_never_leaves_the_previous_sessions_roles_standing()
+    {
+        var consortium = await EstablishAsync();
+        var members = new List<MembershipResponse>();
+        for (var i = 0; i < 6; i++) members.Add(await ActiveMemberAsync(consortium.Id, $"Council unit {i}"));
+        await OpenSessionAsync(consortium.Id, 1);
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        // Each round: designate session N and open N+1 at the same moment. Whichever wins, once N+1 is open nobody may hold a role of N.
+        for (var n = 1; n <= 12; n++)
+        {
+            var roles = members.Select((m, i) => (m.OrganizationId, i == 0 ? "chair" : "councilMember")).ToList();
+            using var start = new SemaphoreSlim(0, 2);
+            var designate = Task.Run(async () => { await start.WaitAsync(Cancel); return await DesignateAsync(consortium.Id, n, roles); }, Cancel);
+            var number = n + 1;
+            var open = Task.Run(async () =>
+            {
+                await start.WaitAsync(Cancel);
+                return await Operator.PostAsJsonAsync($"/api/v1/consortia/{consortium.Id}/council-sessions",
+                    new { number, startsOn = new DateOnly(2000 + number, 1, 1), endsOn = new DateOnly(2001 + number, 1, 1) }, PlatformJson.Options, Cancel);
+            }, Cancel);
+            start.Release(2);
+            using var designated = await designate;
+            using var opened = await open;
+
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+            Assert.True(designated.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"designation answered {(int)designated.StatusCode}");
+            var key = designated.StatusCode.ToString();
+            outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+            Assert.All(await MembersAsync(consortium.Id), m => Assert.Null(m.CouncilRole));
+            using var current = await Operator.GetAsync($"/api/v1/consortia/{consortium.Id}/council-sessions/{number}", Cancel);
+            var session = await ReadAsync<CouncilSessionResponse>(current, HttpStatusCode.OK);
+            Assert.True(session.IsCurrent);
+            Assert.Empty(session.Designations);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"designation answers over 12 rounds: {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}");
     }
 }

@@ -69,6 +69,8 @@ public sealed class Unveiling
         Kind = kind;
         UnveiledOn = unveiledOn;
         RecordedAt = recordedAt;
+        // A plaque that is no base or center makes no program: there is nothing for talent-pipeline to answer.
+        State = kind == UnveilingKind.Other ? UnveilingState.Recorded : UnveilingState.Pending;
     }
 
     public Guid Id { get; private set; }
@@ -80,6 +82,42 @@ public sealed class Unveiling
     public UnveilingKind Kind { get; private set; }
     public DateOnly UnveiledOn { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }
+    public UnveilingState State { get; private set; }
+    /// <summary>The base program talent-pipeline activated (or created) for the plaque, once applied.</summary>
+    public Guid? ProgramId { get; private set; }
+    public List<DesignationRefusal> Refusals { get; private set; } = [];
+    public DateTimeOffset? ResolvedAt { get; private set; }
+
+    /// <summary>Talent-pipeline acted on the plaque. A repeat answer changes nothing; a rejection is not overturned.</summary>
+    public void MarkApplied(Guid programId, DateTimeOffset at)
+    {
+        if (State != UnveilingState.Pending) return;
+        State = UnveilingState.Applied;
+        ProgramId = programId;
+        ResolvedAt = at;
+    }
+
+    /// <summary>Talent-pipeline refused to act on the plaque (e.g. the recorder is not party to the base program).</summary>
+    public void MarkRejected(IEnumerable<DesignationRefusal> refusals, DateTimeOffset at)
+    {
+        if (State != UnveilingState.Pending) return;
+        State = UnveilingState.Rejected;
+        Refusals = [.. refusals];
+        ResolvedAt = at;
+    }
+}
+
+/// <summary>What talent-pipeline did with an unveiled plaque.</summary>
+public enum UnveilingState
+{
+    /// <summary>Not a base or center (kind <c>other</c>): no program is involved.</summary>
+    Recorded,
+    /// <summary>Published; talent-pipeline has not answered yet.</summary>
+    Pending,
+    /// <summary>The base program is active (or resumes as active once its paused parties are reinstated).</summary>
+    Applied,
+    /// <summary>Refused as a whole; <c>reasons</c> say why. No program changed.</summary>
+    Rejected,
 }
 
 /// <summary>One role designated at a council meeting.</summary>

@@ -78,8 +78,16 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             u.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
             u.Property(x => x.Name).HasMaxLength(300);
             u.Property(x => x.HostOrganizationName).HasMaxLength(300);
+            u.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            u.Property(x => x.Refusals).HasColumnType("jsonb").HasConversion(
+                v => JsonSerializer.Serialize(v, JsonColumn.Options),
+                s => JsonSerializer.Deserialize<List<DesignationRefusal>>(s, JsonColumn.Options) ?? new List<DesignationRefusal>(),
+                new ValueComparer<List<DesignationRefusal>>((a, b) => JsonSerializer.Serialize(a, JsonColumn.Options) == JsonSerializer.Serialize(b, JsonColumn.Options),
+                    v => JsonSerializer.Serialize(v, JsonColumn.Options).GetHashCode(StringComparison.Ordinal), v => v.ToList()));
             u.HasIndex(x => x.EventId);
             u.HasOne<ConsortiumEvent>().WithMany().HasForeignKey(x => x.EventId);
+            // Talent-pipeline's answer and a late duplicate must not both win.
+            u.Property<uint>("xmin").IsRowVersion();
         });
 
         modelBuilder.Entity<CouncilDesignationRecording>(d =>

@@ -63,7 +63,8 @@ public sealed class MembershipConsumer(TalentPipelineDbContext db) :
 
         if (wasActive && !member.IsActive)
         {
-            var because = $"{name} was {(status == MemberStatus.Suspended ? "suspended" : status.ToString().ToLowerInvariant())}" + (reason is null ? "" : $": {reason}");
+            // Membership's reason stays private (its history shows it to the operator and the member only): never copied into the program's.
+            var because = $"{name} was {(status == MemberStatus.Suspended ? "suspended" : status.ToString().ToLowerInvariant())}";
             foreach (var program in await ProgramsOfAsync(consortiumId, organizationId, cancellationToken))
             {
                 if (program.PauseFor(organizationId, because) is { } transition)
@@ -72,7 +73,7 @@ public sealed class MembershipConsumer(TalentPipelineDbContext db) :
         }
         else if (!wasActive && member.IsActive)
         {
-            var because = $"{name} was reinstated" + (reason is null ? "" : $": {reason}");
+            var because = $"{name} was reinstated";
             foreach (var program in await ProgramsOfAsync(consortiumId, organizationId, cancellationToken))
             {
                 if (program.ResumeFor(organizationId, because) is { } transition)

@@ -116,7 +116,27 @@ public sealed class CooperationProgram
         return transition;
     }
 
-    /// <summary>A base's plaque was unveiled: the base is active from now on (a paused base stays paused, resuming to active).</summary>
+    /// <summary>
+    /// The launch rule: every party is an active member of the consortium. Returns the parties that are not (none: the
+    /// program may launch). Whoever launches (a party's key, the operator, a plaque unveiled at a ceremony) obeys it.
+    /// </summary>
+    public IReadOnlyList<Guid> InactiveParties(IReadOnlySet<Guid> activeMembers)
+    {
+        ArgumentNullException.ThrowIfNull(activeMembers);
+        return [.. Parties.Where(p => !activeMembers.Contains(p))];
+    }
+
+    /// <summary>
+    /// Whether a plaque unveiling may act on this program: one recorded by the operator (<paramref name="recordingOrganization"/>
+    /// null) may; one recorded by a partner only when its organization is a party. Naming another organization as host
+    /// must not launch that organization's programs.
+    /// </summary>
+    public bool MayBeUnveiledBy(Guid? recordingOrganization) => recordingOrganization is not { } organization || IsParty(organization);
+
+    /// <summary>
+    /// A base's plaque was unveiled: the base is active from now on (a paused base stays paused, resuming to active).
+    /// The caller has checked <see cref="MayBeUnveiledBy"/> and, for a draft, <see cref="InactiveParties"/>.
+    /// </summary>
     public ProgramTransition? ActivateByUnveiling(Guid unveilingId)
     {
         UnveilingId ??= unveilingId;

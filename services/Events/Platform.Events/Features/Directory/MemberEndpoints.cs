@@ -15,14 +15,15 @@ public static class MemberEndpoints
     public static IEndpointRouteBuilder MapMemberEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/members", ListAsync).WithTags("Members").RequireScope(Scopes.EventsRead)
-            .WithSummary("Members of a consortium as this service knows them (status: applied, active, rejected, suspended, withdrawn)");
+            .WithSummary("Members of a consortium as this service knows them (status: applied, active, rejected, suspended, withdrawn); a partner sees only consortia its organization belongs to (404 otherwise)");
         return app;
     }
 
-    private static async Task<Results<Ok<Page<MemberResponse>>, ValidationProblem>> ListAsync(
-        Guid? consortiumId, string? status, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<MemberResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid? consortiumId, string? status, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required."));
+        if (!await db.CanReadConsortiumAsync(caller, consortium, cancellationToken)) return Problems.NotFound();
         var memberships = db.KnownMemberships.AsNoTracking().Where(m => m.ConsortiumId == consortium);
         if (status is { Length: > 0 }) memberships = memberships.Where(m => m.Status == status);
         var page = await memberships.ToPageAsync(m => m.ChangedAt, m => m.OrganizationId, paging, cancellationToken);

@@ -94,12 +94,12 @@ public static class EventEndpoints
         return TypedResults.Ok(page.Map(e => EventResponse.From(e, names)));
     }
 
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(Guid id, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(Guid id, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (found is null) return Problems.NotFound();
         var names = await db.OrganizationsAsync(found.OrganizerIds, cancellationToken);
-        var outcomes = await OutcomeEndpoints.ReadOutcomesAsync(db, found, cancellationToken);
+        var outcomes = await OutcomeEndpoints.ReadOutcomesAsync(db, found, caller, cancellationToken);
         return TypedResults.Ok(EventResponse.From(found, names, outcomes));
     }
 

@@ -56,7 +56,7 @@ public static class FeedEndpoints
     {
         var feed = app.MapGroup("/api/v1").WithTags("Feed");
         feed.MapGet("/feed", ReadAsync).RequireScope(Scopes.EventsRead)
-            .WithSummary("The consortium's activity feed, newest first");
+            .WithSummary("The consortium's activity feed, newest first; a partner reads only the feeds of consortia its organization belongs to (404 otherwise)");
         feed.MapGet("/feed.atom", ReadAtomAsync).RequireScope(Scopes.EventsRead)
             .Produces(StatusCodes.Status200OK, contentType: "application/atom+xml")
             .WithSummary("The same feed as Atom 1.0 (one page; rel=next links the following page)");
@@ -65,20 +65,22 @@ public static class FeedEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<Page<FeedEntryResponse>>, ValidationProblem>> ReadAsync(
-        Guid? consortiumId, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<FeedEntryResponse>>, ValidationProblem, ProblemHttpResult>> ReadAsync(
+        Guid? consortiumId, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required: each consortium has its own feed."));
+        if (!await db.CanReadConsortiumAsync(caller, consortium, cancellationToken)) return Problems.NotFound();
         var zone = await db.ZoneOfAsync(consortium, cancellationToken);
         var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortium)
             .ToPageAsync(e => e.OccurredAt, e => e.Id, paging, cancellationToken);
         return TypedResults.Ok(page.Map(e => FeedEntryResponse.From(e, zone)));
     }
 
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ReadAtomAsync(
-        Guid? consortiumId, PageRequest paging, HttpRequest request, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> ReadAtomAsync(
+        Guid? consortiumId, PageRequest paging, HttpRequest request, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required: each consortium has its own feed."));
+        if (!await db.CanReadConsortiumAsync(caller, consortium, cancellationToken)) return Problems.NotFound();
         var known = await db.KnownConsortia.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consortium, cancellationToken);
         var zone = ConsortiumTime.Zone(known?.TimeZone);
         var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortium)

@@ -38,12 +38,13 @@ public static class FeedStories
             $"{Words(m.Kind)} in {m.Region}{(m.Sectors.Count > 0 ? $", serving {Join(m.Sectors)}" : "")}.", m.OccurredAt, null),
         MembershipActivated m => Line(m.ConsortiumId, "memberJoined", $"{m.OrganizationName} joined the consortium",
             $"{m.OrganizationName} ({Words(m.OrganizationKind)}) is now an active member.", m.OccurredAt, null),
+        // Membership keeps its reasons private (the history shows them to the operator and the member only): never told here.
         MembershipSuspended m => Line(m.ConsortiumId, "memberSuspended", $"{m.OrganizationName}'s membership was suspended",
-            Because("The membership is suspended", m.Reason), m.OccurredAt, null),
+            "The membership is suspended.", m.OccurredAt, null),
         MembershipReinstated m => Line(m.ConsortiumId, "memberReinstated", $"{m.OrganizationName} was reinstated as a member",
-            Because("The membership is active again", m.Reason), m.OccurredAt, null),
+            "The membership is active again.", m.OccurredAt, null),
         MembershipWithdrawn m => Line(m.ConsortiumId, "memberLeft", $"{m.OrganizationName} left the consortium",
-            Because("The membership has ended", m.Reason), m.OccurredAt, null),
+            "The membership has ended.", m.OccurredAt, null),
         CouncilSessionOpened m => Line(m.ConsortiumId, "councilSessionOpened", $"The {Ordinal(m.SessionNumber)} council session opened",
             $"Its term runs from {Day(m.StartsOn)} to {Day(m.EndsOn)}.", m.OccurredAt, null),
         CouncilRoleAssigned m => Line(m.ConsortiumId, "councilRoleDesignated",
@@ -59,8 +60,10 @@ public static class FeedStories
             $"{Join([.. m.Colleges.Select(c => c.Name), .. m.Enterprises.Select(e => e.Name)])} launched {Article(Words(m.Kind))} “{m.Title}”",
             $"{Article(Words(m.Kind), capital: true)}{(m.Occupation is { } o ? $" for {o}" : "")}{(m.Seats is { } seats ? $" with {Number(seats)} seats" : "")}.",
             m.OccurredAt, $"/api/v1/programs/{m.ProgramId}"),
+        // A pause or resumption follows a party's suspension, withdrawal or reinstatement, whose reason is membership's private one.
         ProgramStatusChanged m => Line(m.ConsortiumId, "programStatusChanged", $"“{m.Title}” is now {Words(m.To)}",
-            Because($"The program went from {Words(m.From)} to {Words(m.To)}", m.Reason), m.OccurredAt, $"/api/v1/programs/{m.ProgramId}"),
+            Because($"The program went from {Words(m.From)} to {Words(m.To)}", m.From == "paused" || m.To == "paused" ? null : m.Reason),
+            m.OccurredAt, $"/api/v1/programs/{m.ProgramId}"),
         PlacementRecorded m => new PlacementMilestone(m.ConsortiumId, m.ProgramId, m.ProgramTitle, m.Type, m.OccurredAt),
         ConsortiumEventScheduled m => Line(m.ConsortiumId, "eventScheduled", $"{m.Title} was scheduled",
             $"{Article(Words(m.Kind), capital: true)} at {m.Venue}, {m.StartsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} (UTC{m.StartsAt.ToString("zzz", CultureInfo.InvariantCulture)}).",
@@ -83,11 +86,12 @@ public static class FeedStories
     private static FeedLine Line(Guid consortiumId, string kind, string title, string content, DateTimeOffset at, string? link) =>
         new(consortiumId, kind, title, content, at, link);
 
+    /// <summary>The top five by college and award. Trainee refs never appear: a college's pseudonym is still a person's reference.</summary>
     private static string Podium(IReadOnlyList<CompetitionEntrant> entrants)
     {
         var awarded = entrants.Where(e => e.Award is not null).OrderBy(e => e.Rank).ToList();
         var top = (awarded.Count > 0 ? awarded : [.. entrants.OrderBy(e => e.Rank)]).Take(5)
-            .Select(e => string.Create(CultureInfo.InvariantCulture, $"{Ordinal(e.Rank)}: {e.CollegeName} ({e.TraineeRef}){(e.Award is { } a ? $", {a}" : "")}"));
+            .Select(e => string.Create(CultureInfo.InvariantCulture, $"{Ordinal(e.Rank)}: {e.CollegeName}{(e.Award is { } a ? $", {a}" : "")}"));
         return string.Create(CultureInfo.InvariantCulture, $"{entrants.Count} entrants ranked. ") + string.Join("; ", top) + ".";
     }
 

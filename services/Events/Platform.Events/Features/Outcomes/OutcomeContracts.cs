@@ -76,13 +76,15 @@ public sealed record AgreementResponse(Guid Id, Guid EventId, string? EventTitle
     }
 }
 
-/// <summary>An unveiled plaque.</summary>
-public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn)
+/// <summary>An unveiled plaque and what talent-pipeline did with it (state, the program, or the reasons of a rejection).</summary>
+public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn,
+    UnveilingState State, Guid? ProgramId, IReadOnlyDictionary<string, List<string>>? Reasons, DateTimeOffset? ResolvedAt)
 {
     public static UnveilingResponse From(Unveiling u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn);
+        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn, u.State, u.ProgramId,
+            u.State == UnveilingState.Rejected ? u.Refusals.ToDictionary(r => r.Field, r => r.Reasons) : null, u.ResolvedAt);
     }
 }
 
@@ -99,11 +101,17 @@ public sealed record CouncilDesignationsResponse(Guid Id, Guid EventId, int Sess
 }
 
 /// <summary>Published competition results, ranked.</summary>
-public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnlyList<RankedEntrant> Entrants, DateTimeOffset PublishedAt)
+public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnlyList<EntrantResponse> Entrants, DateTimeOffset PublishedAt)
 {
-    public static CompetitionResultsResponse From(CompetitionResults r)
+    /// <summary>The results; <paramref name="seesRefsOf"/> says for which colleges the caller sees trainee refs (null: all).</summary>
+    public static CompetitionResultsResponse From(CompetitionResults r, Func<Guid, bool>? seesRefsOf = null)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new(r.Id, r.EventId, r.Entrants, r.PublishedAt);
+        return new(r.Id, r.EventId,
+            [.. r.Entrants.Select(e => new EntrantResponse(seesRefsOf is null || seesRefsOf(e.CollegeId) ? e.TraineeRef : null, e.CollegeId, e.CollegeName, e.Rank, e.Award))],
+            r.PublishedAt);
     }
 }
+
+/// <summary>A ranked entrant. <c>traineeRef</c> is null unless the caller is the operator, an organizer or the entrant's college.</summary>
+public sealed record EntrantResponse(string? TraineeRef, Guid CollegeId, string CollegeName, int Rank, string? Award);

@@ -45,6 +45,11 @@ public static class OutcomeEndpoints
         return (found, null);
     }
 
+    /// <summary>Who records the outcome: consumers grant privileged effects (council roles, launching programs) by it.</summary>
+    private static OutcomeRecorder RecorderOf(Caller caller) => caller.IsOperator
+        ? new OutcomeRecorder { Kind = OutcomeRecorder.OperatorKind }
+        : new OutcomeRecorder { Kind = OutcomeRecorder.PartnerKind, OrganizationId = caller.OrganizationId };
+
     private static DateOnly EventDay(ConsortiumEvent e) => ConsortiumTime.Day(e.StartsAt, ConsortiumTime.Zone(e.TimeZone));
 
     private static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> RecordAgreementAsync(
@@ -86,6 +91,7 @@ public static class OutcomeEndpoints
             Parties = [.. agreement.Parties.Select(p => new AgreementParty { OrganizationId = p.OrganizationId, OrganizationName = p.Name, OrganizationKind = p.Kind })],
             SignedOn = agreement.SignedOn,
             OccurredAt = now,
+            RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/agreements/{agreement.Id}", AgreementResponse.From(agreement, held.Title));
@@ -119,6 +125,7 @@ public static class OutcomeEndpoints
             Kind = ApiEnum.Name(unveiling.Kind),
             UnveiledOn = unveiling.UnveiledOn,
             OccurredAt = now,
+            RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/events/{held.Id}", UnveilingResponse.From(unveiling));
@@ -163,6 +170,7 @@ public static class OutcomeEndpoints
             SessionNumber = recording.SessionNumber,
             Designations = [.. recording.Designations.Select(d => new ContractDesignation { OrganizationId = d.OrganizationId, Role = ApiEnum.Name(d.Role) })],
             OccurredAt = now,
+            RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/events/{held.Id}", CouncilDesignationsResponse.From(recording));
@@ -216,6 +224,7 @@ public static class OutcomeEndpoints
             ConsortiumId = held.ConsortiumId,
             Entrants = [.. results.Entrants.Select(e => new CompetitionEntrant { TraineeRef = e.TraineeRef, CollegeId = e.CollegeId, CollegeName = e.CollegeName, Rank = e.Rank, Award = e.Award })],
             OccurredAt = now,
+            RecordedBy = RecorderOf(caller),
         });
         try
         {
@@ -228,10 +237,11 @@ public static class OutcomeEndpoints
         return TypedResults.Created($"/api/v1/events/{held.Id}", CompetitionResultsResponse.From(results));
     }
 
-    private static async Task<Results<Ok<Page<AgreementResponse>>, ValidationProblem>> ListAgreementsAsync(
-        Guid? consortiumId, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<AgreementResponse>>, ValidationProblem, ProblemHttpResult>> ListAgreementsAsync(
+        Guid? consortiumId, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required: the register is kept per consortium."));
+        if (!await db.CanReadConsortiumAsync(caller, consortium, cancellationToken)) return Problems.NotFound();
         var page = await db.Agreements.AsNoTracking().Where(a => a.ConsortiumId == consortium).ToPageAsync(a => a.Id, paging, cancellationToken);
         var eventIds = page.Items.Select(a => a.EventId).Distinct().ToList();
         var titles = await db.Events.Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken);
@@ -239,8 +249,9 @@ public static class OutcomeEndpoints
     }
 
     /// <summary>Everything recorded on one event, for <c>GET /api/v1/events/{id}</c>.</summary>
-    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, CancellationToken cancellationToken)
+    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var agreements = await db.Agreements.AsNoTracking().Where(a => a.EventId == e.Id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         var unveilings = await db.Unveilings.AsNoTracking().Where(u => u.EventId == e.Id).OrderBy(u => u.Id).ToListAsync(cancellationToken);
         var designations = await db.CouncilDesignationRecordings.AsNoTracking().Where(d => d.EventId == e.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
@@ -249,6 +260,7 @@ public static class OutcomeEndpoints
             [.. agreements.Select(a => AgreementResponse.From(a, e.Title))],
             [.. unveilings.Select(UnveilingResponse.From)],
             [.. designations.Select(CouncilDesignationsResponse.From)],
-            results is null ? null : CompetitionResultsResponse.From(results));
+            // A trainee ref is a person's reference: shown to the operator, the organizers and the entrant's own college only.
+            results is null ? null : CompetitionResultsResponse.From(results, college => caller.CanActFor(college) || caller.CanActForAny(e.OrganizerIds)));
     }
 }

@@ -58,6 +58,8 @@ public static class CouncilEndpoints
 
         return await db.RetryOnConflictAsync<Results<Created<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await CouncilRoleDesignation.LockCouncilAsync(db, consortiumId, cancellationToken);
             var previous = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
             if (previous is not null && request.Number <= previous.Number)
                 return Problems.Conflict($"Council session {previous.Number} is already open; the next session is number {previous.Number + 1}.",
@@ -80,6 +82,7 @@ public static class CouncilEndpoints
                 db.ChangeTracker.Clear();
                 return Problems.Conflict($"Council session {request.Number} was opened by another request at the same moment.", new { currentSession = request.Number });
             }
+            await transaction.CommitAsync(cancellationToken);
             return TypedResults.Created($"/api/v1/consortia/{consortiumId}/council-sessions/{session.Number}", await ToResponseAsync(db, session, isCurrent: true, cancellationToken));
         });
     }
@@ -133,6 +136,8 @@ public static class CouncilEndpoints
         var requested = designations.Select(d => new DomainDesignation(d.OrganizationId, d.Role)).ToList();
         return await db.RetryOnConflictAsync<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
+            // The council lock (taken by DesignateAsync) holds until this transaction ends.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             switch (await CouncilRoleDesignation.DesignateAsync(db, consortiumId, number, requested, time.GetUtcNow(), cancellationToken))
             {
                 case DesignationOutcome.NoSuchSession:
@@ -145,6 +150,7 @@ public static class CouncilEndpoints
                         .ToDictionary(g => g.Key, g => g.Select(p => p.Reason).ToArray(), StringComparer.Ordinal));
                 case DesignationOutcome.Applied applied:
                     await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
                     return TypedResults.Ok(await ToResponseAsync(db, applied.Session, isCurrent: true, cancellationToken));
                 default:
                     throw new InvalidOperationException("Unknown designation outcome.");

@@ -125,10 +125,10 @@ public static class ProgramEndpoints
         if (parsed == ProgramAction.Launch)
         {
             var parties = program.Parties.ToList();
-            var inactive = await db.Members.AsNoTracking()
+            var active = await db.Members.AsNoTracking()
                 .Where(m => m.ConsortiumId == program.ConsortiumId && parties.Contains(m.OrganizationId) && m.Status == MemberStatus.Active)
                 .Select(m => m.OrganizationId).ToListAsync(cancellationToken);
-            var missing = parties.Except(inactive).ToList();
+            var missing = program.InactiveParties(active.ToHashSet());
             if (missing.Count > 0)
                 return Problems.Conflict($"Every party must be an active member to launch; not active: {string.Join(", ", missing)}.", new { status = program.Status });
         }

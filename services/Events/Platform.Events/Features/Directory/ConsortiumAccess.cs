@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Events.Domain;
+using Platform.Events.Persistence;
+using Platform.ServiceDefaults.Auth;
+
+namespace Platform.Events.Features.Directory;
+
+/// <summary>
+/// A consortium's member directory, feed and agreements register are visible to the operator and to the consortium's
+/// own members (active or suspended, as this service last heard from membership), as in membership itself. Anyone else
+/// is answered 404, as if the consortium did not exist.
+/// </summary>
+public static class ConsortiumAccess
+{
+    private const string Suspended = "suspended";
+
+    public static async Task<bool> CanReadConsortiumAsync(this EventsDbContext db, Caller caller, Guid consortiumId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.IsOperator) return true;
+        var organizationId = caller.OrganizationId;
+        return await db.KnownMemberships.AnyAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId
+            && (m.Status == KnownMembership.Active || m.Status == Suspended), cancellationToken);
+    }
+}
