@@ -49,7 +49,7 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
 
         var failures = new List<string>();
         var answered = new Dictionary<int, int>();
-        async Task SendAsync(HttpRequestMessage request, string what)
+        async Task SendAsync(HttpRequestMessage request, string what, bool htmlForm = false)
         {
             using (request)
             {
@@ -70,6 +70,9 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
                     var body = await response.Content.ReadAsStringAsync(Cancel);
                     if (status >= 500)
                         failures.Add($"{what}: {status} {body[..Math.Min(300, body.Length)]}");
+                    // The login form answers a wrong key with itself (HTML, 401) for the browser that posted it.
+                    else if (htmlForm && status == 401 && response.Content.Headers.ContentType?.MediaType == "text/html" && body.Contains("That is not the operator key.", StringComparison.Ordinal))
+                        return;
                     else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                         failures.Add($"{what}: {status} without a problem document ({response.Content.Headers.ContentType}): {body[..Math.Min(200, body.Length)]}");
                 }
@@ -119,7 +122,7 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
             using var anonymous = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = new ByteArrayContent(body) };
             if (contentType.Length > 0) anonymous.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             anonymous.Headers.Add("X-Api-Key", Pick(Texts.Where(t => !t.Any(char.IsControl) && t.All(c => c < 128)).ToArray()));
-            await SendAsync(anonymous, $"POST /login [{contentType}] {shown}");
+            await SendAsync(anonymous, $"POST /login [{contentType}] {shown}", htmlForm: true);
         }
         var login = await GetLoginPageAsync(http, Pick);
         Assert.Empty(login);
