@@ -8,8 +8,9 @@ namespace Platform.Hosting.Aspire;
 
 /// <summary>
 /// <c>AddPostgresServer</c> / <c>AddDatabase</c>: what Aspire's <c>AddPostgres</c> gives, without a container
-/// engine. Services get <c>ConnectionStrings__NAME</c> through <c>WithReference</c>; <c>WaitFor</c> waits for
-/// the health check (a database waits until it has been created and accepts connections).
+/// engine. Services get <c>ConnectionStrings__NAME</c> through <c>WithReference</c> (as the database's own role, not
+/// the superuser); <c>WaitFor</c> waits for the health check (a database waits until it has been created and its
+/// role can connect).
 /// </summary>
 public static class PostgresServerBuilderExtensions
 {
@@ -36,7 +37,8 @@ public static class PostgresServerBuilderExtensions
             var notifications = ready.Services.GetRequiredService<ResourceNotificationService>();
             foreach (var database in server.Databases)
             {
-                await PostgresCluster.EnsureDatabaseAsync(Server(connectionString), database.DatabaseName, ct).ConfigureAwait(false);
+                var owner = new DatabaseOwner(database.RoleName, (await database.PasswordParameter.GetValueAsync(ct).ConfigureAwait(false))!);
+                await PostgresCluster.EnsureDatabaseAsync(Server(connectionString), database.DatabaseName, owner, ct).ConfigureAwait(false);
                 await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }).ConfigureAwait(false);
             }
         });
@@ -62,12 +64,19 @@ public static class PostgresServerBuilderExtensions
             .WithHealthCheck(healthCheck);
     }
 
-    /// <summary>A database on the server, created (unless it exists) as soon as the server is ready.</summary>
+    /// <summary>
+    /// A database on the server, created (unless it exists) as soon as the server is ready, owned by a role of its own
+    /// (named like the database; its password a secret parameter <c>NAME-password</c>, kept in the server's data folder).
+    /// </summary>
     public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> builder, string name, string? databaseName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var database = new PostgresDatabaseResource(name, databaseName ?? name, builder.Resource);
+        databaseName ??= name;
+        var role = databaseName;
+        var password = builder.ApplicationBuilder.AddParameter($"{name}-password",
+            PostgresServer.LoadOrCreateRolePasswordAsync(builder.Resource.DataDirectory, role).GetAwaiter().GetResult(), secret: true);
+        var database = new PostgresDatabaseResource(name, databaseName, builder.Resource, role, password.Resource);
         builder.Resource.AddDatabase(database);
 
         string? connectionString = null;

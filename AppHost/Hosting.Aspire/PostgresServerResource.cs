@@ -29,14 +29,27 @@ public sealed class PostgresServerResource(string name, string dataDirectory, Pa
     internal void AddDatabase(PostgresDatabaseResource database) => _databases.Add(database);
 }
 
-/// <summary>One database on a <see cref="PostgresServerResource"/>, created once the server is ready.</summary>
-public sealed class PostgresDatabaseResource(string name, string databaseName, PostgresServerResource parent)
+/// <summary>
+/// One database on a <see cref="PostgresServerResource"/>, created once the server is ready, owned by its own role
+/// (<see cref="RoleName"/>, password <see cref="PasswordParameter"/>): what a service gets through <c>WithReference</c>
+/// connects as that role, which is no superuser and cannot open the other databases (<see cref="PostgresCluster.EnsureDatabaseAsync(string, string, DatabaseOwner?, CancellationToken)"/>).
+/// </summary>
+public sealed class PostgresDatabaseResource(string name, string databaseName, PostgresServerResource parent, string roleName, ParameterResource password)
     : Resource(name), IResourceWithParent<PostgresServerResource>, IResourceWithConnectionString
 {
     public PostgresServerResource Parent { get; } = parent;
 
     public string DatabaseName { get; } = databaseName;
 
+    public string RoleName { get; } = roleName;
+
+    public ParameterResource PasswordParameter { get; } = password;
+
+    /// <summary>As the database's own role: what services get.</summary>
     public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"Host=127.0.0.1;Port={Parent.PrimaryEndpoint.Property(EndpointProperty.Port)};Username={RoleName};Password={PasswordParameter};Database={DatabaseName}");
+
+    /// <summary>As the superuser: for the human operator (endpoints.json), never handed to a service.</summary>
+    public ReferenceExpression AdminConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
 }

@@ -64,22 +64,104 @@ public static class PostgresCluster
     }
 
     /// <summary>Creates the database unless it exists; <paramref name="serverConnectionString"/> names any database the superuser can reach.</summary>
-    public static async Task EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken cancellationToken = default)
+    public static Task EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken cancellationToken = default) =>
+        EnsureDatabaseAsync(serverConnectionString, database, owner: null, cancellationToken);
+
+    /// <summary>
+    /// Creates the database unless it exists. With <paramref name="owner"/>, the database belongs to that role (created
+    /// or brought up to date: LOGIN with the given password, nothing else: not superuser, no CREATEDB, CREATEROLE,
+    /// REPLICATION or BYPASSRLS), and only that role (and superusers) may connect to it. A service connecting as
+    /// the owner can run its migrations (PostgreSQL 15: <c>public</c> belongs to <c>pg_database_owner</c>) and can
+    /// open no other service's database. Objects an earlier run created as the superuser are handed to the owner.
+    /// </summary>
+    public static async Task EnsureDatabaseAsync(string serverConnectionString, string database, DatabaseOwner? owner, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null) return;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-        try
+        if (owner is not null) await EnsureRoleAsync(connection, owner, cancellationToken).ConfigureAwait(false);
+
+        await using var exists = new NpgsqlCommand("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        var currentOwner = (string?)await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (currentOwner is null)
         {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var create = $"CREATE DATABASE {Quote(database)}" + (owner is null ? "" : $" OWNER {Quote(owner.Role)}");
+            try
+            {
+                await ExecuteAsync(connection, create, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Created concurrently by someone else: that is what we wanted.
+            }
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
-        {
-            // Created concurrently by someone else: that is what we wanted.
-        }
+        if (owner is null) return;
+
+        if (currentOwner is not null && currentOwner != owner.Role)
+            await ExecuteAsync(connection, $"ALTER DATABASE {Quote(database)} OWNER TO {Quote(owner.Role)}", cancellationToken).ConfigureAwait(false);
+        // PUBLIC may connect to every database by default: only the owner (and superusers) may here; the maintenance
+        // databases are no service's business either.
+        await ExecuteAsync(connection,
+            $"REVOKE ALL ON DATABASE {Quote(database)} FROM PUBLIC; REVOKE CONNECT ON DATABASE postgres FROM PUBLIC; REVOKE CONNECT ON DATABASE template1 FROM PUBLIC",
+            cancellationToken).ConfigureAwait(false);
+
+        var inside = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        await using var own = new NpgsqlConnection(inside);
+        await own.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(own, HandOverSql(owner.Role), cancellationToken).ConfigureAwait(false);
     }
+
+    private static async Task EnsureRoleAsync(NpgsqlConnection connection, DatabaseOwner owner, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection) { Parameters = { new() { Value = owner.Role } } };
+        var verb = await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null ? "CREATE" : "ALTER";
+        // The password cannot be a bind parameter in DDL; the server stores it as a SCRAM hash. Existence is checked
+        // first, so the statement does not fail (a failing statement would be written to the server log).
+        await ExecuteAsync(connection,
+            $"{verb} ROLE {Quote(owner.Role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '{owner.Password.Replace("'", "''", StringComparison.Ordinal)}'",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Schemas, tables, views, sequences of their own, routines and types that another role owns go to <paramref name="role"/>.</summary>
+    private static string HandOverSql(string role) => $$"""
+        DO $$
+        DECLARE
+          owner_oid oid := (SELECT oid FROM pg_roles WHERE rolname = '{{role}}');
+          r record;
+        BEGIN
+          FOR r IN SELECT nspname FROM pg_namespace
+                   WHERE nspowner <> owner_oid AND nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', 'public') LOOP
+            EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r.nspname, '{{role}}');
+          END LOOP;
+          FOR r IN SELECT c.oid::regclass::text AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE c.relowner <> owner_oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+                     AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+                     -- a sequence of an identity or serial column follows its table
+                     AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))) LOOP
+            EXECUTE format('ALTER %s %s OWNER TO %I',
+              CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+              r.name, '{{role}}');
+          END LOOP;
+          FOR r IN SELECT p.oid::regprocedure::text AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                   WHERE p.proowner <> owner_oid AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+                     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+            EXECUTE format('ALTER ROUTINE %s OWNER TO %I', r.name, '{{role}}');
+          END LOOP;
+          FOR r IN SELECT t.oid::regtype::text AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                   WHERE t.typowner <> owner_oid AND t.typtype IN ('e', 'd', 'r', 'm')
+                     AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+                     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype IN ('e', 'i')) LOOP
+            EXECUTE format('ALTER TYPE %s OWNER TO %I', r.name, '{{role}}');
+          END LOOP;
+        END $$;
+        """;
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static void GiveToServerUser(string directory)
     {
@@ -97,4 +179,27 @@ public static class PostgresCluster
             parent = Path.GetDirectoryName(parent);
         }
     }
+}
+
+/// <summary>
+/// The role that owns a service's database and that the service connects as. <see cref="Role"/>: lower-case letters,
+/// digits and underscores (it is written into SQL).
+/// </summary>
+public sealed record DatabaseOwner
+{
+    public DatabaseOwner(string role, string password)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(role, "^[a-z_][a-z0-9_]{0,62}$"))
+            throw new ArgumentException($"'{role}' is not a plain role name (a-z, 0-9, _; at most 63).", nameof(role));
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        Role = role;
+        Password = password;
+    }
+
+    public string Role { get; }
+
+    public string Password { get; }
+
+    /// <summary>Not the password: records print themselves, and this one must never reach a log.</summary>
+    public override string ToString() => $"DatabaseOwner {{ Role = {Role} }}";
 }

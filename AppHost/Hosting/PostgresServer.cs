@@ -68,6 +68,31 @@ public sealed class PostgresServer : IAsyncDisposable
 
     internal static string PasswordFile(string dataDirectory) => Path.Combine(dataDirectory, "password");
 
+    /// <summary>
+    /// The password of a database owner role (<see cref="DatabaseOwner"/>) of the cluster in <paramref name="dataDirectory"/>:
+    /// created on first use (readable by its owner only), then stable.
+    /// </summary>
+    public static async Task<string> LoadOrCreateRolePasswordAsync(string dataDirectory, string role, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.Combine(dataDirectory, "roles");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, role + ".password");
+        if (!File.Exists(file))
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+            try
+            {
+                await using var stream = new FileStream(file, options);
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Written concurrently: the first one stays.
+            }
+        }
+        return (await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)).Trim();
+    }
+
     /// <summary>Initializes the cluster if needed, starts the server and waits until it accepts connections.</summary>
     public static async Task<PostgresServer> StartAsync(PostgresOptions options, CancellationToken cancellationToken = default)
     {

@@ -16,8 +16,16 @@ public static class PlatformResources
         return project
             .WithHttpEndpoint(port: run.ServicePort(project.Resource.Name), isProxied: false)
             .WithHttpHealthCheck("/health/ready")
-            .WithEnvironment("Platform__OperatorKey", run.OperatorKey);
+            .WithEnvironment("Platform__OperatorKey", OperatorKeyParameter(project.ApplicationBuilder, run));
     }
+
+    public const string OperatorKeyParameterName = "operator-key";
+
+    /// <summary>The operator key as a secret parameter: the Aspire dashboard masks it wherever it shows it (parameters, environment).</summary>
+    private static IResourceBuilder<ParameterResource> OperatorKeyParameter(IDistributedApplicationBuilder builder, LocalRun run) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == OperatorKeyParameterName) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(OperatorKeyParameterName, run.OperatorKey, secret: true);
 
     /// <summary>Sets <paramref name="variable"/> to the Aspire dashboard's address (known once DCP allocated it) at start.</summary>
     public static IResourceBuilder<T> WithAspireDashboardUrl<T>(this IResourceBuilder<T> resource, string variable) where T : IResourceWithEnvironment

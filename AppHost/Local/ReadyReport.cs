@@ -114,8 +114,9 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         foreach (var (name, url) in run.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
             services[name] = url.ToString().TrimEnd('/');
         var databases = new JsonObject();
+        // The superuser's, for the human at the keyboard; the services connect as their database's own role.
         foreach (var database in model.Resources.OfType<PostgresDatabaseResource>())
-            databases[database.Name] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken);
+            databases[database.Name] = await database.AdminConnectionStringExpression.GetValueAsync(cancellationToken);
         var json = new JsonObject
         {
             ["operatorKey"] = run.OperatorKey,

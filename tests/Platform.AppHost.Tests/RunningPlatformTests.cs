@@ -62,12 +62,95 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     }
 
     [Fact]
+    public async Task Each_service_connects_as_its_own_role_that_owns_its_database_is_no_superuser_and_cannot_open_the_others()
+    {
+        var services = new[] { ("Platform.Membership", "membershipdb"), ("Platform.TalentPipeline", "talentpipelinedb"), ("Platform.Events", "eventsdb") };
+        foreach (var (project, database) in services)
+        {
+            var given = new NpgsqlConnectionStringBuilder(ServiceEnvironment(project)[$"ConnectionStrings__{database}"]) { Pooling = false };
+            Assert.Equal(database, given.Username);
+            Assert.NotEqual("postgres", given.Username);
+            Assert.DoesNotContain(platform.Endpoints.Databases.Values, admin => new NpgsqlConnectionStringBuilder(admin).Password == given.Password);
+
+            await using (var connection = new NpgsqlConnection(given.ConnectionString))
+            {
+                await connection.OpenAsync(Cancellation);
+                await using var role = new NpgsqlCommand(
+                    "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = current_user", connection);
+                await using (var reader = await role.ExecuteReaderAsync(Cancellation))
+                {
+                    Assert.True(await reader.ReadAsync(Cancellation));
+                    for (var i = 0; i < reader.FieldCount; i++)
+                        Assert.False(reader.GetBoolean(i), $"{database}: {reader.GetName(i)}");
+                }
+                // It owns its database and everything its migrations made there (it ran them).
+                Assert.Equal(database, await ScalarAsync(connection, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"));
+                Assert.True(await ScalarAsync(connection, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')") is long tables && tables > 0);
+                Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tableowner <> current_user"));
+                foreach (var forbidden in new[] { "CREATE DATABASE sneaky", "CREATE ROLE sneaky", "ALTER ROLE current_user SUPERUSER" })
+                {
+                    var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, forbidden));
+                    Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+                }
+            }
+
+            foreach (var other in services.Select(s => s.Item2).Where(d => d != database).Append("postgres"))
+            {
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(given.ConnectionString) { Database = other }.ConnectionString);
+                var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync(Cancellation));
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_operator_key_and_the_database_passwords_are_in_no_log_file_and_the_console_shows_the_key_once()
+    {
+        var key = platform.Endpoints.OperatorKey;
+        // Requests that carry the key: a script on the operator dashboard (which calls the services with it) and on a service.
+        using var http = RunningPlatform.CreateHttpClient();
+        // The KPIs ask each service in turn: slower than a probe on a busy machine.
+        http.Timeout = TimeSpan.FromSeconds(60);
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using (var kpis = await http.GetAsync(new Uri(platform.Endpoints.Services["dashboard"], "/api/kpis"), Cancellation))
+            Assert.Equal(HttpStatusCode.OK, kpis.StatusCode);
+        using (var me = await http.GetAsync(new Uri(platform.Endpoints.Services["membership"], "/api/v1/me"), Cancellation))
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancellation);
+
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal) { ["operator key"] = key };
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(platform.AppHost.DataFolder, "postgres", "roles"), "*.password"))
+            secrets[Path.GetFileName(file)] = (await File.ReadAllTextAsync(file, Cancellation)).Trim();
+        Assert.Equal(4, secrets.Count);
+
+        var logs = Directory.EnumerateFiles(Path.Combine(platform.AppHost.DataFolder, "logs"), "*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(logs, l => l.EndsWith("membership.log", StringComparison.Ordinal));
+        foreach (var log in logs)
+        {
+            var text = await File.ReadAllTextAsync(log, Cancellation);
+            foreach (var (what, secret) in secrets)
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{Path.GetFileName(log)} holds the {what}");
+        }
+        // The console shows the key once, in the summary, for the human who started the platform.
+        Assert.Single(platform.AppHost.OutputLines, line => line.Contains(key, StringComparison.Ordinal));
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(Cancellation);
+    }
+
+    [Fact]
     public async Task Each_service_gets_the_configuration_contract_in_its_environment()
     {
         var endpoints = platform.Endpoints;
         var pipeline = ServiceEnvironment("Platform.TalentPipeline");
 
-        Assert.Equal(endpoints.Databases["talentpipelinedb"], pipeline["ConnectionStrings__talentpipelinedb"]);
+        // Its own database, as its own role (endpoints.json has the superuser's, for the human).
+        var database = new NpgsqlConnectionStringBuilder(pipeline["ConnectionStrings__talentpipelinedb"]);
+        var admin = new NpgsqlConnectionStringBuilder(endpoints.Databases["talentpipelinedb"]);
+        Assert.Equal((admin.Host, admin.Port, "talentpipelinedb", "talentpipelinedb"), (database.Host, database.Port, database.Database, database.Username));
         Assert.Equal(endpoints.Amqp, pipeline["ConnectionStrings__messaging"]);
         // Aspire names the services it references by localhost and the port they listen on (the one in endpoints.json).
         Assert.Equal($"http://localhost:{endpoints.Services["membership"].Port}", pipeline["services__membership__http__0"]);
@@ -80,7 +163,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         var events = ServiceEnvironment("Platform.Events");
         Assert.Equal($"http://localhost:{endpoints.Services["talent-pipeline"].Port}", events["services__talent-pipeline__http__0"]);
         Assert.Equal($"http://localhost:{endpoints.Services["membership"].Port}", events["services__membership__http__0"]);
-        Assert.Equal(endpoints.Databases["eventsdb"], events["ConnectionStrings__eventsdb"]);
+        Assert.Equal("eventsdb", new NpgsqlConnectionStringBuilder(events["ConnectionStrings__eventsdb"]).Username);
         Assert.DoesNotContain("ConnectionStrings__talentpipelinedb", events.Keys);
         Assert.Equal(endpoints.OperatorKey, events["Platform__OperatorKey"]);
 
@@ -206,7 +289,8 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
                 using var response = await http.GetAsync(url, Cancellation);
                 return response.StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            // Refused while it is down; slow to answer while it starts on a busy machine.
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !Cancellation.IsCancellationRequested))
             {
                 return false;
             }

@@ -77,7 +77,7 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         await Assertions.Expect(Cell(notReady, "state")).ToHaveTextAsync("ready", new() { Timeout = 15_000 });
         await Assertions.Expect(Cell(notReady, "reason")).ToHaveTextAsync("healthy: every check is healthy");
         await Assertions.Expect(Cell(notReady, "since")).ToHaveTextAsync(new Regex("^\\d+ s$"));
-        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        using var http = DashboardPlatform.Operator(dashboard.Url);
         var report = await http.GetFromJsonAsync<JsonElement>("/api/resources", Cancel);
         var ready = report.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "placement-worker");
         Assert.False(ready.GetProperty("sinceFirstCheck").GetBoolean());
@@ -88,7 +88,7 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
     public async Task Without_an_aspire_dashboard_url_nothing_links_to_one()
     {
         await using var dashboard = platform.StartDashboard(new Dictionary<string, string?> { ["services:membership:http:0"] = platform.Membership.Url }, aspireDashboard: null);
-        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        using var http = DashboardPlatform.Operator(dashboard.Url);
         var links = await http.GetFromJsonAsync<JsonElement>("/api/links", Cancel);
         Assert.Equal(JsonValueKind.Null, links.GetProperty("aspireDashboard").ValueKind);
 
@@ -101,7 +101,7 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium"]);
 
         await using var withSlash = platform.StartDashboard(new Dictionary<string, string?>(), aspireDashboard: Aspire + "/");
-        using var linked = new HttpClient { BaseAddress = new Uri(withSlash.Url) };
+        using var linked = DashboardPlatform.Operator(withSlash.Url);
         Assert.Equal(Aspire, (await linked.GetFromJsonAsync<JsonElement>("/api/links", Cancel)).GetProperty("aspireDashboard").GetString());
     }
 
@@ -161,17 +161,17 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
                 await plainPage.Context.CloseAsync();
             }
 
-            // The operator fixed the cause; replaying asks for confirmation and for the operator key.
+            // The operator fixed the cause; replaying asks for confirmation only (the operator logged in already).
             consumer.Healed = true;
             var dialogs = new List<string>();
             page.Dialog += async (_, dialog) =>
             {
                 dialogs.Add(dialog.Type);
-                await dialog.AcceptAsync(dialog.Type == "prompt" ? DashboardPlatform.OperatorKey : null);
+                await dialog.AcceptAsync();
             };
             await message.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Replayed");
-            Assert.Equal(["confirm", "prompt"], dialogs);
+            Assert.Equal(["confirm"], dialogs);
 
             Assert.Equal(traineeRef, await consumer.Consumed.Task.WaitAsync(TimeSpan.FromSeconds(15), Cancel));
             await Assertions.Expect(page.GetByTestId("error-messages")).ToContainTextAsync("The queue is empty.");

@@ -75,16 +75,35 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         return RealPortApp<dashboard::Program>.Start(services);
     }
 
-    /// <summary>A fresh page at 1280×800 on the dashboard.</summary>
+    /// <summary>
+    /// A fresh page at 1280×800 on the dashboard, logged in as the operator would: the page sends a new browser to the
+    /// login form, which takes the key and returns to the view asked for.
+    /// </summary>
     public async Task<IPage> OpenAsync(string hash, string? dashboardUrl = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync($"{dashboardUrl ?? Dashboard.Url}/{hash}");
+        await LogInAsync(page, OperatorKey);
+        await Assertions.Expect(page).ToHaveURLAsync($"{dashboardUrl ?? Dashboard.Url}/{hash}");
         return page;
     }
 
-    /// <summary>An HTTP client of a service with the operator key.</summary>
+    /// <summary>A fresh page at 1280×800, not logged in.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Types <paramref name="key"/> into the login form the page shows, and submits it.</summary>
+    public static async Task LogInAsync(IPage page, string key)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GetByLabel("Operator key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+    }
+
+    /// <summary>An HTTP client of the dashboard (or a service) with the operator key, as a script would use it.</summary>
     public static HttpClient Operator(string serviceUrl)
     {
         var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };

@@ -23,8 +23,11 @@ public sealed class CrossServiceTests(RunningAppHost platform)
             Assert.Equal(http.BaseAddress!.Port, new Uri(endpoints.GetProperty("services").GetProperty(service).GetString()!).Port);
         }
 
-        // The operator dashboard links to the Aspire dashboard for telemetry.
-        using var dashboard = platform.App.CreateHttpClient("dashboard");
+        // The operator dashboard links to the Aspire dashboard for telemetry; only the operator may ask it.
+        using (var anonymous = platform.App.CreateHttpClient("dashboard"))
+        using (var refused = await anonymous.GetAsync(new Uri("/api/links", UriKind.Relative), Cancel))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var dashboard = platform.Operator("dashboard");
         var links = await dashboard.GetFromJsonAsync<JsonElement>(new Uri("/api/links", UriKind.Relative), Cancel);
         Assert.Equal(endpoints.GetProperty("aspireDashboard").GetProperty("url").GetString(), links.GetProperty("aspireDashboard").GetString());
     }

@@ -4,8 +4,8 @@ using System.Text;
 namespace Platform.Dashboard.Operators;
 
 /// <summary>
-/// The platform's operator key (<c>Platform:OperatorKey</c>). The dashboard's mutating endpoints (replay, discard)
-/// require it in <c>X-Api-Key</c>; reading the dashboard does not (it listens on 127.0.0.1 only).
+/// The platform's operator key (<c>Platform:OperatorKey</c>): the only credential of the dashboard, presented in
+/// <c>X-Api-Key</c> or once on the login form (<see cref="OperatorAccess"/>).
 /// </summary>
 public sealed class OperatorKey(string? key)
 {
@@ -22,23 +22,6 @@ public sealed class OperatorKey(string? key)
     public bool Matches(string? presented) =>
         _hash is not null && !string.IsNullOrEmpty(presented)
         && CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
-}
-
-/// <summary>An endpoint filter: 401 without the operator key.</summary>
-public static class OperatorKeyFilter
-{
-    public static RouteHandlerBuilder RequireOperatorKey(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var key = context.HttpContext.RequestServices.GetRequiredService<OperatorKey>();
-            if (!key.Matches(context.HttpContext.Request.Headers[OperatorKey.Header]))
-            {
-                return TypedResults.Problem(
-                    key.IsConfigured ? "This action needs the operator key in the X-Api-Key header." : "No operator key is configured (Platform:OperatorKey), so nothing can be changed.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
-            }
-            return await next(context);
-        });
 }
 
 /// <summary>One operator action on the platform, as the audit list shows it.</summary>

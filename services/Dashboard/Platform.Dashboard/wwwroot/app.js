@@ -30,10 +30,30 @@ function fill(root, ...children) {
   root.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
 }
 
+// The login cookie goes with every request (same origin). When it has expired, back to the login form.
 async function getJson(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (response.status === 401) { toLogin(); throw new Error("logged out"); }
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response.json();
+}
+
+function toLogin() {
+  location.assign(`/login?returnUrl=${encodeURIComponent("/" + location.hash)}`);
+}
+
+// A change made with the cookie carries X-Requested-With: the server refuses it otherwise (CSRF).
+function post(url, body) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Requested-With": "dashboard" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function logout() {
+  await post("/logout").catch(() => null);
+  location.assign("/login");
 }
 
 const fmtMs = ms => ms == null ? "" : ms >= 1000 ? (ms / 1000).toFixed(2) + " s" : ms.toFixed(ms < 10 ? 1 : 0) + " ms";
@@ -110,26 +130,11 @@ async function renderResources(root) {
 }
 
 // ---------- Message flow ----------
-function operatorKey() {
-  let key = sessionStorage.getItem("operatorKey");
-  if (!key) {
-    key = prompt("Operator key (printed by the AppHost at start, also in .data/endpoints.json):");
-    if (key) sessionStorage.setItem("operatorKey", key);
-  }
-  return key;
-}
-
 async function act(action, queue, message) {
   const verb = action === "replay" ? `Replay message ${message.messageId} to ${queue.name.replace(/_error$/, "")}?` : `Discard message ${message.messageId} for good?`;
   if (!confirm(verb)) return;
-  const key = operatorKey();
-  if (!key) return;
-  const response = await fetch(`/api/messaging/errors/${action}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Api-Key": key },
-    body: JSON.stringify({ virtualHost: queue.virtualHost, queue: queue.name, messageId: message.messageId }),
-  });
-  if (response.status === 401) sessionStorage.removeItem("operatorKey");
+  const response = await post(`/api/messaging/errors/${action}`, { virtualHost: queue.virtualHost, queue: queue.name, messageId: message.messageId });
+  if (response.status === 401) { toLogin(); return; }
   const body = await response.json().catch(() => ({}));
   state.notice = response.ok
     ? { kind: "ok", text: `${body.outcome}: ${message.messageId}` }
@@ -265,5 +270,6 @@ function show() {
 }
 
 window.addEventListener("hashchange", show);
+document.getElementById("logout").addEventListener("click", logout);
 // The links first: the views' first render already has them.
 loadLinks().finally(show);

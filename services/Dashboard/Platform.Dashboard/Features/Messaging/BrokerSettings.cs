@@ -22,7 +22,10 @@ public sealed record BrokerSettings(Uri? Amqp, Uri? Management, string User, str
     /// <summary>The AMQP URI of one virtual host.</summary>
     public Uri AmqpFor(string virtualHost)
     {
-        if (Amqp is null) throw new InvalidOperationException("No broker is configured (ConnectionStrings:messaging).");
+        if (Amqp is null) throw new NotConfiguredException("No broker is configured (ConnectionStrings:messaging).");
         return new UriBuilder(Amqp) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
     }
+
+    /// <summary>The broker's address is not configured: the dashboard cannot reach it (503, not the caller's fault).</summary>
+    public sealed class NotConfiguredException(string message) : Exception(message);
 }

@@ -123,6 +123,17 @@ public sealed class ErrorQueues(BrokerSettings settings)
         }
     }
 
+    /// <summary>RabbitMQ refuses a connection to a virtual host that does not exist with 530 NOT_ALLOWED.</summary>
+    public static bool IsUnknownVirtualHost(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is OperationInterruptedException { ShutdownReason.ReplyCode: 530 }) return true;
+            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnknownVirtualHost)) return true;
+        }
+        return false;
+    }
+
     private static bool IsFaultHeader(string name) =>
         name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase) || name.Equals("MT-Reason", StringComparison.OrdinalIgnoreCase);
 

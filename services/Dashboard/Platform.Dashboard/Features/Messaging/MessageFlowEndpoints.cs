@@ -15,9 +15,9 @@ public static class MessageFlowEndpoints
         api.MapGet("/", Overview);
         api.MapGet("/errors", Errors);
         api.MapPost("/errors/replay", (ErrorMessageAction action, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken) =>
-            ActAsync(action, replay: true, queues, audit, http, time, cancellationToken)).RequireOperatorKey();
+            ActAsync(action, replay: true, queues, audit, http, time, cancellationToken));
         api.MapPost("/errors/discard", (ErrorMessageAction action, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken) =>
-            ActAsync(action, replay: false, queues, audit, http, time, cancellationToken)).RequireOperatorKey();
+            ActAsync(action, replay: false, queues, audit, http, time, cancellationToken));
         api.MapGet("/audit", (OperatorAudit audit) => TypedResults.Ok(audit.Entries));
         return endpoints;
     }
@@ -51,9 +51,9 @@ public static class MessageFlowEndpoints
         return TypedResults.Ok(new MessageFlowReport([.. queues.Where(q => !q.IsErrorQueue)], [.. queues.Where(q => q.IsErrorQueue)], outboxes, problem));
     }
 
-    private static async Task<Results<Ok<List<ErrorMessageView>>, ProblemHttpResult>> Errors(ErrorQueues queues, string? vhost, string? queue, int? limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ErrorMessageView>>, ValidationProblem, ProblemHttpResult>> Errors(ErrorQueues queues, string? vhost, string? queue, int? limit, CancellationToken cancellationToken)
     {
-        if (Invalid(vhost, queue) is { } invalid) return invalid;
+        if (Invalid(("vhost", vhost), ("queue", queue)) is { } invalid) return invalid;
         try
         {
             var messages = await queues.PeekAsync(vhost!, queue!, Math.Clamp(limit ?? 50, 1, 200), cancellationToken);
@@ -61,11 +61,18 @@ public static class MessageFlowEndpoints
                 ? TypedResults.Problem($"There is no queue {queue} in virtual host {vhost}.", statusCode: StatusCodes.Status404NotFound)
                 : TypedResults.Ok(messages);
         }
-        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException)
+        catch (Exception e) when (ErrorQueues.IsUnknownVirtualHost(e))
+        {
+            return TypedResults.Problem($"There is no virtual host {vhost}.", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (Exception e) when (IsBrokerFailure(e))
         {
             return TypedResults.Problem($"The error queue could not be read: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    private static bool IsBrokerFailure(Exception e) =>
+        e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or PublishException or BrokerSettings.NotConfiguredException;
 
     /// <summary>Which message of which error queue to replay or discard.</summary>
     /// <param name="VirtualHost">The queue's virtual host (<c>/</c> for the AppHost's broker).</param>
@@ -76,44 +83,73 @@ public static class MessageFlowEndpoints
     /// <summary>The outcome, as recorded in the audit list.</summary>
     public sealed record ErrorMessageResult(string Outcome, string Queue, string MessageId);
 
-    private static async Task<Results<Ok<ErrorMessageResult>, ProblemHttpResult>> ActAsync(
+    private static async Task<Results<Ok<ErrorMessageResult>, ValidationProblem, ProblemHttpResult>> ActAsync(
         ErrorMessageAction action, bool replay, ErrorQueues queues, OperatorAudit audit, HttpContext http, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Invalid(action.VirtualHost, action.Queue) is { } invalid) return invalid;
-        if (string.IsNullOrWhiteSpace(action.MessageId))
-            return TypedResults.Problem("messageId: required.", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
+        if (Invalid(("virtualHost", action.VirtualHost), ("queue", action.Queue), ("messageId", action.MessageId)) is { } invalid) return invalid;
+        var messageId = action.MessageId!;
         var verb = replay ? "replay" : "discard";
         ErrorQueueOutcome outcome;
         try
         {
             outcome = replay
-                ? await queues.ReplayAsync(action.VirtualHost!, action.Queue!, action.MessageId, cancellationToken)
-                : await queues.DiscardAsync(action.VirtualHost!, action.Queue!, action.MessageId, cancellationToken);
+                ? await queues.ReplayAsync(action.VirtualHost!, action.Queue!, messageId, cancellationToken)
+                : await queues.DiscardAsync(action.VirtualHost!, action.Queue!, messageId, cancellationToken);
         }
-        catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or PublishException)
+        catch (Exception e) when (ErrorQueues.IsUnknownVirtualHost(e))
         {
-            audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, action.MessageId, $"failed: {e.Message}", From(http)));
+            return TypedResults.Problem($"There is no virtual host {action.VirtualHost}.", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (Exception e) when (IsBrokerFailure(e))
+        {
+            audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, messageId, $"failed: {e.Message}", From(http)));
             return TypedResults.Problem($"The {verb} failed, the message stays in {action.Queue}: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, action.MessageId, outcome.ToString(), From(http)));
+        audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, messageId, outcome.ToString(), From(http)));
         return outcome switch
         {
-            ErrorQueueOutcome.NotFound => TypedResults.Problem($"Message {action.MessageId} is not in {action.Queue} (any more).", statusCode: StatusCodes.Status404NotFound),
+            ErrorQueueOutcome.NotFound => TypedResults.Problem($"Message {messageId} is not in {action.Queue} (any more).", statusCode: StatusCodes.Status404NotFound),
             ErrorQueueOutcome.QueueMissing => TypedResults.Problem($"There is no queue {action.Queue} in virtual host {action.VirtualHost}.", statusCode: StatusCodes.Status404NotFound),
             ErrorQueueOutcome.OriginalQueueMissing => TypedResults.Problem(
                 $"The original queue {ErrorQueues.OriginalQueue(action.Queue!)} does not exist, so nothing was replayed.", statusCode: StatusCodes.Status409Conflict),
-            _ => TypedResults.Ok(new ErrorMessageResult(outcome.ToString(), action.Queue!, action.MessageId)),
+            _ => TypedResults.Ok(new ErrorMessageResult(outcome.ToString(), action.Queue!, messageId)),
         };
     }
 
-    private static ProblemHttpResult? Invalid(string? vhost, string? queue)
+    /// <summary>AMQP names are short strings (at most 255 bytes); ids and names never hold control characters.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>Each field's problem (required, too long, control characters, a queue that is no error queue), or null.</summary>
+    private static ValidationProblem? Invalid(params (string Field, string? Value)[] fields)
     {
-        if (string.IsNullOrWhiteSpace(vhost))
-            return TypedResults.Problem("virtualHost: required (\"/\" for the default one).", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
-        if (string.IsNullOrWhiteSpace(queue) || !queue.EndsWith(BrokerManagement.ErrorSuffix, StringComparison.Ordinal) || queue.Length == BrokerManagement.ErrorSuffix.Length)
-            return TypedResults.Problem("queue: must be an error queue (its name ends with _error).", statusCode: StatusCodes.Status400BadRequest, title: "Validation failed");
-        return null;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (field, value) in fields)
+        {
+            string? problem = null;
+            if (string.IsNullOrWhiteSpace(value))
+                problem = field is "vhost" or "virtualHost" ? "Required (\"/\" for the default virtual host)." : "Required.";
+            else if (System.Text.Encoding.UTF8.GetByteCount(value) > MaxNameBytes)
+                problem = $"At most {MaxNameBytes} bytes.";
+            else if (HasBadCharacters(value))
+                problem = "Must not contain control characters, lone surrogates or noncharacters.";
+            else if (field == "queue" && (!value.EndsWith(BrokerManagement.ErrorSuffix, StringComparison.Ordinal) || value.Length == BrokerManagement.ErrorSuffix.Length))
+                problem = "Must be an error queue (its name ends with _error).";
+            if (problem is not null) errors[field] = [problem];
+        }
+        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, detail: $"Check {string.Join(", ", errors.Keys)}.", title: "Validation failed");
     }
 
-    private static string From(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static bool HasBadCharacters(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) || c is '\uFFFE' or '\uFFFF') return true;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return true;
+        }
+        return false;
+    }
+
+    private static string From(HttpContext http) => OperatorAccess.From(http);
 }
