@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MassTransit.Middleware;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Persistence;
 
@@ -64,9 +66,10 @@ public static class MessagingExtensions
             bus.AddConsumer<ApiClientKeysConsumer>();
             addConsumers?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
             {
                 var settings = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                context.GetRequiredService<ConsumerQueues>().Add(queueName);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                     rabbit.SetQuorumQueue();
                 endpoint.ConcurrentMessageLimit = settings.ConcurrentMessageLimit;
@@ -74,6 +77,14 @@ public static class MessagingExtensions
                 // Order matters: retry outside the inbox, so every attempt is a fresh transaction.
                 endpoint.UseMessageRetry(retry => retry.Exponential(settings.RetryLimit, settings.RetryMinInterval, settings.RetryMaxInterval, settings.RetryMinInterval));
                 endpoint.UseConsumeFilter(typeof(InboxFilter<>), context);
+                // The error pipe: transient faults come back later (delayed redelivery), the rest go to _error as before.
+                var redeliveryLogger = context.GetRequiredService<ILoggerFactory>().CreateLogger<DelayedRedeliveryFilter>();
+                endpoint.ConfigureError(error =>
+                {
+                    error.UseFilter(new DelayedRedeliveryFilter(settings.Redeliveries, redeliveryLogger));
+                    error.UseFilter(new GenerateFaultFilter());
+                    error.UseFilter(new ErrorTransportFilter());
+                });
             });
 
             bus.ConfigureHealthCheckOptions(health =>
@@ -101,11 +112,16 @@ public static class MessagingExtensions
             });
         });
 
+        services.AddSingleton<ConsumerQueues>();
         services.AddSingleton<BusReadiness>();
         services.AddSingleton<IBusObserver>(provider => provider.GetRequiredService<BusReadiness>());
         services.AddHostedService<OutboxDeliveryWorker>();
         services.AddHostedService<InboxCleanupWorker>();
-        services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"]);
+        services.AddSingleton(broker);
+        services.AddSingleton<ErrorQueueHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"])
+            .AddCheck<ErrorQueueHealthCheck>("error-queues", tags: ["ready"]);
         return builder;
     }
 

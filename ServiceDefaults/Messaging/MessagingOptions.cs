@@ -22,6 +22,19 @@ public sealed class MessagingOptions
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the in-memory retries, a message that failed for a transient reason (database or broker unreachable,
+    /// timeout) comes back after each of these delays in turn before it goes to <c>&lt;queue&gt;_error</c>
+    /// (<see cref="DelayedRedeliveryFilter"/>). Null: <see cref="DefaultRedeliveryIntervals"/>. Empty: none.
+    /// </summary>
+    public TimeSpan[]? RedeliveryIntervals { get; set; }
+
+    /// <summary>10 s, 1 min, 5 min, 30 min, 2 h: about 2 h 36 min of outage before a message is parked in <c>_error</c>.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRedeliveryIntervals { get; } =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
+
+    internal IReadOnlyList<TimeSpan> Redeliveries => RedeliveryIntervals ?? DefaultRedeliveryIntervals;
+
     public OutboxOptions Outbox { get; set; } = new();
 
     public InboxOptions Inbox { get; set; } = new();
@@ -32,6 +45,7 @@ public sealed class MessagingOptions
         var inbox = options.Inbox;
         return options.ConcurrentMessageLimit > 0 && options.PrefetchCount > 0 && options.RetryLimit >= 0
             && options.RetryMinInterval > TimeSpan.Zero && options.RetryMinInterval <= options.RetryMaxInterval
+            && options.Redeliveries.All(interval => interval >= TimeSpan.FromMilliseconds(1))
             && outbox.BatchSize > 0 && outbox.SweepInterval > TimeSpan.Zero && outbox.PublishTimeout > TimeSpan.Zero
             && outbox.BrokerRetryMinDelay > TimeSpan.Zero && outbox.BrokerRetryMinDelay <= outbox.BrokerRetryMaxDelay
             && outbox.UnpublishableRetryMinDelay > TimeSpan.Zero && outbox.UnpublishableRetryMinDelay <= outbox.UnpublishableRetryMaxDelay
