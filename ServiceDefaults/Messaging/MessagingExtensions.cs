@@ -28,11 +28,14 @@ public static class MessagingExtensions
     /// <item>Every consumer runs through the inbox (<see cref="InboxFilter{TMessage}"/>): its effects, its outgoing
     /// events and the record that the message was processed commit in one transaction; duplicates are acknowledged
     /// without effect.</item>
-    /// <item>A failing message is retried with exponential back-off (<see cref="MessagingOptions.RetryLimit"/> times),
-    /// then moved to <c>&lt;queue&gt;_error</c>.</item>
+    /// <item>A failing message is retried in memory with exponential back-off (<see cref="MessagingOptions.RetryLimit"/>
+    /// times); if it failed for a transient reason it then comes back after each of
+    /// <see cref="MessagingOptions.RedeliveryIntervals"/> (<see cref="DelayedRedeliveryFilter"/>), and only then, or at
+    /// once for any other fault, is it moved to <c>&lt;queue&gt;_error</c>.</item>
     /// <item>Events are published only through <see cref="IntegrationEventExtensions.AddIntegrationEvent"/> and the
     /// outbox delivery worker.</item>
-    /// <item>Health checks tagged <c>ready</c>: <c>messaging-bus</c> (MassTransit's own) and <c>outbox</c> (backlog).</item>
+    /// <item>Health checks tagged <c>ready</c>, degraded at worst (readiness never fails for the broker or a backlog):
+    /// <c>messaging-bus</c> (MassTransit's own), <c>outbox</c> (backlog, parked rows) and <c>error-queues</c> (depth).</item>
     /// </list>
     /// Settings: the <c>Messaging</c> configuration section (<see cref="MessagingOptions"/>).
     /// </summary>
@@ -90,6 +93,8 @@ public static class MessagingExtensions
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "messaging-bus";
+                // A broker outage degrades readiness but does not fail it: requests still work, events wait in the outbox.
+                health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded;
                 health.Tags.Clear();
                 health.Tags.Add("ready");
             });

@@ -49,7 +49,7 @@ public sealed class MessagingOptions
             && outbox.BatchSize > 0 && outbox.SweepInterval > TimeSpan.Zero && outbox.PublishTimeout > TimeSpan.Zero
             && outbox.BrokerRetryMinDelay > TimeSpan.Zero && outbox.BrokerRetryMinDelay <= outbox.BrokerRetryMaxDelay
             && outbox.UnpublishableRetryMinDelay > TimeSpan.Zero && outbox.UnpublishableRetryMinDelay <= outbox.UnpublishableRetryMaxDelay
-            && outbox.DegradedCount > 0 && outbox.DegradedCount <= outbox.UnhealthyCount && outbox.DegradedAge <= outbox.UnhealthyAge
+            && outbox.ParkAfterAttempts > 0 && outbox.DegradedCount > 0 && outbox.DegradedCount <= outbox.UnhealthyCount && outbox.DegradedAge <= outbox.UnhealthyAge
             && inbox.Retention > TimeSpan.Zero && inbox.CleanupInterval > TimeSpan.Zero;
     }
 }
@@ -84,12 +84,24 @@ public sealed class OutboxOptions
 
     public TimeSpan UnpublishableRetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A row that failed this many times is parked (<c>parked_at</c> set, skipped by delivery, counted by the outbox
+    /// health check, logged as an error): always for a row this build cannot turn into a message; for a broker
+    /// failure only while the bus is otherwise healthy (a broker outage parks nothing). Replay: clear
+    /// <c>parked_at</c> (see ServiceDefaults/Messaging/README.md).
+    /// </summary>
+    public int ParkAfterAttempts { get; set; } = 10;
+
     /// <summary>Backlog health: degraded from this many waiting rows, or when the oldest is older than <see cref="DegradedAge"/>.</summary>
     public int DegradedCount { get; set; } = 1_000;
 
     public TimeSpan DegradedAge { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Backlog health: unhealthy from this many waiting rows, or when the oldest is older than <see cref="UnhealthyAge"/>.</summary>
+    /// <summary>
+    /// Backlog health: from this many waiting rows, or when the oldest is older than <see cref="UnhealthyAge"/>, the
+    /// description says the backlog is critical. Still degraded, not unhealthy: readiness does not fail for a backlog
+    /// (every instance would leave the load balancer while the broker is down, though it can still take requests).
+    /// </summary>
     public int UnhealthyCount { get; set; } = 10_000;
 
     public TimeSpan UnhealthyAge { get; set; } = TimeSpan.FromMinutes(10);
