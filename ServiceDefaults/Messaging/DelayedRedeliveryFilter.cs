@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using MassTransit;
 using MassTransit.RabbitMqTransport;
 using MassTransit.Transports;
@@ -28,7 +29,8 @@ internal sealed partial class DelayedRedeliveryFilter(IReadOnlyList<TimeSpan> in
     /// <summary>How many delayed redeliveries a message has had.</summary>
     public const string AttemptHeader = "x-platform-redelivery";
 
-    private static readonly ConcurrentDictionary<(ChannelContext, string), Task> Declared = new();
+    // Per channel (a reconnect brings a new one, and the broker may have lost nothing, but we do not assume it).
+    private static readonly ConditionalWeakTable<ChannelContext, ConcurrentDictionary<string, Task>> Declared = [];
 
     public async Task Send(ExceptionReceiveContext context, IPipe<ExceptionReceiveContext> next)
     {
@@ -45,7 +47,17 @@ internal sealed partial class DelayedRedeliveryFilter(IReadOnlyList<TimeSpan> in
         var queue = context.InputAddress.GetEndpointName() ?? throw new InvalidOperationException($"No queue name in {context.InputAddress}.");
         var delay = intervals[attempt];
         var exchange = DelayExchangeName(delay);
-        await Declared.GetOrAdd((channel, exchange), key => DeclareAsync(key.Item1, key.Item2, delay)).WaitAsync(context.CancellationToken);
+        var declared = Declared.GetValue(channel, _ => new ConcurrentDictionary<string, Task>(StringComparer.Ordinal));
+        var declaration = declared.GetOrAdd(exchange, name => DeclareAsync(channel, name, delay));
+        try
+        {
+            await declaration.WaitAsync(context.CancellationToken);
+        }
+        catch
+        {
+            declared.TryRemove(new KeyValuePair<string, Task>(exchange, declaration));
+            throw;
+        }
 
         var properties = new BasicProperties(delivery.Properties)
         {
