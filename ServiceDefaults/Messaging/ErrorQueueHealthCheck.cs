@@ -43,8 +43,11 @@ internal sealed class ErrorQueueHealthCheck(BrokerAddress broker, ConsumerQueues
                 if (count > 0) data[errorQueue] = count;
             }
         }
-        catch (Exception exception) when (exception is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong talking to the broker (unreachable, connection closed, timeout): ask again next time.
+            if (_connection is not null) await _connection.DisposeAsync();
+            _connection = null;
             return HealthCheckResult.Degraded("the broker cannot be asked for the error queues' depth", data: new Dictionary<string, object> { ["errorMessages"] = -1 });
         }
         finally

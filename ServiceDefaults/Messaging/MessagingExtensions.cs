@@ -126,7 +126,7 @@ public static class MessagingExtensions
         services.AddSingleton<ErrorQueueHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"])
-            .AddCheck<ErrorQueueHealthCheck>("error-queues", tags: ["ready"]);
+            .AddCheck<ErrorQueueHealthCheck>("error-queues", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
         return builder;
     }
 

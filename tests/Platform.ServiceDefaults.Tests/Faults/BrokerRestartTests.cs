@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.OutboxProbe;
 using Platform.ServiceDefaults.Tests.Messaging;
 using Platform.Testing;
@@ -30,8 +31,14 @@ public sealed class BrokerRestartTests(ThrowawayPostgres postgres, DedicatedBrok
 
             var restart = Stopwatch.StartNew();
             var inFlight = stream.Committed - (await consumer.ConsumedAsync()).Count;
-            var duringRestart = await stream.CommitUntilAsync(broker.Rabbit.Server.RestartAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(50));
+            var restarting = broker.Rabbit.Server.RestartAsync(TestContext.Current.CancellationToken);
+            var readiness = SampleReadinessAsync(consumer, restarting);
+            var duringRestart = await stream.CommitUntilAsync(restarting, TimeSpan.FromMilliseconds(50));
+            var (readyStatuses, busStatuses) = await readiness;
             FaultStream.Report($"RabbitMQ restarted in {restart.Elapsed.TotalSeconds:0.0} s; {inFlight} orders in flight when it went down, {duringRestart} committed during the restart");
+            FaultStream.Report($"consumer readiness during the restart: {string.Join(", ", readyStatuses)} (messaging-bus: {string.Join(", ", busStatuses)})");
+            // Readiness does not fail because of the broker: the instance stays in service (degraded at worst).
+            Assert.DoesNotContain(HealthStatus.Unhealthy, readyStatuses);
 
             var sinceBack = Stopwatch.StartNew();
             await stream.CommitAsync(100);
@@ -50,6 +57,22 @@ public sealed class BrokerRestartTests(ThrowawayPostgres postgres, DedicatedBrok
             await consumer.DisposeAsync();
             await producer.DisposeAsync();
         }
+    }
+
+    /// <summary>The distinct statuses of the service's ready checks, sampled every 500 ms until <paramref name="until"/> completes.</summary>
+    private static async Task<(HashSet<HealthStatus> Ready, HashSet<HealthStatus> Bus)> SampleReadinessAsync(ProbeService service, Task until)
+    {
+        var health = service.Services.GetRequiredService<HealthCheckService>();
+        var ready = new HashSet<HealthStatus>();
+        var bus = new HashSet<HealthStatus>();
+        while (!until.IsCompleted)
+        {
+            var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), TestContext.Current.CancellationToken);
+            ready.Add(report.Status);
+            bus.Add(report.Entries["messaging-bus"].Status);
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+        return (ready, bus);
     }
 
     private static async Task<(ProbeService Service, bool Recycled)> RecycleIfStuckAsync(ProbeService service, Func<Task<ProbeService>> startAgain)
