@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MassTransit.Middleware;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Persistence;
 
@@ -26,11 +28,14 @@ public static class MessagingExtensions
     /// <item>Every consumer runs through the inbox (<see cref="InboxFilter{TMessage}"/>): its effects, its outgoing
     /// events and the record that the message was processed commit in one transaction; duplicates are acknowledged
     /// without effect.</item>
-    /// <item>A failing message is retried with exponential back-off (<see cref="MessagingOptions.RetryLimit"/> times),
-    /// then moved to <c>&lt;queue&gt;_error</c>.</item>
+    /// <item>A failing message is retried in memory with exponential back-off (<see cref="MessagingOptions.RetryLimit"/>
+    /// times); if it failed for a transient reason it then comes back after each of
+    /// <see cref="MessagingOptions.RedeliveryIntervals"/> (<see cref="DelayedRedeliveryFilter"/>), and only then, or at
+    /// once for any other fault, is it moved to <c>&lt;queue&gt;_error</c>.</item>
     /// <item>Events are published only through <see cref="IntegrationEventExtensions.AddIntegrationEvent"/> and the
     /// outbox delivery worker.</item>
-    /// <item>Health checks tagged <c>ready</c>: <c>messaging-bus</c> (MassTransit's own) and <c>outbox</c> (backlog).</item>
+    /// <item>Health checks tagged <c>ready</c>, degraded at worst (readiness never fails for the broker or a backlog):
+    /// <c>messaging-bus</c> (MassTransit's own), <c>outbox</c> (backlog, parked rows) and <c>error-queues</c> (depth).</item>
     /// </list>
     /// Settings: the <c>Messaging</c> configuration section (<see cref="MessagingOptions"/>).
     /// </summary>
@@ -64,9 +69,10 @@ public static class MessagingExtensions
             bus.AddConsumer<ApiClientKeysConsumer>();
             addConsumers?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
             {
                 var settings = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                context.GetRequiredService<ConsumerQueues>().Add(queueName);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                     rabbit.SetQuorumQueue();
                 endpoint.ConcurrentMessageLimit = settings.ConcurrentMessageLimit;
@@ -74,11 +80,21 @@ public static class MessagingExtensions
                 // Order matters: retry outside the inbox, so every attempt is a fresh transaction.
                 endpoint.UseMessageRetry(retry => retry.Exponential(settings.RetryLimit, settings.RetryMinInterval, settings.RetryMaxInterval, settings.RetryMinInterval));
                 endpoint.UseConsumeFilter(typeof(InboxFilter<>), context);
+                // The error pipe: transient faults come back later (delayed redelivery), the rest go to _error as before.
+                var redeliveryLogger = context.GetRequiredService<ILoggerFactory>().CreateLogger<DelayedRedeliveryFilter>();
+                endpoint.ConfigureError(error =>
+                {
+                    error.UseFilter(new DelayedRedeliveryFilter(settings.Redeliveries, redeliveryLogger));
+                    error.UseFilter(new GenerateFaultFilter());
+                    error.UseFilter(new ErrorTransportFilter());
+                });
             });
 
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "messaging-bus";
+                // A broker outage degrades readiness but does not fail it: requests still work, events wait in the outbox.
+                health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded;
                 health.Tags.Clear();
                 health.Tags.Add("ready");
             });
@@ -101,11 +117,16 @@ public static class MessagingExtensions
             });
         });
 
+        services.AddSingleton<ConsumerQueues>();
         services.AddSingleton<BusReadiness>();
         services.AddSingleton<IBusObserver>(provider => provider.GetRequiredService<BusReadiness>());
         services.AddHostedService<OutboxDeliveryWorker>();
         services.AddHostedService<InboxCleanupWorker>();
-        services.AddHealthChecks().AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"]);
+        services.AddSingleton(broker);
+        services.AddSingleton<ErrorQueueHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"])
+            .AddCheck<ErrorQueueHealthCheck>("error-queues", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
         return builder;
     }
 

@@ -22,6 +22,19 @@ public sealed class MessagingOptions
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the in-memory retries, a message that failed for a transient reason (database or broker unreachable,
+    /// timeout) comes back after each of these delays in turn before it goes to <c>&lt;queue&gt;_error</c>
+    /// (<see cref="DelayedRedeliveryFilter"/>). Null: <see cref="DefaultRedeliveryIntervals"/>. Empty: none.
+    /// </summary>
+    public TimeSpan[]? RedeliveryIntervals { get; set; }
+
+    /// <summary>10 s, 1 min, 5 min, 30 min, 2 h: about 2 h 36 min of outage before a message is parked in <c>_error</c>.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRedeliveryIntervals { get; } =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
+
+    internal IReadOnlyList<TimeSpan> Redeliveries => RedeliveryIntervals ?? DefaultRedeliveryIntervals;
+
     public OutboxOptions Outbox { get; set; } = new();
 
     public InboxOptions Inbox { get; set; } = new();
@@ -32,10 +45,11 @@ public sealed class MessagingOptions
         var inbox = options.Inbox;
         return options.ConcurrentMessageLimit > 0 && options.PrefetchCount > 0 && options.RetryLimit >= 0
             && options.RetryMinInterval > TimeSpan.Zero && options.RetryMinInterval <= options.RetryMaxInterval
+            && options.Redeliveries.All(interval => interval >= TimeSpan.FromMilliseconds(1))
             && outbox.BatchSize > 0 && outbox.SweepInterval > TimeSpan.Zero && outbox.PublishTimeout > TimeSpan.Zero
             && outbox.BrokerRetryMinDelay > TimeSpan.Zero && outbox.BrokerRetryMinDelay <= outbox.BrokerRetryMaxDelay
             && outbox.UnpublishableRetryMinDelay > TimeSpan.Zero && outbox.UnpublishableRetryMinDelay <= outbox.UnpublishableRetryMaxDelay
-            && outbox.DegradedCount > 0 && outbox.DegradedCount <= outbox.UnhealthyCount && outbox.DegradedAge <= outbox.UnhealthyAge
+            && outbox.ParkAfterAttempts > 0 && outbox.DegradedCount > 0 && outbox.DegradedCount <= outbox.UnhealthyCount && outbox.DegradedAge <= outbox.UnhealthyAge
             && inbox.Retention > TimeSpan.Zero && inbox.CleanupInterval > TimeSpan.Zero;
     }
 }
@@ -70,12 +84,24 @@ public sealed class OutboxOptions
 
     public TimeSpan UnpublishableRetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A row that failed this many times is parked (<c>parked_at</c> set, skipped by delivery, counted by the outbox
+    /// health check, logged as an error): always for a row this build cannot turn into a message; for a broker
+    /// failure only while the bus is otherwise healthy (a broker outage parks nothing). Replay: clear
+    /// <c>parked_at</c> (see ServiceDefaults/Messaging/README.md).
+    /// </summary>
+    public int ParkAfterAttempts { get; set; } = 10;
+
     /// <summary>Backlog health: degraded from this many waiting rows, or when the oldest is older than <see cref="DegradedAge"/>.</summary>
     public int DegradedCount { get; set; } = 1_000;
 
     public TimeSpan DegradedAge { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Backlog health: unhealthy from this many waiting rows, or when the oldest is older than <see cref="UnhealthyAge"/>.</summary>
+    /// <summary>
+    /// Backlog health: from this many waiting rows, or when the oldest is older than <see cref="UnhealthyAge"/>, the
+    /// description says the backlog is critical. Still degraded, not unhealthy: readiness does not fail for a backlog
+    /// (every instance would leave the load balancer while the broker is down, though it can still take requests).
+    /// </summary>
     public int UnhealthyCount { get; set; } = 10_000;
 
     public TimeSpan UnhealthyAge { get; set; } = TimeSpan.FromMinutes(10);

@@ -25,6 +25,9 @@ public static class MessagingTelemetry
     internal static readonly Counter<long> OutboxPublishFailures =
         Meter.CreateCounter<long>("platform.outbox.publish_failures", "{message}", "Outbox messages whose publish failed (they are retried)");
 
+    internal static readonly Counter<long> DelayedRedeliveries =
+        Meter.CreateCounter<long>("platform.consumer.delayed_redeliveries", "{message}", "Deliveries that failed transiently and were set to come back after a delay");
+
     internal static readonly Counter<long> InboxDuplicates =
         Meter.CreateCounter<long>("platform.inbox.duplicates", "{message}", "Deliveries acknowledged without running the consumer because the message was already processed");
 }

@@ -45,7 +45,9 @@ namespace Platform.ServiceDefaults.Messaging;
 /// that can never become a message in this build (unknown type, unreadable body) is set aside instead: it gets a
 /// next_attempt_at (1 min doubling to 1 h by default) and the rows behind it flow on. It keeps being retried (a
 /// later deploy may know its type), loses its place in the order, and shows in the outbox health check's count
-/// and oldest age until someone deals with it.
+/// and oldest age. After <see cref="OutboxOptions.ParkAfterAttempts"/> failures a row is parked (skipped until an
+/// operator clears <c>parked_at</c>); a row the broker keeps refusing is parked the same way, but only while the
+/// bus is healthy, so an outage parks nothing and a poison row cannot hold the outbox back forever.
 /// </para>
 /// </summary>
 internal sealed partial class OutboxDeliveryWorker(
@@ -198,7 +200,7 @@ internal sealed partial class OutboxDeliveryWorker(
         await using var claim = new NpgsqlCommand("""
             SELECT sequence, message_id, message_type, body::text, trace_parent, trace_state, attempts
               FROM platform.outbox_messages
-             WHERE next_attempt_at IS NULL OR next_attempt_at <= now()
+             WHERE parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
              ORDER BY sequence
              LIMIT $1
                FOR UPDATE SKIP LOCKED
@@ -270,16 +272,24 @@ internal sealed partial class OutboxDeliveryWorker(
         // A broker failure keeps the row first in line (no next_attempt_at): the whole worker waits instead.
         // An unpublishable row steps aside until its own retry time.
         var unpublishable = outcome.Status == PublishStatus.Unpublishable;
+        var attempts = row.Attempts + 1;
+        // Parked after too many failures: a row this build cannot read, or one the broker keeps refusing while it
+        // accepts everything else (during an outage the bus is not healthy, and nothing is parked).
+        var park = attempts >= _settings.ParkAfterAttempts
+            && (unpublishable || (bus as IBusControl)?.CheckHealth().Status == BusHealthStatus.Healthy);
         await using var update = new NpgsqlCommand(unpublishable
-            ? "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3 WHERE sequence = $1"
-            : "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE sequence = $1",
+            ? "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3, parked_at = CASE WHEN $4 THEN now() END WHERE sequence = $1"
+            : "UPDATE platform.outbox_messages SET attempts = attempts + 1, last_error = $2, parked_at = CASE WHEN $3 THEN now() END WHERE sequence = $1",
             connection, transaction);
         update.Parameters.Add(new NpgsqlParameter { Value = row.Sequence });
         var error = $"{outcome.Error!.GetType().Name}: {outcome.Error.Message}";
         update.Parameters.Add(new NpgsqlParameter { Value = error.Length > 2000 ? error[..2000] : error });
         if (unpublishable)
-            update.Parameters.Add(new NpgsqlParameter { Value = Doubling(_settings.UnpublishableRetryMinDelay, _settings.UnpublishableRetryMaxDelay, row.Attempts + 1) });
+            update.Parameters.Add(new NpgsqlParameter { Value = Doubling(_settings.UnpublishableRetryMinDelay, _settings.UnpublishableRetryMaxDelay, attempts) });
+        update.Parameters.Add(new NpgsqlParameter { Value = park });
         await update.ExecuteNonQueryAsync(cancellationToken);
+        if (park)
+            LogParked(logger, row.MessageId, row.MessageType, attempts, error);
     }
 
     private TimeSpan BrokerRetryDelay(int consecutiveFailures)
@@ -325,6 +335,9 @@ internal sealed partial class OutboxDeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) cannot be published by this build; it is set aside and retried later, the messages behind it go on")]
     private static partial void LogUnpublishable(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) failed {Attempts} times and is parked: it is no longer published until an operator replays it (clear platform.outbox_messages.parked_at); last error: {LastError}")]
+    private static partial void LogParked(ILogger logger, Guid messageId, string messageType, int attempts, string lastError);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox delivery is disabled on this instance (Messaging:Outbox:DeliveryEnabled=false); events are written but not published")]
     private static partial void LogDeliveryDisabled(ILogger logger);

@@ -90,6 +90,8 @@ public sealed class OutboxMessage
     /// <summary>After a failed attempt: not before this time.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>Set when the row failed too often (<c>Messaging:Outbox:ParkAfterAttempts</c>): not published until an operator clears it.</summary>
+    public DateTimeOffset? ParkedAt { get; set; }
 }
 
 /// <summary>A message a consumer has processed; recorded in the same transaction as the consumer's effects.</summary>

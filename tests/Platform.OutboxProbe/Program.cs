@@ -8,11 +8,12 @@ using Platform.ServiceDefaults.Persistence;
 //   ConnectionStrings__probedb, ConnectionStrings__messaging  where to write and publish
 //   Probe__Count, Probe__FirstNumber                          commit this many orders, one transaction each, each with its OrderPlaced
 //   Messaging__Outbox__DeliveryEnabled                        false: only write the outbox
+//   Probe__Consume                                            true: also consume OrderPlaced (endpoint probe-order-placed)
 // It prints "committed <n>" after each commit and "done" at the end, then runs (delivering, if enabled) until killed.
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.AddServiceDatabase<ProbeDbContext>("probedb");
-builder.AddServiceMessaging("probe");
+builder.AddServiceMessaging("probe", builder.Configuration.GetValue("Probe:Consume", false) ? bus => bus.AddConsumer<OrderPlacedConsumer>() : null);
 
 var app = builder.Build();
 await app.StartAsync();

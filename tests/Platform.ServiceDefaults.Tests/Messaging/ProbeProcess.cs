@@ -21,7 +21,8 @@ internal sealed class ProbeProcess : IAsyncDisposable
     public Task<int> Exited => _process.Exited;
 
     /// <summary>Starts the probe: it commits <paramref name="count"/> orders from <paramref name="firstNumber"/>, one transaction each, then keeps running.</summary>
-    public static ProbeProcess Start(string database, Uri broker, int firstNumber, int count, bool deliver)
+    /// <param name="consume">Also consume OrderPlaced (endpoint <c>probe-order-placed</c>) with <see cref="OrderPlacedConsumer"/>.</param>
+    public static ProbeProcess Start(string database, Uri broker, int firstNumber, int count, bool deliver, bool consume = false)
     {
         var output = new ConcurrentQueue<string>();
         var spec = new ChildProcessSpec(
@@ -36,6 +37,7 @@ internal sealed class ProbeProcess : IAsyncDisposable
                 ["Probe__FirstNumber"] = firstNumber.ToString(CultureInfo.InvariantCulture),
                 ["Probe__Count"] = count.ToString(CultureInfo.InvariantCulture),
                 ["Messaging__Outbox__DeliveryEnabled"] = deliver ? "true" : "false",
+                ["Probe__Consume"] = consume ? "true" : "false",
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };

@@ -7,7 +7,8 @@ namespace Platform.Events.Consumers;
 
 /// <summary>
 /// Keeps the member directory (consortia, organizations, memberships) from membership's events. Upserts that keep
-/// the newest state by the events' own time, so a late or reordered delivery never rolls a status back.
+/// the newest state (memberships by membership's version, the rest by the events' own time), so a late or
+/// reordered delivery never rolls a status back.
 /// </summary>
 public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     IConsumer<ConsortiumEstablished>,
@@ -40,31 +41,31 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "applied", m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "applied", m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<MembershipActivated> context)
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipRejected> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "rejected", context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "rejected", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     public Task Consume(ConsumeContext<MembershipSuspended> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "suspended", context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "suspended", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<MembershipReinstated> context)
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipWithdrawn> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "withdrawn", context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "withdrawn", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     private Task OrganizationAsync(Guid id, string name, string kind, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
@@ -73,12 +74,15 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
              WHERE known_organizations.changed_at <= excluded.changed_at
             """, cancellationToken);
 
-    private Task MembershipAsync(Guid consortiumId, Guid organizationId, Guid membershipId, string status, DateTimeOffset at, CancellationToken cancellationToken) =>
+    // Ordered by membership's version, not by the producers' clocks; version 0 (a producer from before versions)
+    // only against other version-0 rows, by time.
+    private Task MembershipAsync(Guid consortiumId, Guid organizationId, Guid membershipId, string status, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
-            INSERT INTO known_memberships (consortium_id, organization_id, membership_id, status, changed_at)
-            VALUES ({consortiumId}, {organizationId}, {membershipId}, {status}, {at.ToUniversalTime()})
+            INSERT INTO known_memberships (consortium_id, organization_id, membership_id, status, changed_at, version)
+            VALUES ({consortiumId}, {organizationId}, {membershipId}, {status}, {at.ToUniversalTime()}, {version})
             ON CONFLICT (consortium_id, organization_id) DO UPDATE
-               SET membership_id = excluded.membership_id, status = excluded.status, changed_at = excluded.changed_at
-             WHERE known_memberships.changed_at <= excluded.changed_at
+               SET membership_id = excluded.membership_id, status = excluded.status, changed_at = excluded.changed_at, version = excluded.version
+             WHERE CASE WHEN excluded.version > 0 THEN excluded.version > known_memberships.version
+                        ELSE known_memberships.version = 0 AND known_memberships.changed_at <= excluded.changed_at END
             """, cancellationToken);
 }

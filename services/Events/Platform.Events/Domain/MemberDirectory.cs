@@ -35,6 +35,8 @@ public sealed class KnownMembership
     public Guid MembershipId { get; set; }
     /// <summary><c>applied</c>, <c>active</c>, <c>rejected</c>, <c>suspended</c> or <c>withdrawn</c>.</summary>
     public required string Status { get; set; }
-    /// <summary>When the event that set the status occurred; an older event arriving late does not overwrite it.</summary>
+    /// <summary>When the event that set the status occurred (the producer's clock: shown, not used for order).</summary>
     public DateTimeOffset ChangedAt { get; set; }
+    /// <summary>Membership's version of the event that set the status; only a greater one overwrites it (0: from before versions, ordered by time).</summary>
+    public long Version { get; set; }
 }

@@ -64,13 +64,20 @@ public sealed class Membership
     public DateTimeOffset AppliedAt { get; private set; }
     /// <summary>Time of the last transition (or of the application).</summary>
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>
+    /// Raised by one with every transition; a new application starts after the previous membership of the same
+    /// organization in the same consortium, so the version orders all of that pair's events. Carried by every
+    /// membership event (read models apply only newer versions).
+    /// </summary>
+    public long Version { get; private set; }
 
     /// <summary>Still counts as a member of the consortium (only one such membership per organization at a time).</summary>
     public bool IsCurrent => Status is MembershipStatus.Applied or MembershipStatus.Active or MembershipStatus.Suspended;
 
-    public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason)
+    /// <param name="previousVersion">The version of the organization's last membership of this consortium (0 if none).</param>
+    public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason, long previousVersion = 0)
     {
-        var membership = new Membership(id, consortiumId, organizationId) { AppliedAt = at, UpdatedAt = at };
+        var membership = new Membership(id, consortiumId, organizationId) { AppliedAt = at, UpdatedAt = at, Version = previousVersion + 1 };
         membership._history.Add(new MembershipTransition { From = MembershipStatus.Applied, To = MembershipStatus.Applied, Actor = actor, At = at, Reason = reason });
         return membership;
     }
@@ -99,6 +106,7 @@ public sealed class Membership
         _history.Add(transition);
         Status = target;
         UpdatedAt = at;
+        Version++;
         if (target is not MembershipStatus.Active) CouncilRole = null;
         return true;
     }

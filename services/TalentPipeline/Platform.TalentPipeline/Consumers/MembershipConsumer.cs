@@ -10,7 +10,8 @@ namespace Platform.TalentPipeline.Consumers;
 /// <summary>
 /// Keeps the member read model ((consortium, organization) → status, name, kind) and pauses or resumes the programs
 /// of a suspended or reinstated organization. Runs through the inbox: effects and announcements commit together.
-/// Concurrent events of one member meet on the row's xmin; the loser is retried and sees the winner.
+/// Concurrent events of one member meet on the row's xmin; the loser is retried and sees the winner. Order is
+/// membership's per-membership version, not the producers' clocks (see <see cref="Member.TryApply"/>).
 /// </summary>
 public sealed class MembershipConsumer(TalentPipelineDbContext db) :
     IConsumer<MembershipActivated>, IConsumer<MembershipSuspended>, IConsumer<MembershipReinstated>,
@@ -19,47 +20,47 @@ public sealed class MembershipConsumer(TalentPipelineDbContext db) :
     public Task Consume(ConsumeContext<MembershipActivated> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.OccurredAt, null, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, null, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipSuspended> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Suspended, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Suspended, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipReinstated> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipWithdrawn> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Withdrawn, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Withdrawn, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipRejected> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Rejected, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Rejected, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
-    private async Task ApplyAsync(Guid consortiumId, Guid organizationId, string name, string? kind, MemberStatus status, DateTimeOffset at,
-        string? reason, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Guid consortiumId, Guid organizationId, string name, string? kind, MemberStatus status, long version,
+        DateTimeOffset at, string? reason, CancellationToken cancellationToken)
     {
         var member = await db.Members.FindAsync([consortiumId, organizationId], cancellationToken);
         if (member is null)
         {
             // The kind is unknown only when the first event we see is a suspension or withdrawal (e.g. a late consumer).
             var knownKind = kind ?? await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.Kind).FirstOrDefaultAsync(cancellationToken) ?? "unknown";
-            db.Members.Add(Member.Create(consortiumId, organizationId, name, knownKind, status, at));
+            db.Members.Add(Member.Create(consortiumId, organizationId, name, knownKind, status, version, at));
             return;
         }
 
         var wasActive = member.IsActive;
-        if (!member.TryApply(status, at, name, kind)) return;
+        if (!member.TryApply(status, version, at, name, kind)) return;
 
         if (wasActive && !member.IsActive)
         {

@@ -29,21 +29,26 @@ public sealed class Member
     /// <summary>Membership's organization kind string, e.g. <c>technicianCollege</c>, <c>enterprise</c>.</summary>
     public string Kind { get; private set; }
     public MemberStatus Status { get; private set; }
-    /// <summary>When the event that set <see cref="Status"/> happened; older events arriving late are ignored.</summary>
+    /// <summary>When the event that set <see cref="Status"/> happened (by the producer's clock: shown, not used for order).</summary>
     public DateTimeOffset StatusChangedAt { get; private set; }
+    /// <summary>Membership's version of the event that set <see cref="Status"/>; only a greater one changes it (0: from before versions).</summary>
+    public long Version { get; private set; }
 
     public bool IsActive => Status == MemberStatus.Active;
 
-    public static Member Create(Guid consortiumId, Guid organizationId, string name, string kind, MemberStatus status, DateTimeOffset at) =>
-        new(consortiumId, organizationId, name, kind) { Status = status, StatusChangedAt = at };
+    public static Member Create(Guid consortiumId, Guid organizationId, string name, string kind, MemberStatus status, long version, DateTimeOffset at) =>
+        new(consortiumId, organizationId, name, kind) { Status = status, Version = version, StatusChangedAt = at };
 
     /// <summary>
-    /// Applies a status announced at <paramref name="at"/>. Membership events can arrive out of order (retries,
-    /// concurrent consumers), so an announcement older than the current one changes nothing and returns false.
+    /// Applies a status announced with membership's <paramref name="version"/>. Membership events can arrive out of
+    /// order (retries, redeliveries, concurrent consumers) and producers' clocks can disagree, so an announcement
+    /// whose version is not newer than the current one changes nothing and returns false. Version 0 (a producer from
+    /// before versions) is ordered by time, and only against other version-0 announcements.
     /// </summary>
-    public bool TryApply(MemberStatus status, DateTimeOffset at, string name, string? kind)
+    public bool TryApply(MemberStatus status, long version, DateTimeOffset at, string name, string? kind)
     {
-        if (at < StatusChangedAt) return false;
+        if (!IsNewer(version, at)) return false;
+        Version = Math.Max(Version, version);
         Name = name;
         if (kind is not null) Kind = kind;
         var changed = Status != status;
@@ -51,6 +56,8 @@ public sealed class Member
         StatusChangedAt = at;
         return changed;
     }
+
+    private bool IsNewer(long version, DateTimeOffset at) => version > 0 ? version > Version : Version == 0 && at >= StatusChangedAt;
 
     /// <summary>Whether the organization kind is a college side (trains students) rather than an employer.</summary>
     public static bool IsCollegeKind(string kind) => kind is "technicianCollege" or "vocationalCollege" or "university";

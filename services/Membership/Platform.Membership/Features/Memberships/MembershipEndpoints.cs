@@ -79,7 +79,9 @@ public static class MembershipEndpoints
         if (await CurrentMembershipAsync(db, consortiumId, organization.Id, cancellationToken) is { } current)
             return AlreadyMember(organization, current);
 
-        var membership = DomainMembership.Apply(Guid.CreateVersion7(), consortiumId, organization.Id, ActorOf(caller), time.GetUtcNow(), request.Reason?.Trim());
+        var previousVersion = await db.Memberships.Where(m => m.ConsortiumId == consortiumId && m.OrganizationId == organization.Id)
+            .MaxAsync(m => (long?)m.Version, cancellationToken) ?? 0;
+        var membership = DomainMembership.Apply(Guid.CreateVersion7(), consortiumId, organization.Id, ActorOf(caller), time.GetUtcNow(), request.Reason?.Trim(), previousVersion);
         db.Memberships.Add(membership);
         db.AddIntegrationEvent(new MembershipApplied
         {
@@ -89,6 +91,7 @@ public static class MembershipEndpoints
             OrganizationName = organization.Name,
             OrganizationKind = ApiEnum.Name(organization.Kind),
             OccurredAt = membership.AppliedAt,
+            Version = membership.Version,
         });
         try
         {
@@ -174,24 +177,24 @@ public static class MembershipEndpoints
         MembershipAction.Approve => new MembershipActivated
         {
             MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at,
+            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at, Version = m.Version,
         },
         MembershipAction.Reject => new MembershipRejected
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
         },
         MembershipAction.Suspend => new MembershipSuspended
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
         },
         MembershipAction.Reinstate => new MembershipReinstated
         {
             MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at,
+            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at, Version = m.Version,
         },
         _ => new MembershipWithdrawn
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
         },
     };
 
