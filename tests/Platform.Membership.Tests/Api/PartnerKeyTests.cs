@@ -149,11 +149,13 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
     public async Task A_key_may_carry_an_expiry_shown_in_the_answers_and_is_refused_once_it_passed()
     {
         var organization = await RegisterAsync("Shandong Labor college", Platform.Membership.Domain.OrganizationKind.VocationalCollege);
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        // Given in China Standard Time; stored and answered in UTC.
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(4).ToOffset(TimeSpan.FromHours(8));
         using var issue = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
             new { name = "short-lived", scopes = new[] { Scopes.MembershipRead }, expiresAt }, PlatformJson.Options, Cancel);
         var client = await ReadAsync<ApiClientResponse>(issue, HttpStatusCode.Created);
         Assert.Equal(expiresAt, client.ExpiresAt!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TimeSpan.Zero, client.ExpiresAt.Value.Offset);
         using (var listed = await Operator.GetAsync($"/api/v1/organizations/{organization.Id}/api-clients", Cancel))
             Assert.Equal(client.ExpiresAt, Assert.Single((await ReadAsync<Page<ApiClientResponse>>(listed, HttpStatusCode.OK)).Items).ExpiresAt);
 

@@ -52,7 +52,8 @@ public sealed class ApiClient
             KeyHash = HashOf(key),
             KeyPrefix = key[..10],
             IssuedAt = at,
-            ExpiresAt = expiresAt,
+            // In UTC and to the microsecond, as stored: every answer shows the same instant.
+            ExpiresAt = expiresAt is { } e ? new DateTimeOffset(e.UtcTicks - e.UtcTicks % 10, TimeSpan.Zero) : null,
         };
         return (client, key);
     }
