@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.Membership.Features.ApiClients;
 using Platform.Membership.Features.Organizations;
 using Platform.Membership.Features.People;
@@ -179,6 +181,38 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
         Assert.Contains(reason, Assert.Single(FieldErrors(await ProblemAsync(issue, HttpStatusCode.BadRequest), "expiresAt")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Neither_keys_nor_their_hashes_reach_the_logs_at_any_level()
+    {
+        using var logs = new CapturedLogs();
+        var vhost = await _rabbit.CreateVirtualHostAsync("logs");
+        await using var membership = ServiceUnderTest<Program>.Start("membershipdb", await _postgres.CreateDatabaseAsync("membershipdb"), vhost,
+            new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Trace" },
+            services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
+        await using var peer = await PeerService.StartAsync(_postgres, vhost, membership, TimeSpan.FromSeconds(1), logs);
+        using var operatorClient = membership.ClientWithKey();
+        var organization = await RegisterAsync(operatorClient);
+
+        var key = await IssueAsync(operatorClient, organization, [Scopes.MembershipRead, Scopes.PipelineRead]);
+        var hash = Platform.Membership.Domain.ApiClient.HashOf(key);
+        using var atMembership = membership.ClientWithKey(key);
+        using var atPeer = peer.ClientWithKey(key);
+        var clientId = (await MeAsync(atMembership)).ApiClientId!.Value;
+        await TimeUntilAsync(atPeer, HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        using (var revoke = await operatorClient.DeleteAsync($"/api/v1/api-clients/{clientId}", Cancel))
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        await TimeUntilAsync(atPeer, HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10));
+        await ProblemAsync(await atMembership.GetAsync("/api/v1/me", Cancel), HttpStatusCode.Unauthorized);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel); // a reconcile or two more
+
+        var lines = logs.Lines.ToList();
+        Assert.Contains(lines, line => line.Contains("reconciled", StringComparison.Ordinal));
+        Assert.True(lines.Count > 100, $"Only {lines.Count} log lines: the capture does not see the trace level.");
+        Assert.DoesNotContain(lines, line => line.Contains(key, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains(hash, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.Contains(ServiceUnderTest<Program>.OperatorKey, StringComparison.Ordinal));
+    }
+
     private static async Task<string> IssueAsync(HttpClient operatorClient, Guid organizationId, string[] scopes, DateTimeOffset? expiresAt = null)
     {
         using var issue = await operatorClient.PostAsJsonAsync($"/api/v1/organizations/{organizationId}/api-clients",
@@ -210,5 +244,29 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
             Assert.True(watch.Elapsed < limit, $"/api/v1/me did not answer {(int)status} within {limit.TotalSeconds} s.");
             await Task.Delay(50, Cancel);
         }
+    }
+}
+
+/// <summary>Keeps every formatted log line and exception text of the services it is added to.</summary>
+internal sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IEnumerable<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_lines, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

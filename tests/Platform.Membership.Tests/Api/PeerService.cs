@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
@@ -24,7 +25,9 @@ public sealed class PeerService : IAsyncDisposable
 
     /// <param name="membership">Where the reconciler reads the key list; null: no reconcile (as a service without a reference to membership).</param>
     /// <param name="reconcileInterval">How often the reconciler reads membership's list.</param>
-    public static async Task<PeerService> StartAsync(ThrowawayPostgres postgres, Uri messaging, WebApplicationFactory<Program>? membership, TimeSpan? reconcileInterval = null)
+    /// <param name="logs">Also receives every log line of the service, at every level.</param>
+    public static async Task<PeerService> StartAsync(ThrowawayPostgres postgres, Uri messaging, WebApplicationFactory<Program>? membership,
+        TimeSpan? reconcileInterval = null, ILoggerProvider? logs = null)
     {
         ArgumentNullException.ThrowIfNull(postgres);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -42,6 +45,11 @@ public sealed class PeerService : IAsyncDisposable
             settings["Platform:PartnerKeys:ReconcileInterval"] = (reconcileInterval ?? TimeSpan.FromSeconds(60)).ToString();
         }
         builder.Configuration.AddInMemoryCollection(settings);
+        if (logs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" });
+        }
 
         builder.AddServiceDefaults("peer");
         builder.AddServiceDatabase<PeerDbContext>("peerdb");
