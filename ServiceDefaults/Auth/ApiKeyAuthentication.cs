@@ -37,7 +37,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, loggerFactory, encoder)
 {
     private const string Missing = "This API needs an API key in the X-Api-Key header.";
-    private const string NotValid = "The API key is not valid, or it has been revoked.";
+    // One answer for unknown, revoked and expired keys: a caller learns nothing about keys it does not hold.
+    private const string NotValid = "The API key is invalid or expired.";
+    private const string Unavailable = "API keys cannot be checked right now; try again shortly.";
+
+    /// <summary>Seconds a client should wait when keys cannot be checked (Retry-After).</summary>
+    internal const int RetryAfterSeconds = 5;
 
     // Longer than any key we issue; refusing early bounds the work an attacker can cause.
     private const int MaxKeyLength = 256;
@@ -56,9 +61,19 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             caller = Caller.Operator;
         }
-        else if (await partnerKeys.FindAsync(hash, Context.RequestAborted) is { } partner)
+        else
         {
-            caller = new Caller(CallerKind.Partner, partner.ApiClientId, partner.OrganizationId, partner.Scopes);
+            PartnerKeys.Entry? partner;
+            try
+            {
+                partner = await partnerKeys.FindAsync(hash, Context.RequestAborted);
+            }
+            catch (PartnerKeysUnavailableException exception)
+            {
+                return AuthenticateResult.Fail(new PartnerKeysUnavailableFailure(exception));
+            }
+            if (partner is not null)
+                caller = new Caller(CallerKind.Partner, partner.ApiClientId, partner.OrganizationId, partner.Scopes);
         }
 
         return caller is null
@@ -70,10 +85,21 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is PartnerKeysUnavailableFailure)
+        {
+            // Not the caller's fault: 503, so clients retry instead of discarding a key that may be fine.
+            Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ProblemResponse.WriteAsync(Context, StatusCodes.Status503ServiceUnavailable, Unavailable);
+            return;
+        }
         Response.Headers.WWWAuthenticate = $"{ApiKeyDefaults.Scheme} header=\"{ApiKeyDefaults.HeaderName}\"";
         await ProblemResponse.WriteAsync(Context, StatusCodes.Status401Unauthorized, result.Failure?.Message ?? Missing);
     }
 }
+
+/// <summary>The authentication failure when the partner keys cannot be read; its message is what gets logged.</summary>
+internal sealed class PartnerKeysUnavailableFailure(Exception inner)
+    : Exception("Partner API keys cannot be read (database unreachable, none loaded yet).", inner);
 
 /// <summary>The key lacks a scope the endpoint requires (see <see cref="ScopeEndpointExtensions.RequireScope{TBuilder}"/>).</summary>
 internal sealed class ScopeRequirement(string scope) : IAuthorizationRequirement

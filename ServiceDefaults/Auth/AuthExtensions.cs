@@ -44,6 +44,14 @@ internal static class AuthRegistration
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.TryAddSingleton<PartnerKeys>();
+        services.TryAddSingleton<IPartnerKeyCache>(provider => provider.GetRequiredService<PartnerKeys>());
+        // Membership's key list by service name (services:membership:http:0), as Aspire hands it to every service.
+        services.AddServiceDiscoveryCore();
+        services.AddConfigurationServiceEndpointProvider();
+        services.AddHttpClient(PartnerKeyReconciler.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { UseProxy = false })
+            .AddServiceDiscovery();
+        services.AddHostedService<PartnerKeyReconciler>();
         services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.Scheme)
             .Configure<IConfiguration>((options, configuration) => options.OperatorKey = configuration["Platform:OperatorKey"]);
         services.AddAuthentication(ApiKeyDefaults.Scheme)

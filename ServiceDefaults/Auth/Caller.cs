@@ -9,6 +9,8 @@ namespace Platform.ServiceDefaults.Auth;
 public static class Scopes
 {
     public const string MembershipRead = "membership:read";
+    /// <summary>A partner's own organization record and representatives (never memberships, council or keys: operator only).</summary>
+    public const string MembershipWrite = "membership:write";
     public const string PipelineRead = "pipeline:read";
     public const string PipelineWrite = "pipeline:write";
     public const string EventsRead = "events:read";
@@ -16,7 +18,7 @@ public static class Scopes
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        MembershipRead, PipelineRead, PipelineWrite, EventsRead, EventsWrite,
+        MembershipRead, MembershipWrite, PipelineRead, PipelineWrite, EventsRead, EventsWrite,
     };
 }
 

@@ -26,14 +26,15 @@ public sealed class ApiClientKeysConsumer(PlatformDbContext dbContext) : IConsum
         var issued = context.Message;
         string[] scopes = [.. issued.Scopes];
         await dbContext.Database.ExecuteSqlAsync($"""
-            INSERT INTO platform.partner_api_keys (api_client_id, organization_id, name, key_hash, scopes, issued_at, revoked_at)
-            VALUES ({issued.ApiClientId}, {issued.OrganizationId}, {issued.Name}, {issued.KeyHash}, {scopes}, {issued.IssuedAt.ToUniversalTime()}, NULL)
+            INSERT INTO platform.partner_api_keys (api_client_id, organization_id, name, key_hash, scopes, issued_at, revoked_at, expires_at)
+            VALUES ({issued.ApiClientId}, {issued.OrganizationId}, {issued.Name}, {issued.KeyHash}, {scopes}, {issued.IssuedAt.ToUniversalTime()}, NULL, {issued.ExpiresAt?.ToUniversalTime()})
             ON CONFLICT (api_client_id) DO UPDATE
                SET organization_id = excluded.organization_id,
                    name = excluded.name,
                    key_hash = excluded.key_hash,
                    scopes = excluded.scopes,
-                   issued_at = excluded.issued_at
+                   issued_at = excluded.issued_at,
+                   expires_at = excluded.expires_at
             """, context.CancellationToken);
     }
 

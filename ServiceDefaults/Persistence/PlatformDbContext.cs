@@ -103,7 +103,7 @@ public sealed class InboxRecord
     public DateTimeOffset ProcessedAt { get; set; }
 }
 
-/// <summary>A partner API key, replicated from membership's ApiClientIssued/ApiClientRevoked events. Only the hash is kept.</summary>
+/// <summary>A partner API key, replicated from membership's ApiClientIssued/ApiClientRevoked events and its key list (membership writes its own). Only the hash is kept.</summary>
 public sealed class PartnerApiKey
 {
     public Guid ApiClientId { get; set; }
@@ -114,6 +114,8 @@ public sealed class PartnerApiKey
     public required string[] Scopes { get; set; }
     public DateTimeOffset IssuedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Refused from this time on; null: no expiry.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 }
 
 /// <summary>A POST made with an Idempotency-Key, and the response to replay for a repeat.</summary>

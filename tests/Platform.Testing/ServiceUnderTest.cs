@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Membership.Contracts;
@@ -20,8 +21,32 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
     public const string OperatorKey = "operator-key-for-tests-3f9c2a71";
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    private ServiceUnderTest(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+    private ServiceUnderTest(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? configureServices = null)
+    {
+        _settings = settings;
+        _configureServices = configureServices;
+    }
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, on a database and broker the test chose (a PostgreSQL it stops, a virtual host it
+    /// shares with another service, an address where no broker listens), with extra settings and service registrations.
+    /// </summary>
+    public static ServiceUnderTest<TProgram> Start(string databaseName, string connectionString, Uri messaging,
+        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(messaging);
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            [$"ConnectionStrings:{databaseName}"] = connectionString,
+            ["ConnectionStrings:messaging"] = messaging.ToString(),
+            ["Platform:OperatorKey"] = OperatorKey,
+        };
+        var service = new ServiceUnderTest<TProgram>(all, configureServices);
+        _ = service.Server;
+        return service;
+    }
 
     /// <param name="settings">Configuration on top of the connections and the operator key (e.g. a higher rate limit for a fuzzer).</param>
     public static async Task<ServiceUnderTest<TProgram>> StartAsync(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit, string databaseName,
@@ -50,6 +75,7 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
         builder.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.TestHost.TestServerOptions>(options => options.PreserveExecutionContext = true));
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (_configureServices is not null) builder.ConfigureTestServices(_configureServices);
     }
 
     /// <summary>The AMQP URI of the service's own virtual host.</summary>

@@ -27,6 +27,7 @@ api.MapCouncil();
 api.MapCharters();
 api.MapPeople();
 api.MapApiClients();
+app.MapPartnerKeyList();
 
 app.Run();
 

@@ -76,8 +76,8 @@ public sealed class ConsortiumRecordsTests(ThrowawayPostgres postgres, Throwaway
     {
         var own = await RegisterAsync("Shandong Beichen");
         var other = await RegisterAsync("Jinan Heavy Industry");
-        using var partner = await PartnerAsync(own.Id, Scopes.MembershipRead);
-        using var otherPartner = await PartnerAsync(other.Id, Scopes.MembershipRead);
+        using var partner = await PartnerAsync(own.Id, Scopes.MembershipRead, Scopes.MembershipWrite);
+        using var otherPartner = await PartnerAsync(other.Id, Scopes.MembershipRead, Scopes.MembershipWrite);
 
         using var add = await partner.PostAsJsonAsync($"/api/v1/organizations/{own.Id}/representatives",
             new { name = "Wang Li", title = "HR director", email = "wang.li@beichen.example" }, PlatformJson.Options, Cancel);

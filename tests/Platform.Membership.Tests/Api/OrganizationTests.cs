@@ -135,7 +135,7 @@ public sealed class OrganizationTests(ThrowawayPostgres postgres, ThrowawayRabbi
     {
         var own = await RegisterAsync("Shandong Beichen Mechanical and Electrical Equipment");
         var other = await RegisterAsync("Shandong Labor Vocational and Technical College", OrganizationKind.VocationalCollege);
-        using var partner = await PartnerAsync(own.Id, Scopes.MembershipRead);
+        using var partner = await PartnerAsync(own.Id, Scopes.MembershipWrite);
         await using var updated = await Service.WatchAsync<OrganizationUpdated>();
 
         using var edit = await partner.PutAsJsonAsync($"/api/v1/organizations/{own.Id}", new { name = own.Name + " Co., Ltd.", region = "Shandong, Jinan" }, PlatformJson.Options, Cancel);

@@ -42,6 +42,12 @@ public sealed class ApiClientKeysConsumerTests(ThrowawayPostgres postgres, Throw
         key = await Eventually.ReturnsAsync(() => FindAsync(service, client), k => k!.Name == "College SIS (renamed)", Patience, "the updated key");
         Assert.Equal(new string('b', 64), key!.KeyHash);
         Assert.Equal(["placements:write", "cohorts:read"], key.Scopes);
+        Assert.Null(key.ExpiresAt);
+
+        // Re-issued with an expiry: the expiry is kept with the key.
+        await PublishAsync(service, Issued(client, organization, "College SIS (expiring)", new string('b', 64), ["placements:write"]) with { ExpiresAt = Monday.AddYears(1) });
+        key = await Eventually.ReturnsAsync(() => FindAsync(service, client), k => k!.Name == "College SIS (expiring)", Patience, "the expiring key");
+        Assert.Equal(Monday.AddYears(1), key!.ExpiresAt);
 
         await PublishAsync(service, new ApiClientRevoked { ApiClientId = client, OrganizationId = organization, RevokedAt = Monday.AddDays(1) });
         key = await Eventually.ReturnsAsync(() => FindAsync(service, client), k => k!.RevokedAt is not null, Patience, "the revocation");

@@ -51,7 +51,7 @@ public static class OrganizationEndpoints
             .WithSummary("Search organizations by name fragment, kind and region; newest first.");
         organizations.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.MembershipRead)
             .WithSummary("One organization.");
-        organizations.MapPut("/{id:guid}", UpdateAsync).RequireScope(Scopes.MembershipRead)
+        organizations.MapPut("/{id:guid}", UpdateAsync).RequireScope(Scopes.MembershipWrite)
             .WithSummary("Change the organization's name and region (the operator, or the organization's own key).");
         return api;
     }

@@ -36,11 +36,11 @@ public static class PeopleEndpoints
     public static RouteGroupBuilder MapPeople(this RouteGroupBuilder api)
     {
         var representatives = api.MapGroup("/organizations/{organizationId:guid}/representatives").WithTags("People");
-        representatives.MapPost("/", AddRepresentativeAsync).RequireScope(Scopes.MembershipRead)
+        representatives.MapPost("/", AddRepresentativeAsync).RequireScope(Scopes.MembershipWrite)
             .WithSummary("Add a representative of the organization (the operator, or the organization's own key).");
         representatives.MapGet("/", ListRepresentativesAsync).RequireScope(Scopes.MembershipRead)
             .WithSummary("The organization's representatives (the operator, or the organization's own key).");
-        representatives.MapDelete("/{personId:guid}", RemoveRepresentativeAsync).RequireScope(Scopes.MembershipRead)
+        representatives.MapDelete("/{personId:guid}", RemoveRepresentativeAsync).RequireScope(Scopes.MembershipWrite)
             .WithSummary("Remove a representative: their name, title and email are deleted.");
 
         var mentors = api.MapGroup("/consortia/{consortiumId:guid}/mentors").WithTags("People");
