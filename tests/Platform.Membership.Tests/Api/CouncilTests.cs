@@ -249,7 +249,7 @@ public sealed class CouncilTests(ThrowawayPostgres postgres, ThrowawayRabbitMq r
             {
                 await start.WaitAsync(Cancel);
                 return await Operator.PostAsJsonAsync($"/api/v1/consortia/{consortium.Id}/council-sessions",
-                    new { number, startsOn = new DateOnly(2000 + number, 1, 1), endsOn = new DateOnly(2001 + number, 1, 1) }, PlatformJson.Options, Cancel);
+                    new { number, startsOn = new DateOnly(2020 + number, 1, 1), endsOn = new DateOnly(2021 + number, 1, 1) }, PlatformJson.Options, Cancel);
             }, Cancel);
             start.Release(2);
             using var designated = await designate;
