@@ -132,33 +132,6 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
     }
 
     [Fact]
-    public async Task Another_service_reconciles_when_its_broker_connection_comes_back()
-    {
-        // Its own broker, restarted here; reconcile only at start and on reconnect (the interval is an hour).
-        var broker = await ThrowawayRabbitMq.StartAsync();
-        try
-        {
-            await using var membership = ServiceUnderTest<Program>.Start("membershipdb", await _postgres.CreateDatabaseAsync("membershipdb"),
-                await _rabbit.CreateVirtualHostAsync("membership"));
-            await using var peer = await PeerService.StartAsync(_postgres, await broker.CreateVirtualHostAsync("peer"), membership, TimeSpan.FromHours(1));
-            using var operatorClient = membership.ClientWithKey();
-            var key = await IssueAsync(operatorClient, await RegisterAsync(operatorClient), [Scopes.EventsRead]);
-            using var partner = peer.ClientWithKey(key);
-            await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
-            using (var unknown = await partner.GetAsync("/api/v1/me", Cancel))
-                await ProblemAsync(unknown, HttpStatusCode.Unauthorized); // missed: no event reaches it, no reconcile due
-
-            await broker.Server.RestartAsync(Cancel);
-            var acceptedIn = await TimeUntilAsync(partner, HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-            TestContext.Current.TestOutputHelper?.WriteLine($"after the broker restart: key honoured in {acceptedIn.TotalMilliseconds:F0} ms");
-        }
-        finally
-        {
-            await broker.DisposeAsync();
-        }
-    }
-
-    [Fact]
     public async Task The_key_list_for_reconcile_is_the_operators_only()
     {
         var organization = await RegisterAsync("Shandong Beichen");
@@ -234,7 +207,7 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
 
         var lines = logs.Lines.ToList();
         Assert.Contains(lines, line => line.Contains("reconciled", StringComparison.Ordinal));
-        Assert.True(lines.Count > 100, $"Only {lines.Count} log lines: the capture does not see the trace level.");
+        Assert.Contains(lines, line => line.StartsWith("Trace ", StringComparison.Ordinal) || line.StartsWith("Debug ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains(key, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains(hash, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(lines, line => line.Contains(ServiceUnderTest<Program>.OperatorKey, StringComparison.Ordinal));
