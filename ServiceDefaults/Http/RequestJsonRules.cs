@@ -159,60 +159,33 @@ internal sealed class StrictEnumConverterFactory : JsonConverterFactory
 /// </summary>
 internal static class PlausibleDateConverters
 {
-    public static IEnumerable<JsonConverter> All => [new DateOnlyConverter(), new DateTimeOffsetConverter(), new DateTimeConverter()];
+    public static IEnumerable<JsonConverter> All =>
+    [
+        new PlausibleDateConverter<DateOnly>(JsonMetadataServices.DateOnlyConverter, d => d.ToDateTime(TimeOnly.MinValue)),
+        new PlausibleDateConverter<DateTimeOffset>(JsonMetadataServices.DateTimeOffsetConverter, d => d.UtcDateTime),
+        new PlausibleDateConverter<DateTime>(JsonMetadataServices.DateTimeConverter, d => d),
+    ];
 
-    private static InputRuleException OutOfRange() =>
-        new([("", $"Expected a date from {PlausibleDates.Any.From:yyyy-MM-dd} to {PlausibleDates.Any.To:yyyy-MM-dd}.")]);
-
-    private sealed class DateOnlyConverter : JsonConverter<DateOnly>
+    /// <summary>System.Text.Json's own converter for <typeparamref name="T"/>, refusing a date outside the plausible range.</summary>
+    private sealed class PlausibleDateConverter<T>(JsonConverter<T> inner, Func<T, DateTime> moment) : JsonConverter<T>
     {
-        public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var value = JsonMetadataServices.DateOnlyConverter.Read(ref reader, typeToConvert, options);
-            return value >= PlausibleDates.Any.From && value <= PlausibleDates.Any.To ? value : throw OutOfRange();
-        }
-
-        public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
-            JsonMetadataServices.DateOnlyConverter.Write(writer, value, options);
-    }
-
-    private sealed class DateTimeOffsetConverter : JsonConverter<DateTimeOffset>
-    {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            DateTimeOffset value;
+            T value;
             try
             {
-                value = JsonMetadataServices.DateTimeOffsetConverter.Read(ref reader, typeToConvert, options);
+                value = inner.Read(ref reader, typeToConvert, options)!;
             }
             catch (ArgumentOutOfRangeException)
             {
                 throw OutOfRange();
             }
-            return PlausibleDates.InAny(value.UtcDateTime) ? value : throw OutOfRange();
+            return PlausibleDates.InAny(moment(value)) ? value : throw OutOfRange();
         }
 
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            JsonMetadataServices.DateTimeOffsetConverter.Write(writer, value, options);
-    }
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => inner.Write(writer, value, options);
 
-    private sealed class DateTimeConverter : JsonConverter<DateTime>
-    {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            DateTime value;
-            try
-            {
-                value = JsonMetadataServices.DateTimeConverter.Read(ref reader, typeToConvert, options);
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                throw OutOfRange();
-            }
-            return PlausibleDates.InAny(value) ? value : throw OutOfRange();
-        }
-
-        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-            JsonMetadataServices.DateTimeConverter.Write(writer, value, options);
+        private static InputRuleException OutOfRange() =>
+            new([("", $"Expected a date from {PlausibleDates.Any.From:yyyy-MM-dd} to {PlausibleDates.Any.To:yyyy-MM-dd}.")]);
     }
 }
