@@ -63,12 +63,13 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
     /// none duplicated, both outboxes empty, both error queues empty. Returns the time it took.
     /// </summary>
     public async Task<TimeSpan> AssertConvergedAsync(Func<Task<List<ConsumedMessage>>> consumerRecords, Func<Task<int>> consumerOutbox,
-        Uri vhost, string consumerQueue, TimeSpan patience)
+        Uri vhost, string consumerQueue, TimeSpan patience, Func<string>? consumerLog = null)
     {
         var clock = Stopwatch.StartNew();
         var expected = Enumerable.Range(1, _committed).ToList();
         var consumed = await Eventually.ReturnsAsync(consumerRecords, c => c.Count >= _committed, patience,
-            $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; producer {await producer.DescribeAsync()}");
+            $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; {await QueueDepthAsync(vhost, consumerQueue)} waiting in {consumerQueue}; " +
+                $"producer {await producer.DescribeAsync()}{(consumerLog is null ? "" : Environment.NewLine + "consumer log:" + Environment.NewLine + consumerLog())}");
         var acknowledged = await Eventually.ReturnsAsync(() => producer.ConsumedAsync(nameof(OrderAcknowledgedConsumer)), c => c.Count >= _committed, patience,
             $"all {_committed} acknowledgements recorded by the producer");
         await Eventually.ReturnsAsync(producer.OutboxAsync, rows => rows.Count == 0, patience, "the producer's outbox empty");

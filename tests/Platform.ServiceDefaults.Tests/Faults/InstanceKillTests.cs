@@ -23,7 +23,7 @@ public sealed class InstanceKillTests(ThrowawayPostgres postgres, ThrowawayRabbi
         // The consumer runs as a process of its own (tests/Platform.OutboxProbe), so it can really be killed.
         int inFlight;
         int recordedAtKill;
-        await using (var first = ProbeProcess.Start(consumerDatabase, vhost, firstNumber: 0, count: 0, deliver: true, consume: true))
+        await using (var first = ProbeProcess.Start(consumerDatabase, vhost, firstNumber: 0, count: 0, deliver: true, consume: true, FaultStream.Settings()))
         {
             await first.WaitForOutputAsync("done", Patience);
             await Eventually.ReturnsAsync(() => BrokerQueues.FindAsync(rabbit.Server, vhost, "probe-order-placed"), queue => queue is not null, Patience, "the consumer's queue declared");
@@ -41,9 +41,9 @@ public sealed class InstanceKillTests(ThrowawayPostgres postgres, ThrowawayRabbi
         FaultStream.Report($"consumer killed with {recordedAtKill} orders recorded and {inFlight} committed but not yet recorded; {whileDead} more committed while it was down");
 
         var clock = Stopwatch.StartNew();
-        await using var second = ProbeProcess.Start(consumerDatabase, vhost, firstNumber: 0, count: 0, deliver: true, consume: true);
+        await using var second = ProbeProcess.Start(consumerDatabase, vhost, firstNumber: 0, count: 0, deliver: true, consume: true, FaultStream.Settings());
         var converged = await stream.AssertConvergedAsync(() => FaultStream.RecordsIn(consumerDatabase), () => FaultStream.OutboxCountIn(consumerDatabase),
-            vhost, "probe-order-placed", Patience);
+            vhost, "probe-order-placed", Patience, second.Tail);
         FaultStream.Report($"{stream.Committed} orders accepted; all consumed and acknowledged exactly once {clock.Elapsed.TotalSeconds:0.0} s after the restart (checks took {converged.TotalSeconds:0.0} s); 0 in error queues");
     }
 }

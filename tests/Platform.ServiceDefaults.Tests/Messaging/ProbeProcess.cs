@@ -22,7 +22,9 @@ internal sealed class ProbeProcess : IAsyncDisposable
 
     /// <summary>Starts the probe: it commits <paramref name="count"/> orders from <paramref name="firstNumber"/>, one transaction each, then keeps running.</summary>
     /// <param name="consume">Also consume OrderPlaced (endpoint <c>probe-order-placed</c>) with <see cref="OrderPlacedConsumer"/>.</param>
-    public static ProbeProcess Start(string database, Uri broker, int firstNumber, int count, bool deliver, bool consume = false)
+    /// <param name="settings">More configuration, as keys like <c>Messaging:RedeliveryIntervals:0</c>.</param>
+    public static ProbeProcess Start(string database, Uri broker, int firstNumber, int count, bool deliver, bool consume = false,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var output = new ConcurrentQueue<string>();
         var spec = new ChildProcessSpec(
@@ -30,7 +32,8 @@ internal sealed class ProbeProcess : IAsyncDisposable
             [Path.Combine(AppContext.BaseDirectory, "Platform.OutboxProbe.dll")])
         {
             WorkingDirectory = AppContext.BaseDirectory,
-            Environment = new Dictionary<string, string?>
+            Environment = new Dictionary<string, string?>(
+                (settings ?? new Dictionary<string, string?>()).Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
             {
                 ["ConnectionStrings__probedb"] = database,
                 ["ConnectionStrings__messaging"] = broker.ToString(),
@@ -41,6 +44,7 @@ internal sealed class ProbeProcess : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
+
         return new ProbeProcess(ChildProcess.Start(spec, (line, _) => output.Enqueue(line)), output);
     }
 
