@@ -67,7 +67,20 @@ public static class ServiceDefaultsExtensions
         services.AddPerKeyRateLimiting(builder.Configuration);
         services.AddIdempotency(builder.Configuration);
         services.AddPlatformOpenApi(serviceName);
+        services.Configure<ApiDocumentOptions>(options => options.PublicUrl = builder.Configuration["Platform:PublicUrl"]);
         services.AddSingleton(new ServiceIdentity(serviceName));
+        return builder;
+    }
+
+    /// <summary>What each OpenAPI tag (a feature area) is for, shown to partners beside its operations.</summary>
+    /// <example><code>builder.DescribeApiTags(("Programs", "Order classes, apprenticeships, bases and projects run by a college and enterprises."));</code></example>
+    public static WebApplicationBuilder DescribeApiTags(this WebApplicationBuilder builder, params (string Tag, string Description)[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<ApiDocumentOptions>(options =>
+        {
+            foreach (var (tag, description) in tags) options.Tags[tag] = description;
+        });
         return builder;
     }
 

@@ -17,6 +17,7 @@ public static class CallerEndpoint
         app.MapGet("/api/v1/me", (Caller caller) => TypedResults.Ok(new CallerResponse(
                 caller.Kind, caller.ApiClientId, caller.OrganizationId, [.. caller.Scopes.Order(StringComparer.Ordinal)])))
             .WithTags("Caller")
+            .WithName("getCaller")
             .WithSummary("The caller of this API key: operator or partner, its organization and scopes.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Platform.ServiceDefaults.Http;
 
@@ -11,7 +13,7 @@ namespace Platform.ServiceDefaults.Http;
 /// </summary>
 /// <example>
 /// <code>
-/// app.MapGet("/members", (string? role) => { var parsed = ApiEnum.FromQuery&lt;CouncilRole&gt;(role, "role"); ... });
+/// api.MapGet("/members", (ApiEnum&lt;CouncilRole&gt;? role) => ... role?.Value ...);
 /// db.AddIntegrationEvent(new CouncilRoleAssigned { Role = ApiEnum.Name(designation.Role), ... });
 /// </code>
 /// </example>
@@ -20,7 +22,10 @@ public static class ApiEnum
     private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, object>> ByName = new();
 
     /// <summary>The API spelling of <paramref name="value"/>.</summary>
-    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    /// <remarks>camelCase of the member's name, unless it carries <see cref="JsonStringEnumMemberNameAttribute"/> (e.g. <c>"membership:read"</c>).</remarks>
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        typeof(TEnum).GetField(value.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+        ?? JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     /// <summary>Every API spelling of <typeparamref name="TEnum"/>, in declaration order.</summary>
     public static IReadOnlyList<string> Names<TEnum>() where TEnum : struct, Enum => [.. Enum.GetValues<TEnum>().Select(Name)];
@@ -37,15 +42,24 @@ public static class ApiEnum
         value = default;
         return false;
     }
+}
 
-    /// <summary>
-    /// A query-string filter: null when absent or empty; an unknown value is answered 400 with
-    /// <paramref name="field"/> and the allowed values.
-    /// </summary>
-    public static TEnum? FromQuery<TEnum>(string? text, string field) where TEnum : struct, Enum
+/// <summary>
+/// An enum in a query string or route, spelled as the API spells it (<c>?role=viceChair</c>). Minimal APIs would
+/// bind a bare enum case-sensitively by its C# name and accept numbers; this binds the API names only, and the
+/// OpenAPI document shows it as a string enum. An unknown value is answered 400 naming the parameter and the
+/// allowed values (<see cref="ClientErrorExceptionHandler"/>).
+/// </summary>
+public readonly record struct ApiEnum<TEnum>(TEnum Value) where TEnum : struct, Enum
+{
+    public static bool TryParse(string? text, out ApiEnum<TEnum> result)
     {
-        if (string.IsNullOrEmpty(text)) return null;
-        if (TryParse<TEnum>(text, out var value)) return value;
-        throw new RequestValidationException(field, $"'{text}' is not one of {string.Join(", ", Names<TEnum>())}.");
+        var parsed = ApiEnum.TryParse<TEnum>(text, out var value);
+        result = new ApiEnum<TEnum>(value);
+        return parsed;
     }
+
+    public static implicit operator TEnum(ApiEnum<TEnum> value) => value.Value;
+
+    public override string ToString() => ApiEnum.Name(Value);
 }

@@ -36,9 +36,13 @@ internal sealed class ClientErrorExceptionHandler(IOptions<JsonOptions> jsonOpti
                 await ProblemResponse.WriteAsync(httpContext, StatusCodes.Status413PayloadTooLarge, maxRequestBody.Detail(httpContext));
                 return true;
 
+            case BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad when BindingFailure.Describe(bad.Message,
+                    httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint) is { } field:
+                await WriteValidationAsync(httpContext, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field.Name] = [field.Message] });
+                return true;
+
             case BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500:
-                // Binding failures ("Failed to bind parameter ...", wrong content type): the framework's
-                // messages are written for the client and name only the parameter.
+                // Wrong content type and the like: the framework's messages are written for the client.
                 await ProblemResponse.WriteAsync(httpContext, bad.StatusCode, bad.Message);
                 return true;
 
@@ -57,4 +61,48 @@ internal sealed class ClientErrorExceptionHandler(IOptions<JsonOptions> jsonOpti
 
     private static Task WriteValidationAsync(HttpContext httpContext, IDictionary<string, string[]> errors) =>
         ProblemResponse.WriteAsync(httpContext, StatusCodes.Status400BadRequest, Problems.ValidationDetail(errors.Keys), errors);
+}
+
+/// <summary>
+/// A route or query value that did not bind (<c>?consortiumId=abc</c>, <c>?role=chairman</c>), explained in the
+/// API's words for the parameter's type instead of the framework's "Failed to bind parameter "Guid? x"".
+/// </summary>
+internal static partial class BindingFailure
+{
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>[^"]*)"\.$""")]
+    private static partial System.Text.RegularExpressions.Regex NotBound();
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Required parameter "(?<type>[^"]+) (?<name>[^" ]+)" was not provided""")]
+    private static partial System.Text.RegularExpressions.Regex Missing();
+
+    public static (string Name, string Message)? Describe(string message, Endpoint? endpoint)
+    {
+        if (Missing().Match(message) is { Success: true } missing)
+            return (FieldName(missing.Groups["name"].Value, endpoint), "Required.");
+        if (NotBound().Match(message) is not { Success: true } match) return null;
+
+        var name = match.Groups["name"].Value;
+        var value = match.Groups["value"].Value;
+        var declared = PlatformApi.FindParameter(endpoint, name)?.ParameterType;
+        var type = declared is null ? null : Nullable.GetUnderlyingType(declared) ?? declared;
+        var expected = type switch
+        {
+            null => "a valid value",
+            _ when type == typeof(Guid) => "an id (a GUID such as 0193a4c2-7b1e-7c3d-9f10-2a4b5c6d7e8f)",
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(DateOnly) => "a date (yyyy-MM-dd)",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time (ISO 8601, e.g. 2026-05-09T09:30:00+08:00)",
+            _ when type == typeof(bool) => "true or false",
+            _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ApiEnum<>) =>
+                "one of " + string.Join(", ", (IEnumerable<string>)typeof(ApiEnum).GetMethod(nameof(ApiEnum.Names))!
+                    .MakeGenericMethod(type.GetGenericArguments()[0]).Invoke(null, null)!),
+            _ => "a valid value",
+        };
+        return (FieldName(name, endpoint), $"'{value}' is not {expected}.");
+    }
+
+    // [FromQuery(Name = "...")] renames a parameter on the wire; errors name what the client sent.
+    private static string FieldName(string parameter, Endpoint? endpoint) =>
+        PlatformApi.FindParameter(endpoint, parameter)?.GetCustomAttributes(true)
+            .OfType<Microsoft.AspNetCore.Http.Metadata.IFromQueryMetadata>().FirstOrDefault()?.Name ?? parameter;
 }

@@ -15,12 +15,15 @@ internal static class InputSchemas
         var declared = context.JsonTypeInfo.Type;
         var type = Nullable.GetUnderlyingType(declared) ?? declared;
         var nullable = type != declared ? JsonSchemaType.Null : 0;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ApiEnum<>)) type = type.GetGenericArguments()[0];
         if (type.IsEnum)
         {
-            schema.Type = JsonSchemaType.String | nullable;
+            // One component per enum, shared by nullable and non-nullable uses (a nullable property wraps it in
+            // oneOf with null): no null among the values, which generators would turn into a junk member.
+            schema.Type = JsonSchemaType.String;
             schema.Enum = [.. typeof(ApiEnum).GetMethod(nameof(ApiEnum.Names))!.MakeGenericMethod(type).Invoke(null, null) is IEnumerable<string> names
                 ? names.Select(n => (JsonNode)JsonValue.Create(n)!) : []];
-            if (nullable != 0) schema.Enum.Add(null!);
+            schema.Properties?.Clear();
         }
         else if (type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly))
         {

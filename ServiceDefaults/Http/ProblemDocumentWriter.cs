@@ -32,11 +32,12 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), jsonOptions.Value.SerializerOptions, ContentType, http.RequestAborted));
     }
 
-    /// <summary>Fills <c>type</c>, <c>title</c> and <c>traceId</c> when the producer left them out.</summary>
+    /// <summary>Fills <c>type</c>, <c>title</c> and <c>traceId</c> when the producer left them out (or used the framework's default type).</summary>
     internal static void Complete(ProblemDetails problem, HttpContext http)
     {
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
-        problem.Type ??= TypeFor(status);
+        // ASP.NET Core's own defaults point at tools.ietf.org; every problem of ours names the RFC on one host.
+        if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)) problem.Type = TypeFor(status);
         problem.Title ??= ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
         problem.Detail ??= DetailFor(status, http);
         // The trace id alone (not the whole traceparent): it is what the dashboard searches by.

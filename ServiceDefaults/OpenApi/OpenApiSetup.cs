@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
@@ -25,14 +26,26 @@ internal static class OpenApiSetup
     {
         services.AddOpenApi(DocumentName, options =>
         {
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
+                var api = context.ApplicationServices.GetRequiredService<IOptions<ApiDocumentOptions>>().Value;
                 document.Info = new OpenApiInfo
                 {
                     Title = $"Consortium Platform — {serviceName}",
                     Version = DocumentName,
                     Description = "Conventions (auth, errors, lists, idempotency, rate limits) are the same in every service: see API.md.",
+                    Contact = new OpenApiContact { Name = "Consortium Platform secretariat", Email = api.ContactEmail },
+                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 };
+                // Not the request's host: behind a proxy that is an internal address. A client sets its base address.
+                document.Servers = [new OpenApiServer
+                {
+                    Url = api.PublicUrl?.TrimEnd('/') is { Length: > 0 } url ? url : "/",
+                    Description = api.PublicUrl is null ? "This service, wherever it is served from: set the client's base address (e.g. http://127.0.0.1:5101)." : null,
+                }];
+                document.Tags = new HashSet<OpenApiTag>(
+                    (document.Tags ?? new HashSet<OpenApiTag>()).Select(tag => new OpenApiTag { Name = tag.Name, Description = api.Tags.GetValueOrDefault(tag.Name!) ?? tag.Description }),
+                    OpenApiTagComparer.Instance);
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyDefaults.Scheme] = new OpenApiSecurityScheme
@@ -42,6 +55,9 @@ internal static class OpenApiSetup
                     Name = ApiKeyDefaults.HeaderName,
                     Description = "The operator key, or a partner key issued by the operator for one organization with scopes.",
                 };
+                // Every problem response refers to ProblemSchemas; the framework's own components would be unused.
+                document.Components.Schemas?.Remove(nameof(ProblemDetails));
+                document.Components.Schemas?.Remove(nameof(HttpValidationProblemDetails));
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeConventionsAsync);
@@ -54,12 +70,15 @@ internal static class OpenApiSetup
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var document = context.Document ?? throw new InvalidOperationException("The OpenAPI operation has no document.");
-        var problem = await SchemaReferenceAsync(document, context, typeof(ProblemDetails), cancellationToken);
-        var validationProblem = await SchemaReferenceAsync(document, context, typeof(HttpValidationProblemDetails), cancellationToken);
+        var problem = ProblemSchemas.Reference(document, ProblemSchemas.Problem);
+        var validationProblem = ProblemSchemas.Reference(document, ProblemSchemas.ValidationProblem);
+        var conflictProblem = ProblemSchemas.Reference(document, ProblemSchemas.ConflictProblem);
         operation.Responses ??= new OpenApiResponses();
         operation.Parameters ??= [];
 
-        var isPost = string.Equals(context.Description.HttpMethod, HttpMethods.Post, StringComparison.OrdinalIgnoreCase);
+        var method = context.Description.HttpMethod ?? HttpMethods.Get;
+        var isPost = HttpMethods.IsPost(method);
+        var changesState = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method);
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         if (!anonymous)
         {
@@ -85,7 +104,23 @@ internal static class OpenApiSetup
             }
         }
 
-        AddProblem(operation, "400", "Invalid request: `errors` maps each field to its messages.", validationProblem);
+        // Problem responses an endpoint declared itself (.ProducesProblem, ValidationProblem) refer to the same schemas.
+        foreach (var (status, response) in operation.Responses.Where(r => r.Key.Length == 3 && r.Key[0] is '4' or '5').ToList())
+        {
+            operation.Responses[status] = new OpenApiResponse
+            {
+                Description = response.Description is null or "Bad Request" or "Not Found" or "Conflict" or "Unauthorized" or "Forbidden" ? Describe(status) : response.Description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [MediaTypeNames.Application.ProblemJson] = new() { Schema = status switch { "400" => validationProblem, "409" => conflictProblem, _ => problem } },
+                },
+            };
+        }
+        AddProblem(operation, "400", Describe("400"), validationProblem);
+        if (context.Description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
+            AddProblem(operation, "404", Describe("404"), problem);
+        if (changesState)
+            AddProblem(operation, "409", Describe("409"), conflictProblem);
         if (metadata.OfType<PagedEndpoint>().Any()) AddPagingParameters(operation);
         if (context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form"))
         {
@@ -103,11 +138,27 @@ internal static class OpenApiSetup
                 Description = "Makes a retry safe: a repeat with the same key and body returns the first response (with `Idempotency-Replayed: true`).",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyMiddleware.MaxKeyLength },
             });
-            AddProblem(operation, "409", "A conflicting state, or a request with this Idempotency-Key is still in flight.", problem);
             AddProblem(operation, "422", "This Idempotency-Key was used with a different request.", problem);
         }
         AddProblem(operation, "429", "Rate limit of this API key exceeded; see `Retry-After`.", problem);
         AddProblem(operation, "500", "Unexpected error; quote `traceId` when reporting it.", problem);
+        await DescribeEnumParametersAsync(operation, context, cancellationToken);
+    }
+
+    // ApiEnum<T> binds through its TryParse, so the generator shows a bare string; show the enum it accepts.
+    private static async Task DescribeEnumParametersAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var description in context.Description.ParameterDescriptions)
+        {
+            var type = Nullable.GetUnderlyingType(description.Type ?? typeof(object)) ?? description.Type;
+            if (type is not { IsGenericType: true } || type.GetGenericTypeDefinition() != typeof(ApiEnum<>)) continue;
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == description.Name) is not OpenApiParameter parameter) continue;
+            var enumType = type.GetGenericArguments()[0];
+            var document = context.Document!;
+            if (document.Components?.Schemas?.ContainsKey(enumType.Name) != true)
+                document.AddComponent(enumType.Name, await context.GetOrCreateSchemaAsync(enumType, cancellationToken: cancellationToken));
+            parameter.Schema = new OpenApiSchemaReference(enumType.Name, document);
+        }
     }
 
     private static void AddPagingParameters(OpenApiOperation operation)
@@ -141,28 +192,33 @@ internal static class OpenApiSetup
         };
     }
 
-    /// <summary>A component schema generated from the type (once per document), referenced by name.</summary>
-    private static async Task<IOpenApiSchema> SchemaReferenceAsync(OpenApiDocument document, OpenApiOperationTransformerContext context, Type type, CancellationToken cancellationToken)
+    private static string Describe(string status) => status switch
     {
-        var name = type.Name;
-        // An endpoint's own .ProducesProblem() may have registered the component already, without traceId.
-        if (document.Components?.Schemas?.TryGetValue(name, out var existing) == true)
-        {
-            if (existing is OpenApiSchema known) AddTraceId(known);
-        }
-        else
-        {
-            var schema = await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken);
-            AddTraceId(schema);
-            document.AddComponent(name, schema);
-        }
-        return new OpenApiSchemaReference(name, document);
+        "400" => "Invalid request: `errors` maps each field to its messages.",
+        "404" => "No such resource, or one this API key may not see.",
+        "409" => "The resource's current state does not allow this (see `currentState`), or a request with this Idempotency-Key is still in flight.",
+        _ => "Error.",
+    };
+}
 
-        // Added by ProblemDocumentWriter to every problem; not a member of the .NET type.
-        static void AddTraceId(OpenApiSchema schema)
-        {
-            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
-            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id; quote it when reporting a problem." };
-        }
-    }
+/// <summary>How a service describes its API beyond what the endpoints say: tag descriptions, public address, contact.</summary>
+public sealed class ApiDocumentOptions
+{
+    /// <summary>Tag name → what the group of operations is for, in the consortium's words.</summary>
+    public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal)
+    {
+        ["Caller"] = "Who the presented API key belongs to and what it may do.",
+    };
+
+    /// <summary>The address partners reach the service at (config <c>Platform:PublicUrl</c>); "/" (relative) when unset.</summary>
+    public string? PublicUrl { get; set; }
+
+    public string ContactEmail { get; set; } = "secretariat@consortium-platform.cn";
+}
+
+internal sealed class OpenApiTagComparer : IEqualityComparer<OpenApiTag>
+{
+    public static readonly OpenApiTagComparer Instance = new();
+    public bool Equals(OpenApiTag? x, OpenApiTag? y) => string.Equals(x?.Name, y?.Name, StringComparison.Ordinal);
+    public int GetHashCode(OpenApiTag obj) => StringComparer.Ordinal.GetHashCode(obj.Name ?? "");
 }

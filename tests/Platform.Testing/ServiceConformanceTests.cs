@@ -38,4 +38,14 @@ public abstract class ServiceConformanceTests<TProgram>(ThrowawayPostgres postgr
         using var docs = await client.GetAsync(new Uri("/docs/index.html", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
     }
+
+    [Fact]
+    public async Task Its_OpenAPI_document_is_one_a_partner_can_generate_a_good_client_from()
+    {
+        using var client = Service.CreateClient();
+        var text = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        var violations = OpenApiConformance.Violations(document.RootElement);
+        Assert.True(violations.Count == 0, $"{violations.Count} problem(s) in the OpenAPI document:{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
+    }
 }

@@ -69,8 +69,8 @@ public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Equal(3, members.GetProperty("tags").GetProperty("maxItems").GetInt32());
         Assert.Equal("date-time", members.GetProperty("startsAt").GetProperty("format").GetString());
         Assert.Equal("date", members.GetProperty("opensOn").GetProperty("format").GetString());
-        Assert.Contains("traceId", Keys(schemas.GetProperty("ProblemDetails").GetProperty("properties")));
-        Assert.Contains("errors", Keys(schemas.GetProperty("HttpValidationProblemDetails").GetProperty("properties")));
+        Assert.Contains("traceId", Keys(schemas.GetProperty("Problem").GetProperty("properties")));
+        Assert.Contains("errors", Keys(schemas.GetProperty("ValidationProblem").GetProperty("properties")));
     }
 
     [Fact]

@@ -209,12 +209,12 @@ public static class MembershipEndpoints
     private sealed record MemberListState(long MemberListVersion, bool IsMember);
 
     internal static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ListAsync(
-        Guid consortiumId, string? status, string? role, string? kind, PageRequest paging, Caller caller, HttpContext http,
+        Guid consortiumId, ApiEnum<MembershipStatus>? status, ApiEnum<CouncilRole>? role, ApiEnum<OrganizationKind>? kind, PageRequest paging, Caller caller, HttpContext http,
         MembershipDbContext db, MemberListCache cache, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var statusFilter = ApiEnum.FromQuery<MembershipStatus>(status, "status");
-        var roleFilter = ApiEnum.FromQuery<CouncilRole>(role, "role");
-        var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
+        MembershipStatus? statusFilter = status?.Value;
+        CouncilRole? roleFilter = role?.Value;
+        OrganizationKind? kindFilter = kind?.Value;
 
         // One round trip decides visibility and the list's version; the page itself usually comes from the cache.
         var state = await ListStateQuery(db, consortiumId, caller.OrganizationId ?? Guid.Empty, cancellationToken);

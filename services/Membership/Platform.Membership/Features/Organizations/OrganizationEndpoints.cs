@@ -101,9 +101,9 @@ public static class OrganizationEndpoints
             new { organizationId = existing.Id, name = existing.Name });
 
     internal static async Task<Ok<Page<OrganizationResponse>>> SearchAsync(
-        string? name, string? kind, string? region, PageRequest paging, MembershipDbContext db, CancellationToken cancellationToken)
+        string? name, ApiEnum<OrganizationKind>? kind, string? region, PageRequest paging, MembershipDbContext db, CancellationToken cancellationToken)
     {
-        var kindFilter = ApiEnum.FromQuery<OrganizationKind>(kind, "kind");
+        OrganizationKind? kindFilter = kind?.Value;
         var query = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(name)) query = query.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(name.Trim()) + "%"));
         if (kindFilter is not null) query = query.Where(o => o.Kind == kindFilter);
