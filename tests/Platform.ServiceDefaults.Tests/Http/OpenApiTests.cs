@@ -21,7 +21,7 @@ public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
     {
         var paths = (await DocumentAsync()).GetProperty("paths");
         Assert.Contains("/api/v1/things", Keys(paths));
-        Assert.Contains("/api/v1/things/{id}", Keys(paths));
+        Assert.Contains("/api/v1/things/{thingId}", Keys(paths));
         Assert.Equal(["post", "get"], Keys(paths.GetProperty("/api/v1/things")));
         Assert.DoesNotContain(Keys(paths), p => p.StartsWith("/health", StringComparison.Ordinal));
     }
@@ -53,7 +53,7 @@ public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Contains(create.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
 
         var list = paths.GetProperty("/api/v1/things").GetProperty("get");
-        Assert.Equal(["limit", "cursor"], list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["organizationId", "kind", "limit", "cursor"], list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.False(list.GetProperty("responses").TryGetProperty("422", out _));
     }
 
@@ -71,6 +71,46 @@ public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Equal("date", members.GetProperty("opensOn").GetProperty("format").GetString());
         Assert.Contains("traceId", Keys(schemas.GetProperty("Problem").GetProperty("properties")));
         Assert.Contains("errors", Keys(schemas.GetProperty("ValidationProblem").GetProperty("properties")));
+    }
+
+    [Fact]
+    public async Task Id_routes_declare_404_state_changes_declare_409_with_currentState_and_detail_is_the_error_message()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        string Schema(JsonElement operation, string status) =>
+            operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString()!;
+
+        var get = paths.GetProperty("/api/v1/things/{thingId}").GetProperty("get");
+        Assert.Equal("getThing", get.GetProperty("operationId").GetString());
+        Assert.Equal("#/components/schemas/Problem", Schema(get, "404"));
+        Assert.False(get.GetProperty("responses").TryGetProperty("409", out _));
+        var archive = paths.GetProperty("/api/v1/things/{thingId}/archive").GetProperty("post");
+        Assert.Equal("#/components/schemas/ConflictProblem", Schema(archive, "409"));
+        Assert.Equal("#/components/schemas/ValidationProblem", Schema(archive, "400"));
+        Assert.False(paths.GetProperty("/api/v1/things").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("Problem").GetProperty("properties").GetProperty("detail").GetProperty("x-ms-primary-error-message").GetBoolean());
+        Assert.Contains("status", Keys(schemas.GetProperty("ConflictProblem").GetProperty("properties").GetProperty("currentState").GetProperty("properties")));
+        Assert.DoesNotContain("ProblemDetails", Keys(schemas));
+        Assert.DoesNotContain("HttpValidationProblemDetails", Keys(schemas));
+    }
+
+    [Fact]
+    public async Task A_query_enum_is_a_string_enum_and_the_server_is_not_the_request_host()
+    {
+        var document = await DocumentAsync();
+        var list = document.GetProperty("paths").GetProperty("/api/v1/things").GetProperty("get");
+        var kind = list.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "kind");
+        Assert.Equal("#/components/schemas/ThingKind", kind.GetProperty("schema").GetProperty("$ref").GetString());
+        var thingKind = document.GetProperty("components").GetProperty("schemas").GetProperty("ThingKind");
+        Assert.Equal("string", thingKind.GetProperty("type").GetString());
+        Assert.DoesNotContain(thingKind.GetProperty("enum").EnumerateArray(), v => v.ValueKind == JsonValueKind.Null);
+
+        Assert.Equal("/", Assert.Single(document.GetProperty("servers").EnumerateArray()).GetProperty("url").GetString());
+        Assert.Equal("MIT", document.GetProperty("info").GetProperty("license").GetProperty("identifier").GetString());
+        Assert.Contains(document.GetProperty("tags").EnumerateArray(), t => t.GetProperty("name").GetString() == "Caller" && t.TryGetProperty("description", out _));
     }
 
     [Fact]

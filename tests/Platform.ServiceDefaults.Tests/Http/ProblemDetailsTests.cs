@@ -42,6 +42,38 @@ public sealed class ProblemDetailsTests(SharedApp shared, ThrowawayPostgres post
         Assert.Equal(["Expected an integer."], Errors(problem, "seats"));
     }
 
+    [Theory]
+    [InlineData("kind=viceChair", "kind", "'viceChair' is not one of orderClass, apprenticeship, internshipBase.")]
+    [InlineData("kind=OrderClass", "kind", "'OrderClass' is not one of orderClass, apprenticeship, internshipBase.")]
+    [InlineData("kind=1", "kind", "'1' is not one of orderClass, apprenticeship, internshipBase.")]
+    [InlineData("organizationId=abc", "organizationId", "'abc' is not an id (a GUID such as 0193a4c2-7b1e-7c3d-9f10-2a4b5c6d7e8f).")]
+    public async Task A_bad_query_value_is_a_400_naming_the_parameter_and_what_it_accepts(string query, string field, string message)
+    {
+        using var client = shared.App.Operator();
+        using var response = await client.GetAsync($"/api/v1/things?{query}", Cancel);
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal([message], Errors(problem, field));
+    }
+
+    [Fact]
+    public async Task A_query_enum_in_its_API_spelling_is_accepted()
+    {
+        using var client = shared.App.Operator();
+        using var response = await client.GetAsync("/api/v1/things?kind=internshipBase", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cross_field_rules_of_the_request_answer_every_failing_field_before_the_handler_runs()
+    {
+        var name = "cross-field " + Guid.NewGuid();
+        using var response = await PostJsonAsync($$"""{ "name": "{{name}}", "kind": "orderClass", "seats": 1, "startsAt": "2026-05-09T09:30:00+08:00", "opensOn": "2026-06-01", "rows": 3 }""");
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["Must not be after startsAt."], Errors(problem, "opensOn"));
+        Assert.Equal(["Required when rows is given."], Errors(problem, "parts"));
+        Assert.Equal(0, shared.App.Calls.CountOf(name));
+    }
+
     [Fact]
     public async Task An_unknown_enum_value_lists_the_allowed_camelCase_values()
     {

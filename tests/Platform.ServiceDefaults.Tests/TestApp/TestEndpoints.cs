@@ -21,7 +21,16 @@ public sealed record ThingPart(string Label, ThingKind Kind);
 
 public sealed record CreateThing(string Name, ThingKind Kind, int Seats, DateTimeOffset? StartsAt = null, IReadOnlyList<ThingPart>? Parts = null,
     [property: MultiLine, MaxLength(50)] string? Notes = null, [property: MaxLength(3)] IReadOnlyList<string>? Tags = null, [Range(1, 500)] int? Rows = null,
-    DateOnly? OpensOn = null);
+    DateOnly? OpensOn = null) : IValidatedRequest
+{
+    public IEnumerable<(string Field, string Message)> Validate()
+    {
+        if (OpensOn is { } opens && StartsAt is { } starts && opens > DateOnly.FromDateTime(starts.UtcDateTime))
+            yield return ("opensOn", "Must not be after startsAt.");
+        if (Rows is not null && Parts is null or { Count: 0 })
+            yield return ("parts", "Required when rows is given.");
+    }
+}
 
 public sealed record ThingResponse(Guid Id, Guid OrganizationId, string Name, DateTimeOffset CreatedAt)
 {
@@ -35,13 +44,13 @@ public static partial class TestEndpoints
 {
     public static void MapTestEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Things");
-        api.MapPost("/things", CreateAsync).RequireScope(Scopes.PipelineWrite);
-        api.MapGet("/things", ListAsync).RequireScope(Scopes.PipelineRead);
+        var api = app.MapPlatformApi().WithTags("Things");
+        api.MapPost("/things", CreateAsync).RequireScope(Scopes.PipelineWrite).WithName("createThing");
+        api.MapGet("/things", ListAsync).RequireScope(Scopes.PipelineRead).WithName("listThings");
         api.MapGet("/things/by-time", ListByTimeAsync).RequireScope(Scopes.PipelineRead);
-        api.MapGet("/things/{id:guid}", GetAsync).RequireScope(Scopes.PipelineRead);
-        api.MapPost("/things/{id:guid}/archive", (Guid id) => Problems.Conflict("An archived thing cannot be archived again.", new { status = "archived" }))
-            .RequireScope(Scopes.PipelineWrite);
+        api.MapGet("/things/{thingId:guid}", GetAsync).RequireScope(Scopes.PipelineRead).WithName("getThing");
+        api.MapPost("/things/{thingId:guid}/archive", (Guid thingId) => Problems.Conflict("An archived thing cannot be archived again.", new { status = "archived" }))
+            .RequireScope(Scopes.PipelineWrite).WithName("archiveThing");
         api.MapPost("/flaky", Flaky).RequireScope(Scopes.PipelineWrite);
         api.MapGet("/whoami", (Caller caller) => TypedResults.Ok(new WhoAmI(caller.Kind, caller.ApiClientId, caller.OrganizationId, caller.Scopes.Order().ToList())));
         api.MapGet("/boom", string () => throw new InvalidOperationException("secret-internal-detail in Platform.Internals"));
@@ -61,9 +70,12 @@ public static partial class TestEndpoints
         return TypedResults.Created($"/api/v1/things/{item.Id}", ThingResponse.From(item));
     }
 
-    private static async Task<Ok<Page<ThingResponse>>> ListAsync(Caller caller, PageRequest page, TestDbContext db, CancellationToken cancellationToken)
+    // kind is accepted (and validated) to show how a query enum binds; the test items have no kind.
+    private static async Task<Ok<Page<ThingResponse>>> ListAsync(Caller caller, PageRequest page, TestDbContext db, CancellationToken cancellationToken,
+        Guid? organizationId = null, ApiEnum<ThingKind>? kind = null)
     {
         var items = await db.Items.Where(i => caller.IsOperator || i.OrganizationId == caller.OrganizationId)
+            .Where(i => organizationId == null || i.OrganizationId == organizationId)
             .ToPageAsync(i => i.Id, page, cancellationToken);
         return TypedResults.Ok(items.Map(ThingResponse.From));
     }
@@ -74,9 +86,9 @@ public static partial class TestEndpoints
         return TypedResults.Ok(items.Map(ThingResponse.From));
     }
 
-    private static async Task<Results<Ok<ThingResponse>, ProblemHttpResult>> GetAsync(Guid id, Caller caller, TestDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ThingResponse>, ProblemHttpResult>> GetAsync(Guid thingId, Caller caller, TestDbContext db, CancellationToken cancellationToken)
     {
-        var item = await db.Items.FindAsync([id], cancellationToken);
+        var item = await db.Items.FindAsync([thingId], cancellationToken);
         if (!caller.CanSee(item, i => i.OrganizationId)) return Problems.NotFound();
         return TypedResults.Ok(ThingResponse.From(item));
     }
