@@ -79,4 +79,18 @@ public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq
         using var foreignList = await partner.GetAsync($"/api/v1/organizations/{(await RegisterAsync("Other")).Id}/api-clients", Cancel);
         await ProblemAsync(foreignList, HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_types_scopes_as_the_scope_strings_every_service_checks()
+    {
+        using var anonymous = Service.CreateClient();
+        using var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Cancel));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(Platform.ServiceDefaults.Auth.Scopes.All.Order(StringComparer.Ordinal),
+            schemas.GetProperty("ApiScope").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).Order(StringComparer.Ordinal));
+        foreach (var schema in new[] { "IssueApiClientRequest", "ApiClientResponse" })
+            Assert.Equal("#/components/schemas/ApiScope",
+                schemas.GetProperty(schema).GetProperty("properties").GetProperty("scopes").GetProperty("items").GetProperty("$ref").GetString());
+    }
 }
