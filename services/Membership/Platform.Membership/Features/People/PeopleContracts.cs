@@ -20,7 +20,7 @@ public sealed record AddRepresentativeRequest : IValidatedRequest
     /// <summary>Shown only to the operator and the person's own organization.</summary>
     [MaxLength(320)] public string? Email { get; init; }
 
-    public IEnumerable<(string Field, string Message)> Validate() => PersonRules.Check(Name, Title, Email);
+    public IEnumerable<(string Field, string Message)> Validate() => PersonFields.Validate(Name, Title, Email);
 }
 
 /// <summary>Appoint an enterprise's staff member as a corporate mentor of the consortium's trainees.</summary>
@@ -37,7 +37,7 @@ public sealed record AppointMentorRequest : IValidatedRequest
     [MaxLength(320)] public string? Email { get; init; }
 
     public IEnumerable<(string Field, string Message)> Validate() =>
-        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(PersonRules.Check(Name, Title, Email));
+        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(PersonFields.Validate(Name, Title, Email));
 }
 
 /// <summary>A representative or corporate mentor. The email is shown only to the operator and the person's own organization.</summary>
@@ -62,8 +62,8 @@ public sealed record PersonResponse
 }
 
 /// <summary>What every person's record needs, whoever they are.</summary>
-internal static class PersonRules
+internal static class PersonFields
 {
-    public static IEnumerable<(string Field, string Message)> Check(string name, string? title, string? email) =>
+    public static IEnumerable<(string Field, string Message)> Validate(string name, string? title, string? email) =>
         FieldChecks.Text(name, "name", 200).Concat(FieldChecks.Text(title, "title", 200, required: false)).Concat(FieldChecks.Email(email, "email"));
 }
