@@ -1,3 +1,4 @@
+using Platform.Membership;
 using Platform.Membership.Features.ApiClients;
 using Platform.Membership.Features.Charters;
 using Platform.Membership.Features.Consortia;
@@ -7,6 +8,7 @@ using Platform.Membership.Features.Organizations;
 using Platform.Membership.Features.People;
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
 
@@ -15,11 +17,20 @@ builder.AddServiceDefaults("membership");
 builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
 builder.AddServiceMessaging("membership", bus => bus.AddConsumer<CouncilDesignationsRecordedConsumer>());
 builder.Services.AddSingleton<MemberListCache>();
+builder.Services.AddEnumArraySchemas();
+builder.DescribeApiTags(
+    ("Consortia", "Vocational education groups and industry–education consortia established on the platform."),
+    ("Organizations", "Colleges, enterprises, institutes, agencies and associations registered on the platform, members or not."),
+    ("Memberships", "An organization's membership of a consortium, from application to withdrawal, with its audit trail."),
+    ("Council", "A consortium's numbered council sessions and the roles its members hold on them."),
+    ("Charters", "The approved versions of a consortium's charter."),
+    ("People", "An organization's representatives and the corporate mentors enterprises lend a consortium."),
+    ("API clients", "Partner API keys the operator issues to an organization, with their scopes, and revokes."));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapPlatformApi();
 api.MapConsortia();
 api.MapOrganizations();
 api.MapMemberships();

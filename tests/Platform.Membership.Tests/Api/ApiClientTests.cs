@@ -20,11 +20,16 @@ public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq
 
         using var issue = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
             new { name = "college placement system", scopes = new[] { "pipeline:write", "membership:read" } }, PlatformJson.Options, Cancel);
+        var body = await issue.Content.ReadAsStringAsync(Cancel);
         var client = await ReadAsync<ApiClientResponse>(issue, HttpStatusCode.Created);
 
         Assert.StartsWith("cpk_", client.Key, StringComparison.Ordinal);
-        Assert.Equal(["membership:read", "pipeline:write"], client.Scopes);
+        Assert.Equal([ApiScope.MembershipRead, ApiScope.PipelineWrite], client.Scopes);
+        // On the wire, the scopes are the strings every service checks.
+        Assert.Equal(["membership:read", "pipeline:write"],
+            System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         var issued = await issuedEvents.NextAsync(e => e.ApiClientId == client.Id);
+        Assert.Equal(["membership:read", "pipeline:write"], issued.Scopes);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(client.Key!))), issued.KeyHash);
         Assert.DoesNotContain(client.Key!, System.Text.Json.JsonSerializer.Serialize(issued), StringComparison.Ordinal);
 
@@ -59,7 +64,10 @@ public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq
 
         using var unknown = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
             new { name = "x", scopes = new[] { "pipeline:write", "admin" } }, PlatformJson.Options, Cancel);
-        Assert.Contains("'admin'", Assert.Single(FieldErrors(await ProblemAsync(unknown, HttpStatusCode.BadRequest), "scopes[1]")), StringComparison.Ordinal);
+        Assert.Contains("'events:write'", Assert.Single(FieldErrors(await ProblemAsync(unknown, HttpStatusCode.BadRequest), "scopes[1]")), StringComparison.Ordinal);
+        using var none = await Operator.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
+            new { name = "x", scopes = Array.Empty<string>() }, PlatformJson.Options, Cancel);
+        Assert.NotEmpty(FieldErrors(await ProblemAsync(none, HttpStatusCode.BadRequest), "scopes"));
 
         using var partner = await PartnerAsync(organization.Id, "membership:read");
         using var selfIssued = await partner.PostAsJsonAsync($"/api/v1/organizations/{organization.Id}/api-clients",
@@ -70,5 +78,19 @@ public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq
         await ProblemAsync(unknownOrganization, HttpStatusCode.NotFound);
         using var foreignList = await partner.GetAsync($"/api/v1/organizations/{(await RegisterAsync("Other")).Id}/api-clients", Cancel);
         await ProblemAsync(foreignList, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_types_scopes_as_the_scope_strings_every_service_checks()
+    {
+        using var anonymous = Service.CreateClient();
+        using var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Cancel));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(Platform.ServiceDefaults.Auth.Scopes.All.Order(StringComparer.Ordinal),
+            schemas.GetProperty("ApiScope").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).Order(StringComparer.Ordinal));
+        foreach (var schema in new[] { "IssueApiClientRequest", "ApiClientResponse" })
+            Assert.Equal("#/components/schemas/ApiScope",
+                schemas.GetProperty(schema).GetProperty("properties").GetProperty("scopes").GetProperty("items").GetProperty("$ref").GetString());
     }
 }

@@ -92,14 +92,71 @@ public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, Throwaw
     }
 
     [Fact]
-    public async Task An_unknown_action_is_404_naming_the_actions()
+    public async Task Each_action_has_its_own_route_and_one_the_status_forbids_is_409_with_the_current_status()
     {
         var consortium = await EstablishAsync();
-        var member = await ActiveMemberAsync(consortium.Id, "Jinan Heavy Industry");
+        var organization = await RegisterAsync("Jinan Heavy Industry");
+        using var apply = await ApplyAsync(consortium.Id, organization.Id);
+        var applied = await ReadAsync<MembershipResponse>(apply, HttpStatusCode.Created);
+        var active = await ActiveMemberAsync(consortium.Id, "Shandong Beichen");
 
-        using var response = await ActAsync(member, "expel");
+        foreach (var (membership, action) in new[] { (applied, "suspend"), (applied, "reinstate"), (applied, "withdraw"), (active, "approve"), (active, "reject"), (active, "reinstate") })
+        {
+            using var response = await ActAsync(membership, action, "by mistake");
+            var problem = await ProblemAsync(response, HttpStatusCode.Conflict);
+            Assert.Equal(ApiEnum.Name(membership.Status), problem.GetProperty("currentState").GetProperty("status").GetString());
+            Assert.Contains($"'{ApiEnum.Name(membership.Status)}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
 
-        Assert.Contains("approve, reject, suspend, reinstate, withdraw", (await ProblemAsync(response, HttpStatusCode.NotFound)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using (var reject = await ActAsync(applied, "reject", "outside the region"))
+            Assert.Equal(MembershipStatus.Rejected, (await ReadAsync<MembershipResponse>(reject, HttpStatusCode.OK)).Status);
+        using (var suspend = await ActAsync(active, "suspend", "dues unpaid"))
+            Assert.Equal(MembershipStatus.Suspended, (await ReadAsync<MembershipResponse>(suspend, HttpStatusCode.OK)).Status);
+        // Without a body too: the reason is optional.
+        using (var reinstate = await Operator.PostAsync($"/api/v1/consortia/{consortium.Id}/memberships/{active.Id}/reinstate", null, Cancel))
+            Assert.Equal(MembershipStatus.Active, (await ReadAsync<MembershipResponse>(reinstate, HttpStatusCode.OK)).Status);
+        using (var withdraw = await ActAsync(active, "withdraw", "moved away"))
+            Assert.Equal(MembershipStatus.Withdrawn, (await ReadAsync<MembershipResponse>(withdraw, HttpStatusCode.OK)).Status);
+
+        // The free-text action route is gone: an action that is not one of the five is no route at all.
+        using var expel = await ActAsync(active, "expel");
+        await ProblemAsync(expel, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_names_each_membership_action_route()
+    {
+        using var anonymous = Service.CreateClient();
+        using var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Cancel));
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var action in new[] { "approve", "reject", "suspend", "reinstate", "withdraw" })
+        {
+            var operation = paths.GetProperty($"/api/v1/consortia/{{consortiumId}}/memberships/{{membershipId}}/{action}").GetProperty("post");
+            Assert.Equal($"{action}Membership", operation.GetProperty("operationId").GetString());
+            Assert.Equal("#/components/schemas/ConflictProblem",
+                operation.GetProperty("responses").GetProperty("409").GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        }
+        Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.Contains("{action}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_filter_value_or_a_malformed_id_in_the_member_list_query_is_400_naming_the_parameter()
+    {
+        var consortium = await EstablishAsync();
+        var member = await ActiveMemberAsync(consortium.Id, "Shandong Beichen");
+        await ActiveMemberAsync(consortium.Id, "Jinan Heavy Industry");
+        var path = $"/api/v1/consortia/{consortium.Id}/memberships";
+
+        using var chairman = await Operator.GetAsync($"{path}?role=chairman", Cancel);
+        var role = Assert.Single(FieldErrors(await ProblemAsync(chairman, HttpStatusCode.BadRequest), "role"));
+        Assert.All(new[] { "chair", "viceChair", "secretaryGeneral", "councilMember" }, name => Assert.Contains(name, role, StringComparison.Ordinal));
+
+        using var malformed = await Operator.GetAsync($"{path}?organizationId=not-a-guid", Cancel);
+        Assert.NotEmpty(FieldErrors(await ProblemAsync(malformed, HttpStatusCode.BadRequest), "organizationId"));
+
+        // The organizationId filter: one organization's membership of the consortium.
+        using var one = await Operator.GetAsync($"{path}?organizationId={member.OrganizationId}", Cancel);
+        Assert.Equal(member.Id, Assert.Single((await ReadAsync<Page<MembershipResponse>>(one, HttpStatusCode.OK)).Items).Id);
     }
 
     [Fact]

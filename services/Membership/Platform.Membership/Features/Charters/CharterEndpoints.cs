@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
@@ -11,26 +10,6 @@ using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Membership.Features.Charters;
 
-/// <summary>Record an approved version of the charter: its text, or a link to it, or both.</summary>
-/// <param name="ApprovedBySession">The council session that approved it, when known.</param>
-public sealed record ApproveCharterRequest(DateOnly ApprovedOn, [property: MultiLine, MaxLength(200_000)] string? Text = null, Uri? Link = null,
-    [property: Range(1, 1000)] int? ApprovedBySession = null)
-{
-    internal IEnumerable<(string Field, string Message)> Check()
-    {
-        if (string.IsNullOrWhiteSpace(Text) && Link is null) yield return ("text", "Give the charter's text or a link to it.");
-        if (Text?.Length > 200_000) yield return ("text", "At most 200,000 characters; link to longer documents.");
-        if (Link is not null && (!Link.IsAbsoluteUri || Link.Scheme is not ("https" or "http") || Link.OriginalString.Length > 2000))
-            yield return ("link", "An absolute http(s) URL of at most 2,000 characters.");
-    }
-}
-
-/// <summary>A charter version; versions count up from 1.</summary>
-public sealed record CharterResponse(Guid Id, Guid ConsortiumId, int Version, string? Text, Uri? Link, DateOnly ApprovedOn, int? ApprovedBySession)
-{
-    internal static CharterResponse From(Charter c) => new(c.Id, c.ConsortiumId, c.Version, c.Text, c.Link, c.ApprovedOn, c.ApprovedBySession);
-}
-
 public static class CharterEndpoints
 {
     internal const string VersionIndex = "ix_charters_consortium_id_version";
@@ -38,9 +17,9 @@ public static class CharterEndpoints
     public static RouteGroupBuilder MapCharters(this RouteGroupBuilder api)
     {
         var charters = api.MapGroup("/consortia/{consortiumId:guid}/charters").WithTags("Charters");
-        charters.MapPost("/", ApproveAsync).RequireOperator()
+        charters.MapPost("/", ApproveAsync).WithName("approveCharter").RequireOperator()
             .WithSummary("Record a newly approved charter version.");
-        charters.MapGet("/", ListAsync).RequireScope(Scopes.MembershipRead)
+        charters.MapGet("/", ListAsync).WithName("listCharters").RequireScope(Scopes.MembershipRead)
             .WithSummary("The charter's versions, latest first.");
         return api;
     }
@@ -48,8 +27,6 @@ public static class CharterEndpoints
     internal static async Task<Results<Created<CharterResponse>, ValidationProblem, ProblemHttpResult>> ApproveAsync(
         Guid consortiumId, ApproveCharterRequest request, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = request.Check().ToList();
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
         if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
         if (request.ApprovedBySession is { } number && !await db.CouncilSessions.AnyAsync(s => s.ConsortiumId == consortiumId && s.Number == number, cancellationToken))
             return Problems.Validation(("approvedBySession", $"The consortium has no council session {number}."));

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
@@ -12,36 +11,20 @@ using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
 namespace Platform.Membership.Features.Council;
 
-/// <summary>Open a numbered council session with its term (e.g. the first council session, 2023–2028).</summary>
-public sealed record OpenCouncilSessionRequest([property: Range(1, 1000)] int Number, DateOnly StartsOn, DateOnly EndsOn);
-
-/// <summary>One organization's role in a bulk designation.</summary>
-public sealed record CouncilDesignationRequest(Guid OrganizationId, CouncilRole Role);
-
-/// <summary>An organization's role on a council session.</summary>
-public sealed record CouncilDesignationResponse(Guid OrganizationId, string OrganizationName, CouncilRole Role);
-
-/// <summary>A council session with its roles, chair first.</summary>
-/// <param name="IsCurrent">The latest session: the one whose roles the members hold now.</param>
-public sealed record CouncilSessionResponse(
-    Guid Id, Guid ConsortiumId, int Number, DateOnly StartsOn, DateOnly EndsOn, bool IsCurrent, DateTimeOffset OpenedAt,
-    DateTimeOffset? LastDesignatedAt, IReadOnlyList<CouncilDesignationResponse> Designations);
-
 public static class CouncilEndpoints
 {
     internal const string SessionNumberIndex = "ix_council_sessions_consortium_id_number";
-    private const int MaxDesignations = 500;
 
     public static RouteGroupBuilder MapCouncil(this RouteGroupBuilder api)
     {
         var sessions = api.MapGroup("/consortia/{consortiumId:guid}/council-sessions").WithTags("Council");
-        sessions.MapPost("/", OpenAsync).RequireOperator()
+        sessions.MapPost("/", OpenAsync).WithName("openCouncilSession").RequireOperator()
             .WithSummary("Open the next council session; the previous session's roles end with it.");
-        sessions.MapGet("/", ListAsync).RequireScope(Scopes.MembershipRead)
+        sessions.MapGet("/", ListAsync).WithName("listCouncilSessions").RequireScope(Scopes.MembershipRead)
             .WithSummary("The consortium's council sessions, latest first, with their roles.");
-        sessions.MapGet("/{number:int}", GetAsync).RequireScope(Scopes.MembershipRead)
+        sessions.MapGet("/{sessionNumber:int}", GetAsync).WithName("getCouncilSession").RequireScope(Scopes.MembershipRead)
             .WithSummary("One council session with its roles.");
-        sessions.MapPut("/{number:int}/roles", DesignateAsync).RequireOperator()
+        sessions.MapPut("/{sessionNumber:int}/roles", DesignateAsync).WithName("designateCouncilRoles").RequireOperator()
             .WithSummary("Designate the session's roles in bulk: [{ organizationId, role }]. All-or-nothing: only active members, each once, at most one secretaryGeneral. Replaces the previous designation; members left out lose their role.");
         return api;
     }
@@ -49,8 +32,7 @@ public static class CouncilEndpoints
     internal static async Task<Results<Created<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>> OpenAsync(
         Guid consortiumId, OpenCouncilSessionRequest request, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (CouncilDesignationRules.CheckTerm(request.Number, request.StartsOn, request.EndsOn) is { } termProblem)
-            return Problems.Validation((request.Number < 1 ? "number" : "endsOn", termProblem));
+        // Plausible against today's date, which the request cannot know: checked here.
         var dates = PlausibleDates.Check(request.StartsOn, "startsOn", PlausibleDates.Scheduled(time))
             .Concat(PlausibleDates.Check(request.EndsOn, "endsOn", PlausibleDates.Scheduled(time))).ToArray();
         if (dates.Length > 0) return Problems.Validation(dates);
@@ -116,34 +98,30 @@ public static class CouncilEndpoints
     }
 
     internal static async Task<Results<Ok<CouncilSessionResponse>, ProblemHttpResult>> GetAsync(
-        Guid consortiumId, int number, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
+        Guid consortiumId, int sessionNumber, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)
     {
         if (!await ConsortiumAccess.CanReadAsync(db, caller, consortiumId, cancellationToken)) return Problems.NotFound();
-        var session = await db.CouncilSessions.AsNoTracking().FirstOrDefaultAsync(s => s.ConsortiumId == consortiumId && s.Number == number, cancellationToken);
+        var session = await db.CouncilSessions.AsNoTracking().FirstOrDefaultAsync(s => s.ConsortiumId == consortiumId && s.Number == sessionNumber, cancellationToken);
         if (session is null) return Problems.NotFound();
         var current = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).MaxAsync(s => s.Number, cancellationToken);
         return TypedResults.Ok(await ToResponseAsync(db, session, session.Number == current, cancellationToken));
     }
 
     internal static async Task<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>> DesignateAsync(
-        Guid consortiumId, int number, IReadOnlyList<CouncilDesignationRequest> designations, MembershipDbContext db, TimeProvider time,
+        Guid consortiumId, int sessionNumber, CouncilDesignationsRequest designations, MembershipDbContext db, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (designations.Count > MaxDesignations) return Problems.Validation(("", $"At most {MaxDesignations} designations per request."));
-        // The body is a bare array, which the per-member JSON rules do not reach: its null elements are refused here.
-        var nulls = designations.Select((d, i) => (d, i)).Where(x => x.d is null).Select(x => ($"[{x.i}]", "Must not be null.")).ToArray();
-        if (nulls.Length > 0) return Problems.Validation(nulls);
         var requested = designations.Select(d => new DomainDesignation(d.OrganizationId, d.Role)).ToList();
         return await db.RetryOnConflictAsync<Results<Ok<CouncilSessionResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
             // The council lock (taken by DesignateAsync) holds until this transaction ends.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            switch (await CouncilRoleDesignation.DesignateAsync(db, consortiumId, number, requested, time.GetUtcNow(), cancellationToken))
+            switch (await CouncilRoleDesignation.DesignateAsync(db, consortiumId, sessionNumber, requested, time.GetUtcNow(), cancellationToken))
             {
                 case DesignationOutcome.NoSuchSession:
-                    return Problems.NotFound($"The consortium has no council session {number}.");
+                    return Problems.NotFound($"The consortium has no council session {sessionNumber}.");
                 case DesignationOutcome.NotCurrent notCurrent:
-                    return Problems.Conflict($"Council session {number} has been succeeded by session {notCurrent.CurrentNumber}; only the current session's roles can be designated.",
+                    return Problems.Conflict($"Council session {sessionNumber} has been succeeded by session {notCurrent.CurrentNumber}; only the current session's roles can be designated.",
                         new { currentSession = notCurrent.CurrentNumber });
                 case DesignationOutcome.Refused refused:
                     return Problems.Validation(refused.Problems.GroupBy(p => $"[{p.Index}].organizationId")
@@ -162,9 +140,12 @@ public static class CouncilEndpoints
     {
         var ids = session.Designations.Select(d => d.OrganizationId).ToList();
         var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
-        return new CouncilSessionResponse(session.Id, session.ConsortiumId, session.Number, session.StartsOn, session.EndsOn, isCurrent, session.OpenedAt,
-            session.LastDesignatedAt,
-            [.. session.Designations.OrderBy(d => d.Role).ThenBy(d => names.GetValueOrDefault(d.OrganizationId), StringComparer.Ordinal)
-                .Select(d => new CouncilDesignationResponse(d.OrganizationId, names.GetValueOrDefault(d.OrganizationId, ""), d.Role))]);
+        return new CouncilSessionResponse
+        {
+            Id = session.Id, ConsortiumId = session.ConsortiumId, Number = session.Number, StartsOn = session.StartsOn, EndsOn = session.EndsOn,
+            IsCurrent = isCurrent, OpenedAt = session.OpenedAt, LastDesignatedAt = session.LastDesignatedAt,
+            Designations = [.. session.Designations.OrderBy(d => d.Role).ThenBy(d => names.GetValueOrDefault(d.OrganizationId), StringComparer.Ordinal)
+                .Select(d => new CouncilDesignationResponse { OrganizationId = d.OrganizationId, OrganizationName = names.GetValueOrDefault(d.OrganizationId, ""), Role = d.Role })],
+        };
     }
 }

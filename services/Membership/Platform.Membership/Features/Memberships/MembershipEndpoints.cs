@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -15,36 +14,6 @@ using DomainMembership = Platform.Membership.Domain.Membership;
 
 namespace Platform.Membership.Features.Memberships;
 
-/// <summary>An organization applies to join the consortium (recorded by the operator).</summary>
-/// <param name="OrganizationId">A registered organization.</param>
-/// <param name="Reason">Optional note kept in the history, e.g. "application letter of 2024-03-02".</param>
-public sealed record ApplyForMembershipRequest(Guid OrganizationId, [property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
-{
-    internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(FieldChecks.Text(Reason, "reason", InputLimits.Reason, required: false));
-}
-
-/// <summary>Why the membership changes; kept in its history.</summary>
-public sealed record MembershipActionRequest([property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null)
-{
-    internal IEnumerable<(string Field, string Message)> Check() => FieldChecks.Text(Reason, "reason", 1000, required: false);
-}
-
-/// <summary>A membership with the member organization and its current council role.</summary>
-/// <param name="AllowedActions">What the operator can do next (e.g. <c>suspend</c>, <c>withdraw</c>).</param>
-public sealed record MembershipResponse(
-    Guid Id, Guid ConsortiumId, Guid OrganizationId, string OrganizationName, OrganizationKind OrganizationKind, string Region,
-    MembershipStatus Status, CouncilRole? CouncilRole, IReadOnlyList<MembershipAction> AllowedActions, DateTimeOffset AppliedAt, DateTimeOffset UpdatedAt);
-
-/// <summary>One step of a membership's audit trail.</summary>
-/// <param name="Action">Null for the application itself.</param>
-/// <param name="Actor"><c>operator</c>, or <c>partner</c> with its organization and API client.</param>
-public sealed record MembershipTransitionResponse(
-    MembershipStatus From, MembershipStatus To, MembershipAction? Action, Actor Actor, DateTimeOffset At, string? Reason);
-
-/// <summary>The audit trail of one membership, oldest first.</summary>
-public sealed record MembershipHistoryResponse(Guid MembershipId, Guid ConsortiumId, Guid OrganizationId, MembershipStatus Status, IReadOnlyList<MembershipTransitionResponse> Transitions);
-
 public static class MembershipEndpoints
 {
     internal const string CurrentMembershipIndex = "ux_memberships_current";
@@ -52,26 +21,33 @@ public static class MembershipEndpoints
     public static RouteGroupBuilder MapMemberships(this RouteGroupBuilder api)
     {
         var memberships = api.MapGroup("/consortia/{consortiumId:guid}/memberships").WithTags("Memberships");
-        memberships.MapPost("/", ApplyAsync).RequireOperator()
+        memberships.MapPost("/", ApplyAsync).WithName("applyForMembership").RequireOperator()
             .WithSummary("Record an organization's application to join → status applied.");
-        memberships.MapPost("/{membershipId:guid}/{action}", PerformAsync).RequireOperator()
-            .WithSummary("approve, reject, suspend, reinstate or withdraw; an action the current status does not allow → 409 with the current state.");
-        memberships.MapGet("/", ListAsync).RequireScope(Scopes.MembershipRead)
+        memberships.MapGet("/", ListAsync).WithName("listMemberships").RequireScope(Scopes.MembershipRead)
             .Produces<Page<MembershipResponse>>(StatusCodes.Status200OK, "application/json")
-            .WithSummary("The consortium's members with their current council role, newest first; filter by status, role, kind. Visible to the operator and the consortium's members.")
+            .WithSummary("The consortium's members with their current council role, newest first; filter by status, role, kind or organization. Visible to the operator and the consortium's members.")
             .WithDescription("Answers with an ETag that changes whenever the list does; send it back as If-None-Match to get 304 Not Modified while nothing changed.");
-        memberships.MapGet("/{membershipId:guid}", GetAsync).RequireScope(Scopes.MembershipRead)
+        memberships.MapGet("/{membershipId:guid}", GetAsync).WithName("getMembership").RequireScope(Scopes.MembershipRead)
             .WithSummary("One membership.");
-        memberships.MapGet("/{membershipId:guid}/history", HistoryAsync).RequireScope(Scopes.MembershipRead)
+        memberships.MapGet("/{membershipId:guid}/history", HistoryAsync).WithName("getMembershipHistory").RequireScope(Scopes.MembershipRead)
             .WithSummary("Every transition with actor, time and reason. Visible to the operator and the member organization itself.");
+        // One route per action; a status that does not allow it → 409 with currentState { status, allowedActions }.
+        memberships.MapPost("/{membershipId:guid}/approve", ApproveAsync).WithName("approveMembership").RequireOperator()
+            .WithSummary("Approve an application (applied → active).");
+        memberships.MapPost("/{membershipId:guid}/reject", RejectAsync).WithName("rejectMembership").RequireOperator()
+            .WithSummary("Reject an application (applied → rejected, final).");
+        memberships.MapPost("/{membershipId:guid}/suspend", SuspendAsync).WithName("suspendMembership").RequireOperator()
+            .WithSummary("Suspend an active member (active → suspended); it loses its council role.");
+        memberships.MapPost("/{membershipId:guid}/reinstate", ReinstateAsync).WithName("reinstateMembership").RequireOperator()
+            .WithSummary("Reinstate a suspended member (suspended → active), without a council role until designated.");
+        memberships.MapPost("/{membershipId:guid}/withdraw", WithdrawAsync).WithName("withdrawMembership").RequireOperator()
+            .WithSummary("Withdraw a member from the consortium (active or suspended → withdrawn, final).");
         return api;
     }
 
     internal static async Task<Results<Created<MembershipResponse>, ValidationProblem, ProblemHttpResult>> ApplyAsync(
         Guid consortiumId, ApplyForMembershipRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = request.Check().ToList();
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
         if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == request.OrganizationId, cancellationToken);
         if (organization is null) return Problems.Validation(("organizationId", "No such organization; register it first."));
@@ -113,33 +89,48 @@ public static class MembershipEndpoints
         Problems.Conflict($"'{organization.Name}' already has a membership of this consortium ({current.Id}) in status '{ApiEnum.Name(current.Status)}'.",
             new { membershipId = current.Id, status = current.Status });
 
-    internal static async Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> PerformAsync(
-        Guid consortiumId, Guid membershipId, string action, MembershipActionRequest? request, Caller caller,
-        MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (!ApiEnum.TryParse<MembershipAction>(action, out var parsed))
-            return Problems.NotFound($"Unknown action '{action}'; use one of approve, reject, suspend, reinstate, withdraw.");
-        var errors = request?.Check().ToList() ?? [];
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ApproveAsync(Guid consortiumId, Guid membershipId,
+        ApproveMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(consortiumId, membershipId, MembershipAction.Approve, request?.Reason, caller, db, time, cancellationToken);
 
-        return await db.RetryOnConflictAsync<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> RejectAsync(Guid consortiumId, Guid membershipId,
+        RejectMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(consortiumId, membershipId, MembershipAction.Reject, request?.Reason, caller, db, time, cancellationToken);
+
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> SuspendAsync(Guid consortiumId, Guid membershipId,
+        SuspendMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(consortiumId, membershipId, MembershipAction.Suspend, request?.Reason, caller, db, time, cancellationToken);
+
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ReinstateAsync(Guid consortiumId, Guid membershipId,
+        ReinstateMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(consortiumId, membershipId, MembershipAction.Reinstate, request?.Reason, caller, db, time, cancellationToken);
+
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> WithdrawAsync(Guid consortiumId, Guid membershipId,
+        WithdrawMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ChangeAsync(consortiumId, membershipId, MembershipAction.Withdraw, request?.Reason, caller, db, time, cancellationToken);
+
+    private static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ChangeAsync(Guid consortiumId, Guid membershipId,
+        MembershipAction action, string? reason, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        reason = reason?.Trim();
+        return await db.RetryOnConflictAsync<Results<Ok<MembershipResponse>, ProblemHttpResult>>(async () =>
         {
             var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == membershipId && m.ConsortiumId == consortiumId, cancellationToken);
             if (membership is null) return Problems.NotFound();
             var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == membership.OrganizationId, cancellationToken);
             var roleBefore = membership.CouncilRole;
             var now = time.GetUtcNow();
-            if (!membership.TryPerform(parsed, ActorOf(caller), now, request?.Reason?.Trim(), out _))
+            if (!membership.TryPerform(action, ActorOf(caller), now, reason, out _))
             {
                 var allowed = membership.AllowedActions.Count > 0 ? string.Join(", ", membership.AllowedActions.Select(ApiEnum.Name)) : "nothing (the status is final)";
                 return Problems.Conflict(
-                    $"A membership in status '{ApiEnum.Name(membership.Status)}' cannot be {Past(parsed)}; allowed now: {allowed}.",
+                    $"A membership in status '{ApiEnum.Name(membership.Status)}' cannot be {Past(action)}; allowed now: {allowed}.",
                     new { status = membership.Status, allowedActions = membership.AllowedActions });
             }
 
-            db.AddIntegrationEvent(EventFor(parsed, membership, organization, request?.Reason?.Trim(), now));
+            db.AddIntegrationEvent(EventFor(action, membership, organization, reason, now));
             if (roleBefore is not null && membership.CouncilRole is null)
-                await RevokeCouncilRoleAsync(db, membership, organization, parsed == MembershipAction.Suspend ? "suspended" : "withdrawn", now, cancellationToken);
+                await RevokeCouncilRoleAsync(db, membership, organization, action == MembershipAction.Suspend ? "suspended" : "withdrawn", now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return TypedResults.Ok(ToResponse(membership, organization));
         });
@@ -209,7 +200,8 @@ public static class MembershipEndpoints
     private sealed record MemberListState(long MemberListVersion, bool IsMember);
 
     internal static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ListAsync(
-        Guid consortiumId, ApiEnum<MembershipStatus>? status, ApiEnum<CouncilRole>? role, ApiEnum<OrganizationKind>? kind, PageRequest paging, Caller caller, HttpContext http,
+        Guid consortiumId, ApiEnum<MembershipStatus>? status, ApiEnum<CouncilRole>? role, ApiEnum<OrganizationKind>? kind, Guid? organizationId, PageRequest paging,
+        Caller caller, HttpContext http,
         MembershipDbContext db, MemberListCache cache, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         MembershipStatus? statusFilter = status?.Value;
@@ -220,7 +212,7 @@ public static class MembershipEndpoints
         var state = await ListStateQuery(db, consortiumId, caller.OrganizationId ?? Guid.Empty, cancellationToken);
         if (state is null || (!caller.IsOperator && !state.IsMember)) return Problems.NotFound();
 
-        var query = $"{statusFilter}|{roleFilter}|{kindFilter}|{paging.Limit}|{paging.Cursor}";
+        var query = $"{statusFilter}|{roleFilter}|{kindFilter}|{organizationId}|{paging.Limit}|{paging.Cursor}";
         var etag = $"\"{consortiumId:N}-{state.MemberListVersion}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query)))[..16]}\"";
         http.Response.Headers.ETag = etag;
         // Clients may keep the page, but must revalidate: If-None-Match with the ETag answers 304 while nothing changed.
@@ -241,6 +233,7 @@ public static class MembershipEndpoints
             if (statusFilter is not null) rows = rows.Where(r => r.Status == statusFilter);
             if (roleFilter is not null) rows = rows.Where(r => r.CouncilRole == roleFilter);
             if (kindFilter is not null) rows = rows.Where(r => r.Kind == kindFilter);
+            if (organizationId is not null) rows = rows.Where(r => r.OrganizationId == organizationId);
             var built = await rows.ToPageAsync(r => r.MembershipId, paging, cancellationToken);
             return JsonSerializer.SerializeToUtf8Bytes(built.Map(r => r.ToResponse()), json.Value.SerializerOptions);
         });
@@ -263,15 +256,21 @@ public static class MembershipEndpoints
         var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.Id == membershipId && m.ConsortiumId == consortiumId, cancellationToken);
         // The audit trail (reasons for suspension…) is the member's own business.
         if (!caller.CanSee(membership, m => m.OrganizationId)) return Problems.NotFound();
-        return TypedResults.Ok(new MembershipHistoryResponse(membership.Id, membership.ConsortiumId, membership.OrganizationId, membership.Status,
-            [.. membership.History.Select(t => new MembershipTransitionResponse(t.From, t.To, t.Action, t.Actor, t.At, t.Reason))]));
+        return TypedResults.Ok(new MembershipHistoryResponse
+        {
+            MembershipId = membership.Id, ConsortiumId = membership.ConsortiumId, OrganizationId = membership.OrganizationId, Status = membership.Status,
+            Transitions = [.. membership.History.Select(t => new MembershipTransitionResponse { From = t.From, To = t.To, Action = t.Action, Actor = t.Actor, At = t.At, Reason = t.Reason })],
+        });
     }
 
     private static Actor ActorOf(Caller caller) =>
         caller.IsOperator ? Actor.Operator : Actor.Partner(caller.OrganizationId!.Value, caller.ApiClientId!.Value);
 
-    private static MembershipResponse ToResponse(DomainMembership m, Organization o) =>
-        new(m.Id, m.ConsortiumId, o.Id, o.Name, o.Kind, o.Region, m.Status, m.CouncilRole, m.AllowedActions, m.AppliedAt, m.UpdatedAt);
+    private static MembershipResponse ToResponse(DomainMembership m, Organization o) => new()
+    {
+        Id = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationKind = o.Kind, Region = o.Region,
+        Status = m.Status, CouncilRole = m.CouncilRole, AllowedActions = m.AllowedActions, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
+    };
 
     // A flat row EF Core can filter and page over (a member-init projection of the join; a constructor call it
     // could not see through); the allowed actions are computed after.
@@ -288,8 +287,11 @@ public static class MembershipEndpoints
         public DateTimeOffset AppliedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
 
-        public MembershipResponse ToResponse() =>
-            new(MembershipId, ConsortiumId, OrganizationId, Name, Kind, Region, Status, CouncilRole,
-                [.. Enum.GetValues<MembershipAction>().Where(a => DomainMembership.Target(Status, a) is not null)], AppliedAt, UpdatedAt);
+        public MembershipResponse ToResponse() => new()
+        {
+            Id = MembershipId, ConsortiumId = ConsortiumId, OrganizationId = OrganizationId, OrganizationName = Name, OrganizationKind = Kind, Region = Region,
+            Status = Status, CouncilRole = CouncilRole, AppliedAt = AppliedAt, UpdatedAt = UpdatedAt,
+            AllowedActions = [.. Enum.GetValues<MembershipAction>().Where(a => DomainMembership.Target(Status, a) is not null)],
+        };
     }
 }

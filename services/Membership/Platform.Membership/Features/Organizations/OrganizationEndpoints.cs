@@ -10,34 +10,6 @@ using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Membership.Features.Organizations;
 
-/// <summary>Register an organization (operator).</summary>
-/// <param name="Name">Full registered name, e.g. "Shandong Labor Vocational and Technical College".</param>
-/// <param name="Kind">What kind of organization it is.</param>
-/// <param name="Region">Province and city, e.g. "Shandong, Jinan".</param>
-/// <param name="UnifiedSocialCreditCode">Optional 18-character GB 32100 code; the check digit is verified and the code must be unique.</param>
-/// <param name="IsIllustrative">True for invented demo organizations, so nobody mistakes them for real ones.</param>
-public sealed record RegisterOrganizationRequest(string Name, OrganizationKind Kind, string Region, string? UnifiedSocialCreditCode = null, bool IsIllustrative = false)
-{
-    internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200));
-}
-
-/// <summary>Change an organization's profile (the operator, or a partner key of the organization itself).</summary>
-public sealed record UpdateOrganizationRequest(string Name, string Region)
-{
-    internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200));
-}
-
-/// <summary>An organization registered on the platform.</summary>
-public sealed record OrganizationResponse(
-    Guid Id, string Name, OrganizationKind Kind, string Region, string? UnifiedSocialCreditCode, bool IsIllustrative,
-    DateTimeOffset RegisteredAt, DateTimeOffset UpdatedAt)
-{
-    internal static OrganizationResponse From(Organization o) =>
-        new(o.Id, o.Name, o.Kind, o.Region, o.UnifiedSocialCreditCode, o.IsIllustrative, o.RegisteredAt, o.UpdatedAt);
-}
-
 public static class OrganizationEndpoints
 {
     internal const string CreditCodeIndex = "ix_organizations_unified_social_credit_code";
@@ -45,25 +17,21 @@ public static class OrganizationEndpoints
     public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder api)
     {
         var organizations = api.MapGroup("/organizations").WithTags("Organizations");
-        organizations.MapPost("/", RegisterAsync).RequireOperator()
+        organizations.MapPost("/", RegisterAsync).WithName("registerOrganization").RequireOperator()
             .WithSummary("Register an organization (college, enterprise, institute, agency, association…).");
-        organizations.MapGet("/", SearchAsync).RequireScope(Scopes.MembershipRead)
+        organizations.MapGet("/", SearchAsync).WithName("searchOrganizations").RequireScope(Scopes.MembershipRead)
             .WithSummary("Search organizations by name fragment, kind and region; newest first.");
-        organizations.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.MembershipRead)
+        organizations.MapGet("/{organizationId:guid}", GetAsync).WithName("getOrganization").RequireScope(Scopes.MembershipRead)
             .WithSummary("One organization.");
-        organizations.MapPut("/{id:guid}", UpdateAsync).RequireScope(Scopes.MembershipWrite)
+        organizations.MapPut("/{organizationId:guid}", UpdateAsync).WithName("updateOrganization").RequireScope(Scopes.MembershipWrite)
             .WithSummary("Change the organization's name and region (the operator, or the organization's own key).");
         return api;
     }
 
-    internal static async Task<Results<Created<OrganizationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+    internal static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> RegisterAsync(
         RegisterOrganizationRequest request, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = request.Check().ToList();
-        UnifiedSocialCreditCode? code = null;
-        if (request.UnifiedSocialCreditCode is not null && !UnifiedSocialCreditCode.TryParse(request.UnifiedSocialCreditCode, out code, out var codeError))
-            errors.Add(("unifiedSocialCreditCode", codeError!));
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        var code = request.CreditCode;
 
         if (code is not null && await ExistingWithCodeAsync(db, code.Value, cancellationToken) is { } existing)
             return CreditCodeTaken(existing);
@@ -112,19 +80,16 @@ public static class OrganizationEndpoints
         return TypedResults.Ok(page.Map(OrganizationResponse.From));
     }
 
-    internal static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> GetAsync(Guid id, MembershipDbContext db, CancellationToken cancellationToken) =>
-        await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken) is { } organization
+    internal static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> GetAsync(Guid organizationId, MembershipDbContext db, CancellationToken cancellationToken) =>
+        await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken) is { } organization
             ? TypedResults.Ok(OrganizationResponse.From(organization))
             : Problems.NotFound();
 
-    internal static async Task<Results<Ok<OrganizationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateOrganizationRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var errors = request.Check().ToList();
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
-        return await db.RetryOnConflictAsync<Results<Ok<OrganizationResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
+    internal static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> UpdateAsync(
+        Guid organizationId, UpdateOrganizationRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        await db.RetryOnConflictAsync<Results<Ok<OrganizationResponse>, ProblemHttpResult>>(async () =>
         {
-            var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+            var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
             // Another organization's profile is not the caller's to change; answered as if it did not exist.
             if (!caller.CanSee(organization, o => o.Id)) return Problems.NotFound();
             organization.UpdateProfile(request.Name, request.Region, time.GetUtcNow());
@@ -140,5 +105,4 @@ public static class OrganizationEndpoints
             await db.SaveChangesAsync(cancellationToken);
             return TypedResults.Ok(OrganizationResponse.From(organization));
         });
-    }
 }

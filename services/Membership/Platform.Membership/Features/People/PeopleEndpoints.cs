@@ -7,56 +7,30 @@ using Platform.ServiceDefaults.Http;
 
 namespace Platform.Membership.Features.People;
 
-/// <summary>
-/// A person: name, title and a contact email, nothing more (no ID numbers, phone numbers or addresses).
-/// </summary>
-public sealed record PersonRequest(string Name, string? Title = null, string? Email = null)
-{
-    internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.Text(Name, "name", 200).Concat(FieldChecks.Text(Title, "title", 200, required: false)).Concat(FieldChecks.Email(Email, "email"));
-}
-
-/// <summary>Appoint an enterprise's staff member as a corporate mentor of the consortium's trainees.</summary>
-/// <param name="OrganizationId">The enterprise employing the mentor; an active member of the consortium.</param>
-public sealed record AppointMentorRequest(Guid OrganizationId, string Name, string? Title = null, string? Email = null)
-{
-    internal IEnumerable<(string Field, string Message)> Check() =>
-        FieldChecks.NotEmptyId(OrganizationId, "organizationId").Concat(new PersonRequest(Name, Title, Email).Check());
-}
-
-/// <summary>A representative or corporate mentor. The email is shown only to the operator and the person's own organization.</summary>
-public sealed record PersonResponse(Guid Id, Guid OrganizationId, PersonRole Role, string Name, string? Title, string? Email, Guid? MentorForConsortiumId, DateTimeOffset AddedAt)
-{
-    internal static PersonResponse From(Person p, Caller caller) =>
-        new(p.Id, p.OrganizationId, p.Role, p.Name, p.Title, caller.CanActFor(p.OrganizationId) ? p.Email : null, p.MentorForConsortiumId, p.AddedAt);
-}
-
 public static class PeopleEndpoints
 {
     public static RouteGroupBuilder MapPeople(this RouteGroupBuilder api)
     {
         var representatives = api.MapGroup("/organizations/{organizationId:guid}/representatives").WithTags("People");
-        representatives.MapPost("/", AddRepresentativeAsync).RequireScope(Scopes.MembershipWrite)
+        representatives.MapPost("/", AddRepresentativeAsync).WithName("addRepresentative").RequireScope(Scopes.MembershipWrite)
             .WithSummary("Add a representative of the organization (the operator, or the organization's own key).");
-        representatives.MapGet("/", ListRepresentativesAsync).RequireScope(Scopes.MembershipRead)
+        representatives.MapGet("/", ListRepresentativesAsync).WithName("listRepresentatives").RequireScope(Scopes.MembershipRead)
             .WithSummary("The organization's representatives (the operator, or the organization's own key).");
-        representatives.MapDelete("/{personId:guid}", RemoveRepresentativeAsync).RequireScope(Scopes.MembershipWrite)
+        representatives.MapDelete("/{personId:guid}", RemoveRepresentativeAsync).WithName("removeRepresentative").RequireScope(Scopes.MembershipWrite)
             .WithSummary("Remove a representative: their name, title and email are deleted.");
 
         var mentors = api.MapGroup("/consortia/{consortiumId:guid}/mentors").WithTags("People");
-        mentors.MapPost("/", AppointMentorAsync).RequireOperator()
+        mentors.MapPost("/", AppointMentorAsync).WithName("appointMentor").RequireOperator()
             .WithSummary("Appoint an enterprise staff member as a corporate mentor of the consortium.");
-        mentors.MapGet("/", ListMentorsAsync).RequireScope(Scopes.MembershipRead)
+        mentors.MapGet("/", ListMentorsAsync).WithName("listMentors").RequireScope(Scopes.MembershipRead)
             .WithSummary("The consortium's corporate mentors (visible to its members; emails only to the mentor's own organization).");
         return api;
     }
 
-    internal static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> AddRepresentativeAsync(
-        Guid organizationId, PersonRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<PersonResponse>, ProblemHttpResult>> AddRepresentativeAsync(
+        Guid organizationId, AddRepresentativeRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!caller.CanActFor(organizationId) || !await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken)) return Problems.NotFound();
-        var errors = request.Check().ToList();
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
         var person = Person.Representative(Guid.CreateVersion7(), organizationId, request.Name, request.Title, request.Email, time.GetUtcNow());
         db.People.Add(person);
         await db.SaveChangesAsync(cancellationToken);
@@ -84,8 +58,6 @@ public static class PeopleEndpoints
     internal static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> AppointMentorAsync(
         Guid consortiumId, AppointMentorRequest request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = request.Check().ToList();
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
         if (!await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken)) return Problems.NotFound("No such consortium.");
         var employer = await (
             from m in db.Memberships
