@@ -104,6 +104,12 @@ public static class PlacementEndpoints
     {
         var single = await ComponentAsync(typeof(PlacementEventRequest), context, cancellationToken);
         var batch = await ComponentAsync(typeof(PlacementBatchRequest), context, cancellationToken);
+        // The batch's events are the same component, not a second inline copy of it.
+        if (context.Document!.Components!.Schemas![nameof(PlacementBatchRequest)] is OpenApiSchema { Properties: { } properties }
+            && properties.TryGetValue("events", out var events) && events is OpenApiSchema array)
+            array.Items = single;
+        // The bound JsonElement would otherwise stay as an empty component that generators turn into a class.
+        context.Document.Components.Schemas.Remove(nameof(JsonElement));
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
