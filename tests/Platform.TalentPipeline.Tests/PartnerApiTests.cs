@@ -57,6 +57,34 @@ public sealed class PartnerApiTests(PipelineService pipeline) : IClassFixture<Pi
     }
 
     [Fact]
+    public async Task A_request_breaking_several_of_its_own_rules_is_answered_with_all_of_them_before_anything_is_looked_up()
+    {
+        using var client = pipeline.Operator();
+        var (status, problem) = await SendAsync(client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            consortiumId = Guid.CreateVersion7(), kind = "orderClass", title = "   ", collegeIds = new[] { Guid.CreateVersion7() }, enterpriseIds = Array.Empty<Guid>(),
+            startsOn = "2026-09-01", endsOn = "2026-07-01",
+        }, Cancel));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["endsOn", "enterpriseIds", "title"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+
+        (status, problem) = await SendAsync(client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            consortiumId = Guid.CreateVersion7(), kind = "trainingBase", collegeIds = new[] { Guid.CreateVersion7() }, enterpriseIds = Array.Empty<Guid>(),
+        }, Cancel));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
+
+        (status, problem) = await SendAsync(client.PostAsJsonAsync("/api/v1/demands", new
+        {
+            consortiumId = Guid.CreateVersion7(), enterpriseId = Guid.CreateVersion7(), occupation = "welder", headcount = 5, region = "Jinan", neededBy = "2027-07-01",
+            skills = new[] { "robotic welding", " " },
+        }, Cancel));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["skills[1]"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+    }
+
+    [Fact]
     public async Task A_status_filter_takes_the_API_spelling_and_anything_else_is_a_400_naming_the_parameter()
     {
         var s = await pipeline.ScenarioAsync();
