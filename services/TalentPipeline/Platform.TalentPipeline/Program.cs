@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
 using Platform.TalentPipeline.Consumers;
@@ -18,13 +19,20 @@ builder.AddServiceMessaging("talent-pipeline", bus =>
     bus.AddConsumer<OutcomesConsumer>();
 });
 builder.Services.AddScoped<PlacementIngestion>();
+builder.DescribeApiTags(
+    ("Programs", "Cooperation programs (order classes, apprenticeships, bases, projects) run by colleges and enterprises of a consortium, from draft to launch, completion or cancellation."),
+    ("Placements", "Colleges push their trainees' placement events (JSON or CSV) and read each trainee's stage, history and data-quality flags."),
+    ("KPIs", "The placement funnel: trainees per stage, placement rate, internship-to-employment conversion and retention."),
+    ("Talent demand", "Enterprises post the people they need, and see the consortium's graduating cohorts ranked against each demand with reasons."),
+    ("Cohorts", "Colleges declare graduating cohorts, and see the consortium's talent demand ranked against each cohort with reasons."));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapPrograms();
-app.MapTalent();
-app.MapPlacements();
-app.MapFunnel();
+var api = app.MapPlatformApi();
+api.MapPrograms();
+api.MapTalent();
+api.MapPlacements();
+api.MapFunnel();
 app.Run();
 
 /// <summary>Entry point; public so integration tests can host the service.</summary>

@@ -2,42 +2,17 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
 using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Features.Kpis;
 
-/// <summary>Trainees who first reached each stage (each trainee counts once per stage).</summary>
-public sealed record FunnelCounts(int Enrolled, int InternshipStarted, int InternshipCompleted, int OfferMade, int OfferAccepted, int Employed,
-    int Retained6Months, int Retained12Months, int Withdrawn, int EmployedAfterInternship)
-{
-    public static FunnelCounts From(IReadOnlyDictionary<FunnelStage, int> counts)
-    {
-        int Of(FunnelStage stage) => counts.GetValueOrDefault(stage);
-        return new(Of(FunnelStage.Enrolled), Of(FunnelStage.InternshipStarted), Of(FunnelStage.InternshipCompleted), Of(FunnelStage.OfferMade),
-            Of(FunnelStage.OfferAccepted), Of(FunnelStage.Employed), Of(FunnelStage.Retained6Months), Of(FunnelStage.Retained12Months),
-            Of(FunnelStage.Withdrawn), Of(FunnelStage.EmployedAfterInternship));
-    }
-}
-
-/// <summary>One month of the funnel (by the month the stage was first reached, UTC).</summary>
-public sealed record FunnelMonth(DateOnly Month, FunnelCounts Counts);
-
-/// <summary>
-/// Funnel KPIs. Rates are null when their denominator is zero. placementRate = employed / enrolled;
-/// internshipToEmploymentConversion = employedAfterInternship / internshipStarted; retention6Months = retained6Months / employed;
-/// retention12Months = retained12Months / employed.
-/// </summary>
-public sealed record FunnelResponse(FunnelCounts Counts, double? PlacementRate, double? InternshipToEmploymentConversion, double? Retention6Months,
-    double? Retention12Months, IReadOnlyList<FunnelMonth> ByMonth);
-
 public static class FunnelEndpoints
 {
-    public static IEndpointRouteBuilder MapFunnel(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapFunnel(this IEndpointRouteBuilder api)
     {
-        app.MapGet("/api/v1/kpis/funnel", GetAsync).WithTags("KPIs").RequireScope(Scopes.PipelineRead)
+        api.MapGet("/kpis/funnel", GetAsync).WithName("getFunnel").WithTags("KPIs").RequireScope(Scopes.PipelineRead)
             .WithSummary("Funnel counts and rates from maintained aggregates; partners see their own college's or enterprise's figures.");
-        return app;
+        return api;
     }
 
     private static async Task<Results<Ok<FunnelResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(Guid? consortiumId, Guid? programId, Guid? collegeId,
@@ -49,6 +24,7 @@ public static class FunnelEndpoints
                 return Problems.Validation(("collegeId", "Partners see the funnel of their own organization: pass collegeId or enterpriseId."));
             if (collegeId is { } c && !caller.CanActFor(c) || enterpriseId is { } e && !caller.CanActFor(e)) return Problems.NotFound();
         }
+        // A cross-field rule of query parameters (no request record to carry it).
         if (from is { } f && to is { } t && t < f) return Problems.Validation(("to", "Must not be before from."));
 
         var query = db.FunnelCounts.AsNoTracking();

@@ -1,86 +1,54 @@
+using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
 using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Features.Placements;
 
-/// <summary>One event of a trainee's history.</summary>
-public sealed record TraineeEventResponse(string EventId, Guid ProgramId, PlacementType Type, DateTimeOffset OccurredAt, Guid? EnterpriseId,
-    PlacementFlag? Flag, DateTimeOffset AcceptedAt);
-
-/// <summary>A trainee's current stage and whole history (ordered by occurredAt).</summary>
-public sealed record TraineeResponse(Guid CollegeId, string TraineeRef, Guid ConsortiumId, Guid ProgramId, PlacementType Stage, DateTimeOffset StageOccurredAt,
-    IReadOnlyList<TraineeEventResponse> History);
-
-/// <summary>A college's data-quality issues: accepted events that make impossible sequences.</summary>
-public sealed record DataQualityResponse(Guid? CollegeId, int Issues, IReadOnlyDictionary<string, int> ByFlag, IReadOnlyList<FlaggedEventResponse> Recent);
-
-/// <summary>One flagged event.</summary>
-public sealed record FlaggedEventResponse(Guid CollegeId, string EventId, string TraineeRef, PlacementType Type, DateTimeOffset OccurredAt, PlacementFlag Flag);
-
 public static class PlacementEndpoints
 {
-    public static IEndpointRouteBuilder MapPlacements(this IEndpointRouteBuilder app)
+    public const string Tag = "Placements";
+    public const string CsvMediaType = "text/csv";
+
+    public static IEndpointRouteBuilder MapPlacements(this IEndpointRouteBuilder api)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Placements");
-        api.MapPost("/placement-events", SubmitJsonAsync).RequireScope(Scopes.PipelineWrite)
-            .Accepts<PlacementBatchRequest>("application/json")
+        // Three roots (placement-events, trainees, data-quality), one tag.
+        api.MapPost("/placement-events", SubmitJsonAsync).WithName("recordPlacementEvents").WithTags(Tag).RequireScope(Scopes.PipelineWrite)
+            .AddOpenApiOperationTransformer(DescribeOneEventOrBatchAsync)
             .WithSummary("Push one placement event, or { events: [...] } (at most 1,000); each is answered accepted, duplicate or rejected with reasons.");
-        api.MapPost("/placement-events/csv", SubmitCsvAsync).RequireScope(Scopes.PipelineWrite)
-            .Accepts<string>("text/csv")
+        api.MapPost("/placement-events/csv", SubmitCsvAsync).WithName("importPlacementEventsCsv").WithTags(Tag).RequireScope(Scopes.PipelineWrite)
+            .Accepts<string>(CsvMediaType)
+            .AddOpenApiOperationTransformer(DescribeCsvBody)
             .WithSummary("Push placement events as CSV (header eventId,collegeId,programId,traineeRef,type,occurredAt,enterpriseId); a per-row report with line numbers.");
-        api.MapGet("/trainees/{collegeId:guid}/{traineeRef}", GetTraineeAsync).RequireScope(Scopes.PipelineRead)
+        api.MapGet("/trainees/{collegeId:guid}/{traineeRef}", GetTraineeAsync).WithName("getTrainee").WithTags(Tag).RequireScope(Scopes.PipelineRead)
             .WithSummary("A trainee's current stage and history.");
-        api.MapGet("/data-quality", GetDataQualityAsync).RequireScope(Scopes.PipelineRead)
+        api.MapGet("/data-quality", GetDataQualityAsync).WithName("getDataQuality").WithTags(Tag).RequireScope(Scopes.PipelineRead)
             .WithSummary("Accepted events flagged as impossible sequences, per college.");
-        return app;
+        return api;
     }
 
-    private static async Task<Results<Ok<PlacementReport>, ValidationProblem, ProblemHttpResult>> SubmitJsonAsync(
-        HttpRequest request, Caller caller, PlacementIngestion ingestion, CancellationToken cancellationToken)
+    /// <summary>The body is read as JSON by the framework (malformed JSON, a wrong content type → 400/415), then event by event.</summary>
+    private static async Task<Results<Ok<PlacementReport>, ValidationProblem>> SubmitJsonAsync([FromBody] JsonElement body, Caller caller,
+        PlacementIngestion ingestion, CancellationToken cancellationToken)
     {
-        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Send application/json (or text/csv to /placement-events/csv).");
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException exception)
-        {
-            return Problems.Validation(("body", $"Malformed JSON: {exception.Message}"));
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return Problems.Validation(("body", "Expected an event object or { \"events\": [...] }."));
-            List<PlacementCandidate> candidates;
-            if (root.TryGetProperty("events", out var events))
-            {
-                if (events.ValueKind != JsonValueKind.Array) return Problems.Validation(("events", "Expected an array of events."));
-                var count = events.GetArrayLength();
-                if (count is 0 or > PlacementReading.MaxBatch)
-                    return Problems.Validation(("events", $"Send 1 to {PlacementReading.MaxBatch} events per request; this had {count}."));
-                candidates = [.. events.EnumerateArray().Select((e, i) => PlacementReading.FromJson(e, i, $"events[{i}]."))];
-            }
-            else
-            {
-                candidates = [PlacementReading.FromJson(root, 0, "")];
-            }
-            return TypedResults.Ok(PlacementReport.Of(await ingestion.IngestAsync(candidates, caller, cancellationToken)));
-        }
+        var (candidates, error) = PlacementReading.FromSubmission(body);
+        if (error is { } invalid) return Problems.Validation(invalid);
+        return TypedResults.Ok(PlacementReport.Of(await ingestion.IngestAsync(candidates, caller, cancellationToken)));
     }
 
     private static async Task<Results<Ok<PlacementReport>, ValidationProblem, ProblemHttpResult>> SubmitCsvAsync(
         HttpRequest request, Caller caller, PlacementIngestion ingestion, CancellationToken cancellationToken)
     {
-        if (request.ContentType is null || !request.ContentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Send text/csv.");
+        // The body is not bound (it is not JSON), so the content type is checked here; the charset was checked before (RequestGuard).
+        if (!MediaTypeIsCsv(request.ContentType))
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, $"Send the file as {CsvMediaType} (UTF-8); JSON goes to /placement-events.");
         string text;
         try
         {
@@ -96,6 +64,10 @@ public static class PlacementEndpoints
         if (read.Error is { } error) return Problems.Validation(("body", error + " Nothing was imported."));
         return TypedResults.Ok(PlacementReport.Of(await ingestion.IngestAsync(read.Candidates, caller, cancellationToken)));
     }
+
+    private static bool MediaTypeIsCsv(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType.Value, CsvMediaType, StringComparison.OrdinalIgnoreCase);
 
     private static async Task<Results<Ok<TraineeResponse>, ProblemHttpResult>> GetTraineeAsync(Guid collegeId, string traineeRef, Caller caller,
         TalentPipelineDbContext db, CancellationToken cancellationToken)
@@ -126,108 +98,49 @@ public static class PlacementEndpoints
         return TypedResults.Ok(new DataQualityResponse(collegeId, byFlag.Sum(f => f.Count),
             byFlag.ToDictionary(f => ApiEnum.Name(f.Key), f => f.Count), recent));
     }
-}
 
-/// <summary>
-/// Reads a CSV upload (RFC 4180: comma-separated, double quotes around fields with commas, quotes or line breaks)
-/// whole before anything is imported: a structural problem (unknown or missing columns, a row with the wrong number
-/// of fields, a broken quote) fails the upload with its line number; field problems reject only their row.
-/// </summary>
-public static class PlacementCsv
-{
-    public sealed record Reading(IReadOnlyList<PlacementCandidate> Candidates, string? Error);
-
-    private sealed record Row(int Line, IReadOnlyList<string> Fields);
-
-    public static Reading Read(string text)
+    // The handler reads a JsonElement; partners' generators need the two shapes it accepts.
+    private static async Task DescribeOneEventOrBatchAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var rows = new List<Row>();
-        if (Split(text, rows) is { } malformed) return new Reading([], malformed);
-        if (rows.Count == 0) return new Reading([], "The file is empty: expected a header line.");
-        var header = rows[0].Fields.Select(f => f.Trim()).ToArray();
-        var unknown = header.Where(h => !PlacementReading.KnownFields.Contains(h, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-            return new Reading([], $"Line 1: unknown column(s) {string.Join(", ", unknown)}; expected {string.Join(",", PlacementReading.KnownFields)}. " +
-                                   "Trainees are pseudonymous: names and ID numbers are never accepted.");
-        var missing = PlacementReading.KnownFields.Where(f => f != "enterpriseId" && !header.Contains(f, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0) return new Reading([], $"Line 1: missing column(s) {string.Join(", ", missing)}.");
-        if (header.Distinct(StringComparer.Ordinal).Count() != header.Length) return new Reading([], "Line 1: a column appears twice.");
-        if (rows.Count == 1) return new Reading([], "The file has a header but no rows.");
-        if (rows.Count - 1 > PlacementReading.MaxBatch) return new Reading([], $"{rows.Count - 1} rows; at most {PlacementReading.MaxBatch} per upload, split the file.");
-
-        var candidates = new List<PlacementCandidate>();
-        foreach (var row in rows.Skip(1))
+        var single = await ComponentAsync(typeof(PlacementEventRequest), context, cancellationToken);
+        var batch = await ComponentAsync(typeof(PlacementBatchRequest), context, cancellationToken);
+        // The batch's events are the same component, not a second inline copy of it.
+        if (context.Document!.Components!.Schemas![nameof(PlacementBatchRequest)] is OpenApiSchema { Properties: { } properties }
+            && properties.TryGetValue("events", out var events) && events is OpenApiSchema array)
+            array.Items = single;
+        // The bound JsonElement would otherwise stay as an empty component that generators turn into a class.
+        context.Document.Components.Schemas.Remove(nameof(JsonElement));
+        operation.RequestBody = new OpenApiRequestBody
         {
-            if (row.Fields.Count != header.Length)
-                return new Reading([], $"Line {row.Line}: {row.Fields.Count} field(s), the header has {header.Length}.");
-            candidates.Add(PlacementReading.FromFields(name => Array.IndexOf(header, name) is var i and >= 0 ? row.Fields[i].Trim() : null, candidates.Count, row.Line));
-        }
-        return new Reading(candidates, null);
+            Required = true,
+            Description = "One event, or { \"events\": [...] } with 1 to 1,000 events.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [MediaTypeNames.Application.Json] = new() { Schema = new OpenApiSchema { OneOf = [single, batch] } },
+            },
+        };
     }
 
-    /// <summary>Splits the text into rows of fields, skipping blank lines; returns an error for a broken quote.</summary>
-    private static string? Split(string text, List<Row> rows)
+    private static Task DescribeCsvBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var line = 1;
-        var i = 0;
-        if (text.Length > 0 && text[0] == '\uFEFF') i = 1; // byte order mark
-        while (i < text.Length)
+        operation.RequestBody = new OpenApiRequestBody
         {
-            var rowLine = line;
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            var wasQuoted = false;
-            var endOfRow = false;
-            while (i < text.Length && !endOfRow)
+            Required = true,
+            Description = "UTF-8 CSV (RFC 4180), at most 1,000 rows: a header eventId,collegeId,programId,traineeRef,type,occurredAt,enterpriseId " +
+                          "(enterpriseId optional), then one event per line.",
+            Content = new Dictionary<string, OpenApiMediaType>
             {
-                var ch = text[i];
-                if (quoted)
-                {
-                    if (ch == '"')
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                        quoted = false;
-                        i++;
-                        if (i < text.Length && text[i] is not (',' or '\r' or '\n'))
-                            return $"Line {line}: text after a closing quote; double a quote inside a quoted field (\"\").";
-                        continue;
-                    }
-                    if (ch == '\n') line++;
-                    field.Append(ch);
-                    i++;
-                    continue;
-                }
-                switch (ch)
-                {
-                    case '"' when field.Length == 0 && !wasQuoted:
-                        quoted = wasQuoted = true;
-                        i++;
-                        break;
-                    case '"':
-                        return $"Line {line}: a quote inside an unquoted field; quote the whole field and double the quote.";
-                    case ',':
-                        fields.Add(field.ToString());
-                        field.Clear();
-                        wasQuoted = false;
-                        i++;
-                        break;
-                    case '\r' or '\n':
-                        i += ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-                        line++;
-                        endOfRow = true;
-                        break;
-                    default:
-                        field.Append(ch);
-                        i++;
-                        break;
-                }
-            }
-            if (quoted) return $"Line {rowLine}: a quoted field is never closed.";
-            fields.Add(field.ToString());
-            if (fields.Count == 1 && fields[0].Trim().Length == 0 && !wasQuoted) continue; // blank line
-            rows.Add(new Row(rowLine, fields));
-        }
-        return null;
+                [CsvMediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+        };
+        return Task.CompletedTask;
+    }
+
+    private static async Task<IOpenApiSchema> ComponentAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document ?? throw new InvalidOperationException("The OpenAPI operation has no document.");
+        if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken));
+        return new OpenApiSchemaReference(type.Name, document);
     }
 }

@@ -5,48 +5,6 @@ using Platform.TalentPipeline.Domain;
 
 namespace Platform.TalentPipeline.Features.Placements;
 
-/// <summary>One placement event as a college sends it (JSON or a CSV row).</summary>
-/// <param name="EventId">The college's own id of the event; a resend with the same id is a duplicate.</param>
-/// <param name="CollegeId">The college pushing it: the organization of the API key.</param>
-/// <param name="ProgramId">A program the college is a party to.</param>
-/// <param name="TraineeRef">The college's pseudonymous reference of the trainee (never a name or ID number).</param>
-/// <param name="Type">enrolled, internshipStarted, internshipCompleted, offerMade, offerAccepted, employed, retained6Months, retained12Months or withdrawn.</param>
-/// <param name="OccurredAt">When it happened (ISO 8601 with offset).</param>
-/// <param name="EnterpriseId">The enterprise concerned (internship host, employer), when there is one.</param>
-public sealed record PlacementEventRequest(string EventId, Guid CollegeId, Guid ProgramId, string TraineeRef, PlacementType Type,
-    DateTimeOffset OccurredAt, Guid? EnterpriseId);
-
-/// <summary>A batch of placement events (at most 1,000).</summary>
-public sealed record PlacementBatchRequest(IReadOnlyList<PlacementEventRequest> Events);
-
-/// <summary>What became of each event of a submission.</summary>
-public enum PlacementOutcome
-{
-    Accepted,
-    Duplicate,
-    Rejected,
-}
-
-/// <summary>One reason an event was rejected: the field (JSON path, or CSV column) and what is wrong.</summary>
-public sealed record PlacementReason(string Field, string Message);
-
-/// <summary>The answer for one event.</summary>
-/// <param name="Index">Position in the submission (0-based).</param>
-/// <param name="Line">CSV line number (1 is the header), for CSV uploads.</param>
-/// <param name="Status">accepted, duplicate or rejected.</param>
-/// <param name="Stage">The trainee's stage after an accepted event.</param>
-/// <param name="Flag">For an accepted event that makes an impossible sequence: afterWithdrawn, employedBeforeEnrolled or retentionBeforeEmployment.</param>
-public sealed record PlacementResult(int Index, int? Line, string? EventId, PlacementOutcome Status, IReadOnlyList<PlacementReason>? Reasons,
-    PlacementType? Stage, PlacementFlag? Flag);
-
-/// <summary>The report of a submission: counts and one result per event, in submission order.</summary>
-public sealed record PlacementReport(int Accepted, int Duplicates, int Rejected, IReadOnlyList<PlacementResult> Results)
-{
-    public static PlacementReport Of(IReadOnlyList<PlacementResult> results) => new(
-        results.Count(r => r.Status == PlacementOutcome.Accepted), results.Count(r => r.Status == PlacementOutcome.Duplicate),
-        results.Count(r => r.Status == PlacementOutcome.Rejected), results);
-}
-
 /// <summary>A submitted event after reading: either a well-formed candidate or the reasons it is not.</summary>
 public sealed class PlacementCandidate
 {
@@ -79,6 +37,17 @@ public static class PlacementReading
 {
     public const int MaxBatch = 1000;
     private static readonly string[] Fields = ["eventId", "collegeId", "programId", "traineeRef", "type", "occurredAt", "enterpriseId"];
+
+    /// <summary>The body's events: one event object, or <c>{ "events": [...] }</c>; an error (field, message) when it is neither.</summary>
+    public static (IReadOnlyList<PlacementCandidate> Candidates, (string Field, string Message)? Error) FromSubmission(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object) return ([], ("$", "Expected an event object or { \"events\": [...] }."));
+        if (!body.TryGetProperty("events", out var events)) return ([FromJson(body, 0, "")], null);
+        if (events.ValueKind != JsonValueKind.Array) return ([], ("events", "Expected an array of events."));
+        var count = events.GetArrayLength();
+        if (count is 0 or > MaxBatch) return ([], ("events", $"Send 1 to {MaxBatch} events per request; this had {count}."));
+        return ([.. events.EnumerateArray().Select((e, i) => FromJson(e, i, $"events[{i}]."))], null);
+    }
 
     public static PlacementCandidate FromJson(JsonElement element, int index, string prefix)
     {

@@ -1,6 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Domain;
@@ -8,66 +9,34 @@ using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Features.Programs;
 
-/// <summary>A new cooperation program (created as a draft; launch it to make it active).</summary>
-/// <param name="ConsortiumId">The consortium whose members run it.</param>
-/// <param name="Kind">orderClass, apprenticeship, internshipBase, employmentBase, trainingBase, teacherPracticeCenter, skillsTrainingProject or productionPracticeProject.</param>
-/// <param name="Title">e.g. "Intelligent welding order class".</param>
-/// <param name="CollegeIds">Participating colleges (active members of the consortium).</param>
-/// <param name="EnterpriseIds">Participating enterprises (active members of the consortium).</param>
-/// <param name="Occupation">Occupation or major trained for, e.g. "welder".</param>
-/// <param name="Seats">Trainee places, when limited.</param>
-/// <param name="StartsOn">First day.</param>
-/// <param name="EndsOn">Last day.</param>
-public sealed record CreateProgramRequest(Guid ConsortiumId, ProgramKind Kind, [property: MaxLength(300)] string Title, [property: MaxLength(50)] IReadOnlyList<Guid> CollegeIds,
-    [property: MaxLength(50)] IReadOnlyList<Guid> EnterpriseIds, [property: MaxLength(200)] string? Occupation = null, [property: Range(1, 100_000)] int? Seats = null,
-    DateOnly? StartsOn = null, DateOnly? EndsOn = null);
-
-/// <summary>A cooperation program.</summary>
-/// <param name="Status">draft, active, paused (a party is suspended), completed or cancelled.</param>
-/// <param name="PausedBy">The suspended parties keeping it paused.</param>
-/// <param name="AgreementId">The signed agreement it was created from, if any.</param>
-public sealed record ProgramResponse(Guid Id, Guid ConsortiumId, ProgramKind Kind, string Title, IReadOnlyList<Guid> CollegeIds, IReadOnlyList<Guid> EnterpriseIds,
-    string? Occupation, int? Seats, DateOnly? StartsOn, DateOnly? EndsOn, ProgramStatus Status, IReadOnlyList<Guid> PausedBy, Guid? AgreementId,
-    DateTimeOffset CreatedAt)
-{
-    public static ProgramResponse From(CooperationProgram p) => new(p.Id, p.ConsortiumId, p.Kind, p.Title, p.CollegeIds, p.EnterpriseIds, p.Occupation,
-        p.Seats, p.StartsOn, p.EndsOn, p.Status, p.PausedBy, p.AgreementId, p.CreatedAt);
-}
-
-/// <summary>Why a status change was made.</summary>
-public sealed record ProgramActionRequest([property: MultiLine, MaxLength(InputLimits.Reason)] string? Reason = null);
-
 public static class ProgramEndpoints
 {
-    public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder api)
     {
-        var programs = app.MapGroup("/api/v1/programs").WithTags("Programs");
-        programs.MapPost("/", CreateAsync).RequireScope(Scopes.PipelineWrite)
+        var programs = api.MapGroup("/programs").WithTags("Programs");
+        programs.MapPost("/", CreateAsync).WithName("createProgram").RequireScope(Scopes.PipelineWrite)
             .WithSummary("Create a cooperation program (draft). Every party must be an active member of the consortium.");
-        programs.MapGet("/", ListAsync).RequireScope(Scopes.PipelineRead)
+        programs.MapGet("/", ListAsync).WithName("listPrograms").RequireScope(Scopes.PipelineRead)
             .WithSummary("Programs the caller takes part in (all, for the operator), newest first.");
-        programs.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.PipelineRead).WithSummary("One program.");
-        programs.MapPost("/{id:guid}/{action}", PerformAsync).RequireScope(Scopes.PipelineWrite)
-            .WithSummary("launch, complete or cancel a program; illegal transitions → 409.");
-        return app;
+        programs.MapGet("/{programId:guid}", GetAsync).WithName("getProgram").RequireScope(Scopes.PipelineRead).WithSummary("One program.");
+        programs.MapPost("/{programId:guid}/launch", LaunchAsync).WithName("launchProgram").RequireScope(Scopes.PipelineWrite)
+            .WithSummary("Launch a draft program: every party must be an active member.");
+        programs.MapPost("/{programId:guid}/complete", CompleteAsync).WithName("completeProgram").RequireScope(Scopes.PipelineWrite)
+            .AddOpenApiOperationTransformer(DescribeOptionalBody)
+            .WithSummary("Complete an active program; colleges may still report retention for it.");
+        programs.MapPost("/{programId:guid}/cancel", CancelAsync).WithName("cancelProgram").RequireScope(Scopes.PipelineWrite)
+            .AddOpenApiOperationTransformer(DescribeOptionalBody)
+            .WithSummary("Cancel a draft, active or paused program; it takes no more placement events.");
+        return api;
     }
 
     private static async Task<Results<Created<ProgramResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateProgramRequest request, Caller caller, TalentPipelineDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Rules that need the clock, the caller or the member list; the request's own rules ran before (CreateProgramRequest.Validate).
         var errors = new List<(string, string)>();
-        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > 300) errors.Add(("title", "Required, at most 300 characters."));
-        if (request.Occupation is { Length: > 200 }) errors.Add(("occupation", "At most 200 characters."));
-        if (request.Seats is <= 0) errors.Add(("seats", "Must be positive."));
         if (request.StartsOn is { } starts) errors.AddRange(PlausibleDates.Check(starts, "startsOn", PlausibleDates.Scheduled(time)));
         if (request.EndsOn is { } ends) errors.AddRange(PlausibleDates.Check(ends, "endsOn", PlausibleDates.Scheduled(time)));
-        if (request.StartsOn is { } s && request.EndsOn is { } e && e < s) errors.Add(("endsOn", "Must not be before startsOn."));
-        if (request.CollegeIds.Count + request.EnterpriseIds.Count == 0) errors.Add(("collegeIds", "A program needs at least one party."));
-        if (request.Kind is ProgramKind.OrderClass or ProgramKind.Apprenticeship)
-        {
-            if (request.CollegeIds.Count == 0) errors.Add(("collegeIds", "An order class or apprenticeship needs a college."));
-            if (request.EnterpriseIds.Count == 0) errors.Add(("enterpriseIds", "An order class or apprenticeship needs an enterprise."));
-        }
         var parties = request.CollegeIds.Concat(request.EnterpriseIds).ToList();
         if (!caller.CanActForAny(parties)) errors.Add(("collegeIds", "A partner creates programs only where its own organization is a party."));
 
@@ -77,11 +46,12 @@ public static class ProgramEndpoints
         CheckParties(request.EnterpriseIds, "enterpriseIds", college: false, members, errors);
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
+        var occupation = string.IsNullOrWhiteSpace(request.Occupation) ? null : request.Occupation.Trim();
         var program = CooperationProgram.Create(Guid.CreateVersion7(), request.ConsortiumId, request.Kind, request.Title.Trim(), request.CollegeIds,
-            request.EnterpriseIds, request.Occupation?.Trim(), request.Seats, request.StartsOn, request.EndsOn, time.GetUtcNow());
+            request.EnterpriseIds, occupation, request.Seats, request.StartsOn, request.EndsOn, time.GetUtcNow());
         db.Programs.Add(program);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/programs/{program.Id}", ProgramResponse.From(program));
+        return TypedResults.Created($"{PlatformApi.Prefix}/programs/{program.Id}", ProgramResponse.From(program));
     }
 
     private static void CheckParties(IReadOnlyList<Guid> ids, string field, bool college, Dictionary<Guid, Member> members, List<(string, string)> errors)
@@ -95,34 +65,47 @@ public static class ProgramEndpoints
         }
     }
 
-    private static async Task<Ok<Page<ProgramResponse>>> ListAsync(Guid? consortiumId, ProgramStatus? status, PageRequest page, Caller caller,
+    private static async Task<Ok<Page<ProgramResponse>>> ListAsync(Guid? consortiumId, ApiEnum<ProgramStatus>? status, PageRequest page, Caller caller,
         TalentPipelineDbContext db, CancellationToken cancellationToken)
     {
         var query = db.Programs.AsNoTracking();
         if (consortiumId is { } c) query = query.Where(p => p.ConsortiumId == c);
-        if (status is { } s) query = query.Where(p => p.Status == s);
+        if (status?.Value is { } s) query = query.Where(p => p.Status == s);
         if (!caller.IsOperator && caller.OrganizationId is { } own)
             query = query.Where(p => p.CollegeIds.Contains(own) || p.EnterpriseIds.Contains(own));
         var result = await query.ToPageAsync(p => p.Id, page, cancellationToken);
         return TypedResults.Ok(result.Map(ProgramResponse.From));
     }
 
-    private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> GetAsync(Guid id, Caller caller, TalentPipelineDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> GetAsync(Guid programId, Caller caller, TalentPipelineDbContext db,
+        CancellationToken cancellationToken)
     {
-        var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == programId, cancellationToken);
         if (!caller.CanSee(program, p => p.Parties)) return Problems.NotFound();
         return TypedResults.Ok(ProgramResponse.From(program));
     }
 
-    private static async Task<Results<Ok<ProgramResponse>, ValidationProblem, ProblemHttpResult>> PerformAsync(
-        Guid id, string action, ProgramActionRequest? request, Caller caller, TalentPipelineDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> LaunchAsync(Guid programId, Caller caller, TalentPipelineDbContext db,
+        TimeProvider time, CancellationToken cancellationToken) =>
+        PerformAsync(programId, ProgramAction.Launch, null, caller, db, time, cancellationToken);
+
+    private static Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> CompleteAsync(Guid programId, CompleteProgramRequest? request, Caller caller,
+        TalentPipelineDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        PerformAsync(programId, ProgramAction.Complete, request?.Reason, caller, db, time, cancellationToken);
+
+    private static Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> CancelAsync(Guid programId, CancelProgramRequest? request, Caller caller,
+        TalentPipelineDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        PerformAsync(programId, ProgramAction.Cancel, request?.Reason, caller, db, time, cancellationToken);
+
+    private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> PerformAsync(Guid programId, ProgramAction action, string? reason,
+        Caller caller, TalentPipelineDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<ProgramAction>(action, ignoreCase: true, out var parsed) || int.TryParse(action, out _))
-            return Problems.Validation(("action", "Expected launch, complete or cancel."));
-        var program = await db.Programs.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var program = await db.Programs.FirstOrDefaultAsync(p => p.Id == programId, cancellationToken);
         if (!caller.CanSee(program, p => p.Parties)) return Problems.NotFound();
 
-        if (parsed == ProgramAction.Launch)
+        if (CooperationProgram.Target(program.Status, action) is null)
+            return Problems.Conflict($"A program in state '{ApiEnum.Name(program.Status)}' cannot be {Done(action)}.", CurrentState(program));
+        if (action == ProgramAction.Launch)
         {
             var parties = program.Parties.ToList();
             var active = await db.Members.AsNoTracking()
@@ -130,12 +113,10 @@ public static class ProgramEndpoints
                 .Select(m => m.OrganizationId).ToListAsync(cancellationToken);
             var missing = program.InactiveParties(active.ToHashSet());
             if (missing.Count > 0)
-                return Problems.Conflict($"Every party must be an active member to launch; not active: {string.Join(", ", missing)}.", new { status = program.Status });
+                return Problems.Conflict($"Every party must be an active member to launch; not active: {string.Join(", ", missing)}.", CurrentState(program));
         }
 
-        if (program.TryPerform(parsed, request?.Reason) is not { } transition)
-            return Problems.Conflict($"A program in status '{ApiEnum.Name(program.Status)}' does not allow '{ApiEnum.Name(parsed)}'.",
-                new { status = program.Status, allowedActions = program.AllowedActions });
+        var transition = program.TryPerform(action, reason)!;
         await ProgramAnnouncements.AnnounceAsync(db, program, transition, time.GetUtcNow(), cancellationToken);
         try
         {
@@ -147,4 +128,26 @@ public static class ProgramEndpoints
         }
         return TypedResults.Ok(ProgramResponse.From(program));
     }
+
+    // A nullable body is generated as oneOf [null, record]; generators handle an optional body of the record better.
+    private static Task DescribeOptionalBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+        {
+            if (media.Schema is OpenApiSchema { OneOf: { } oneOf } && oneOf.OfType<OpenApiSchemaReference>().SingleOrDefault() is { } record)
+                media.Schema = record;
+        }
+        return Task.CompletedTask;
+    }
+
+    private static string Done(ProgramAction action) => action switch
+    {
+        ProgramAction.Launch => "launched",
+        ProgramAction.Complete => "completed",
+        _ => "cancelled",
+    };
+
+    /// <summary>The 409's <c>currentState</c>: the status, and the actions it allows (their routes).</summary>
+    private static object CurrentState(CooperationProgram program) =>
+        new { status = ApiEnum.Name(program.Status), allowedActions = program.AllowedActions.Select(ApiEnum.Name).ToArray() };
 }
