@@ -26,12 +26,22 @@ public sealed record PlanEventRequest : IValidatedRequest
     [Range(1, 100_000)]
     public required int Capacity { get; init; }
 
-    // The times are read in the consortium's zone, which only the handler knows (the member directory).
+    // What does not depend on the consortium's zone; a local time is read in that zone by the handler.
     public IEnumerable<(string Field, string Message)> Validate()
     {
         foreach (var problem in FieldChecks.Text(Title, "title", 300).Concat(FieldChecks.Text(Venue, "venue", 300))) yield return problem;
         if (OrganizerIds.Count == 0) yield return ("organizerIds", "Expected 1 to 20 organizing organizations.");
+        var startsOk = ConsortiumTime.TryRead(StartsAt, TimeZoneInfo.Utc, out var starts);
+        var endsOk = ConsortiumTime.TryRead(EndsAt, TimeZoneInfo.Utc, out var ends);
+        if (!startsOk) yield return ("startsAt", StartsAtFormat);
+        if (!endsOk) yield return ("endsAt", EndsAtFormat);
+        if (startsOk && endsOk && ConsortiumTime.IsInstant(StartsAt) && ConsortiumTime.IsInstant(EndsAt) && ends <= starts)
+            yield return ("endsAt", EndsAfterStart);
     }
+
+    internal const string StartsAtFormat = "Expected an ISO 8601 time, e.g. 2025-01-15T09:00:00+08:00 (without an offset: the consortium's local time).";
+    internal const string EndsAtFormat = "Expected an ISO 8601 time, e.g. 2025-01-15T11:30:00+08:00.";
+    internal const string EndsAfterStart = "The event must end after it starts.";
 }
 
 /// <summary>Optional body of <c>cancelEvent</c>.</summary>

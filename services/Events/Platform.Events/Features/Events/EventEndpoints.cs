@@ -62,11 +62,12 @@ public static class EventEndpoints
         var errors = new List<(string, string)>();
         var startsOk = ConsortiumTime.TryRead(request.StartsAt, zone, out var startsAt);
         var endsOk = ConsortiumTime.TryRead(request.EndsAt, zone, out var endsAt);
-        if (!startsOk) errors.Add(("startsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T09:00:00+08:00 (without an offset: the consortium's local time)."));
-        if (!endsOk) errors.Add(("endsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T11:30:00+08:00."));
+        // Only a local time the zone skips (a daylight-saving jump) fails here; the record checked the format.
+        if (!startsOk) errors.Add(("startsAt", PlanEventRequest.StartsAtFormat));
+        if (!endsOk) errors.Add(("endsAt", PlanEventRequest.EndsAtFormat));
         if (startsOk) errors.AddRange(PlausibleDates.Check(startsAt, "startsAt", PlausibleDates.Scheduled(time)));
         if (endsOk) errors.AddRange(PlausibleDates.Check(endsAt, "endsAt", PlausibleDates.Scheduled(time)));
-        if (startsOk && endsOk && endsAt <= startsAt) errors.Add(("endsAt", "The event must end after it starts."));
+        if (startsOk && endsOk && endsAt <= startsAt) errors.Add(("endsAt", PlanEventRequest.EndsAfterStart));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         if (!caller.CanActForAny(request.OrganizerIds))
