@@ -42,6 +42,23 @@ public sealed class ApiSurfaceTests(EventsServiceFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_feed_entry_is_typed_in_the_document_kind_an_enum_and_tally_a_record_of_counts()
+    {
+        var schemas = (await DocumentAsync(fixture.Operator)).GetProperty("components").GetProperty("schemas");
+        var kinds = schemas.GetProperty("FeedEntryKind");
+        Assert.Equal("string", kinds.GetProperty("type").GetString());
+        Assert.Contains("placementMilestones", kinds.GetProperty("enum").EnumerateArray().Select(k => k.GetString()));
+        var tally = schemas.GetProperty("PlacementTally").GetProperty("properties");
+        Assert.All(new[] { "enrolled", "internshipStarted", "employed", "retained12Months", "withdrawn", "other" },
+            member => Assert.True(tally.TryGetProperty(member, out _), member));
+        var entry = schemas.GetProperty("FeedEntryResponse").GetProperty("properties");
+        Assert.True(entry.TryGetProperty("published", out _));
+        Assert.True(entry.TryGetProperty("updated", out _));
+        Assert.Equal(["active", "applied", "rejected", "suspended", "withdrawn"],
+            schemas.GetProperty("MembershipStatus").GetProperty("enum").EnumerateArray().Select(s => s.GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_Atom_feed_is_declared_and_served_as_application_atom_xml()
     {
         var document = await DocumentAsync(fixture.Operator);

@@ -37,7 +37,7 @@ public static class EventEndpoints
                 (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
                     PerformAsync(eventId, EventAction.CloseRegistration, null, caller, db, time, cancellationToken))
             .WithName("closeEventRegistration").RequireScope(Scopes.EventsWrite)
-            .WithSummary("Close registration: no more registrations or cancellations");
+            .WithSummary("Close registration: no new registrations; cancellations and check-in go on");
         events.MapPost("/{eventId:guid}/hold",
                 (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
                     PerformAsync(eventId, EventAction.Hold, null, caller, db, time, cancellationToken))

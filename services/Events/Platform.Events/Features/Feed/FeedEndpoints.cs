@@ -60,15 +60,14 @@ public static class FeedEndpoints
         Guid consortiumId, PageRequest paging, HttpRequest request, Caller caller, EventsDbContext db, FeedLinks links, CancellationToken cancellationToken)
     {
         if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
-        var consortium = consortiumId;
-        var known = await db.KnownConsortia.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consortium, cancellationToken);
+        var known = await db.KnownConsortia.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consortiumId, cancellationToken);
         var zone = ConsortiumTime.Zone(known?.TimeZone);
-        var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortium)
+        var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
             .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
 
         var self = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
         var next = page.NextCursor is null ? null
-            : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?consortiumId={consortium:D}&limit={paging.Limit.ToString(CultureInfo.InvariantCulture)}&cursor={Uri.EscapeDataString(page.NextCursor)}";
+            : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?consortiumId={consortiumId:D}&limit={paging.Limit.ToString(CultureInfo.InvariantCulture)}&cursor={Uri.EscapeDataString(page.NextCursor)}";
         var name = known?.Name ?? "Consortium";
         // A feed's updated is its latest entry change; an empty feed has not changed since the consortium was announced.
         var updated = page.Items.Count > 0 ? page.Items.Max(e => e.UpdatedAt) : known?.ChangedAt ?? DateTimeOffset.UnixEpoch;
@@ -78,7 +77,7 @@ public static class FeedEndpoints
         {
             xml.WriteStartDocument();
             xml.WriteStartElement("feed", AtomNamespace);
-            xml.WriteElementString("id", AtomNamespace, $"urn:uuid:{consortium:D}");
+            xml.WriteElementString("id", AtomNamespace, $"urn:uuid:{consortiumId:D}");
             xml.WriteElementString("title", AtomNamespace, $"{name}: activity");
             xml.WriteElementString("updated", AtomNamespace, Rfc3339(updated, zone));
             xml.WriteStartElement("author", AtomNamespace);
