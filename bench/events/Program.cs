@@ -232,9 +232,9 @@ static async Task SeedFeedAsync(string database, Guid consortiumId, int count)
     await using var connection = new NpgsqlConnection(database);
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand("""
-        INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally)
+        INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally, updated_at)
         SELECT gen_random_uuid(), @c, 'memberJoined', 'Organization ' || n || ' joined the consortium',
-               'Organization ' || n || ' (enterprise) is now an active member.', now() - make_interval(mins => n), NULL, NULL
+               'Organization ' || n || ' (enterprise) is now an active member.', now() - make_interval(mins => n), NULL, NULL, now() - make_interval(mins => n)
           FROM generate_series(1, @n) AS n;
         ANALYZE feed_entries;
         """, connection);

@@ -58,7 +58,10 @@ public sealed class CrossServiceTests(RunningAppHost platform)
         using var events = platform.Operator("events");
         var active = await EventuallyAsync(async () =>
         {
-            var members = await events.GetFromJsonAsync<JsonElement>($"/api/v1/members?consortiumId={consortiumId}", Cancel);
+            // 404 until the events service has heard of the consortium.
+            using var response = await events.GetAsync(new Uri($"/api/v1/members?consortiumId={consortiumId}", UriKind.Relative), Cancel);
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            var members = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
             return members.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("organizationId").GetString() == organizationId && m.GetProperty("status").GetString() == "active");
         });
         Assert.True(active, "the events service's member directory did not show the approved member as active within 30 s");

@@ -11,13 +11,19 @@ public sealed class EventsServiceFixture(ThrowawayPostgres postgres, ThrowawayRa
 {
     private ServiceUnderTest<Program>? _service;
 
+    /// <summary>Where partners reach talent-pipeline: the feed links programs there.</summary>
+    public const string TalentPipelineUrl = "https://pipeline.jining-consortium.example";
+
     public ServiceUnderTest<Program> Service => _service!;
 
     public HttpClient Operator { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "eventsdb");
+        _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "eventsdb", new Dictionary<string, string>
+        {
+            ["Platform:PublicUrls:talent-pipeline"] = TalentPipelineUrl,
+        });
         Operator = _service.ClientWithKey();
     }
 
@@ -61,7 +67,10 @@ public sealed class EventsServiceFixture(ThrowawayPostgres postgres, ThrowawayRa
         });
         await ServiceUnderTest<Program>.EventuallyAsync(async () =>
         {
-            var members = await GetJsonAsync(Operator, $"/api/v1/members?consortiumId={consortium.Id}");
+            // 404 until the first message about the consortium has arrived.
+            using var response = await Operator.GetAsync(new Uri($"/api/v1/members?consortiumId={consortium.Id}", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            var members = await ReadAsync(response);
             return members.GetProperty("items").GetArrayLength() == 4
                    && await KnowsConsortiumAsync(consortium.Id);
         }, "the events service applied the consortium and its memberships");

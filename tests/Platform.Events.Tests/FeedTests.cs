@@ -34,14 +34,20 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         var busyDay = placements.Single(e => e.GetProperty("title").GetString() == "Intelligent welding order class: 5 placement milestones on 2025-03-01");
         Assert.Equal("2 trainees started an internship; 3 trainees were employed.", busyDay.GetProperty("content").GetString());
         Assert.Equal(3, busyDay.GetProperty("tally").GetProperty("employed").GetInt32());
-        // The entry's time is the source event's (the latest of that day), shown in the consortium's zone.
-        Assert.Equal("2025-03-01T17:30:00+08:00", busyDay.GetProperty("occurredAt").GetString());
-        Assert.Equal($"/api/v1/programs/{programId}", busyDay.GetProperty("link").GetString());
+        Assert.Equal(2, busyDay.GetProperty("tally").GetProperty("internshipStarted").GetInt32());
+        Assert.Equal(0, busyDay.GetProperty("tally").GetProperty("withdrawn").GetInt32());
+        // Published when the story happened (the latest placement of that day), shown in the consortium's zone.
+        Assert.Equal("2025-03-01T17:30:00+08:00", busyDay.GetProperty("published").GetString());
+        // Programs live in talent-pipeline: linked at its public address, not this service's.
+        Assert.Equal($"{EventsServiceFixture.TalentPipelineUrl}/api/v1/programs/{programId}", busyDay.GetProperty("link").GetString());
         Assert.Contains(placements, e => e.GetProperty("title").GetString() == "Intelligent welding order class: 1 placement milestone on 2025-03-02");
+        var agreement = entries.Single(e => e.GetProperty("kind").GetString() == "agreementSigned");
+        Assert.StartsWith("/api/v1/events/", agreement.GetProperty("link").GetString(), StringComparison.Ordinal);
 
-        // Newest first, from the sources' own times.
-        var times = entries.Select(e => e.GetProperty("occurredAt").GetDateTimeOffset()).ToList();
-        Assert.Equal(times.OrderByDescending(t => t), times);
+        // Most recently updated first; updated is when this service wrote the entry, after the story happened.
+        var updated = entries.Select(e => e.GetProperty("updated").GetDateTimeOffset()).ToList();
+        Assert.Equal(updated.OrderByDescending(t => t), updated);
+        Assert.All(entries, e => Assert.True(e.GetProperty("updated").GetDateTimeOffset() >= e.GetProperty("published").GetDateTimeOffset()));
     }
 
     [Fact]
@@ -59,7 +65,7 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         Assert.Equal($"urn:uuid:{consortium.Id}", feed.Element(Atom + "id")?.Value);
         Assert.Equal("Jining Technician Education Group: activity", feed.Element(Atom + "title")?.Value);
         // Atom times are written to the second.
-        var newest = json.Max(e => e.GetProperty("occurredAt").GetDateTimeOffset());
+        var newest = json.Max(e => e.GetProperty("updated").GetDateTimeOffset());
         Assert.Equal(newest.AddTicks(-(newest.Ticks % TimeSpan.TicksPerSecond)), DateTimeOffset.Parse(feed.Element(Atom + "updated")!.Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.False(string.IsNullOrWhiteSpace(feed.Element(Atom + "author")?.Element(Atom + "name")?.Value));
         var self = feed.Elements(Atom + "link").Single(l => (string?)l.Attribute("rel") == "self");
@@ -71,6 +77,7 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         {
             Assert.False(string.IsNullOrWhiteSpace(entry.Element(Atom + "title")?.Value));
             Assert.True(DateTimeOffset.TryParse(entry.Element(Atom + "updated")?.Value, System.Globalization.CultureInfo.InvariantCulture, out _));
+            Assert.True(DateTimeOffset.TryParse(entry.Element(Atom + "published")?.Value, System.Globalization.CultureInfo.InvariantCulture, out _));
             Assert.Equal("text", (string?)entry.Element(Atom + "content")?.Attribute("type"));
             Assert.False(string.IsNullOrWhiteSpace(entry.Element(Atom + "content")?.Value));
         });
@@ -177,7 +184,7 @@ public sealed class FeedTests(EventsServiceFixture fixture) : IClassFixture<Even
         Assert.Equal("CNC machining apprenticeship: 600 placement milestones on 2025-04-01", line.GetProperty("title").GetString());
         Assert.Equal("200 trainees started an internship; 200 trainees received a job offer; 200 trainees were employed.", line.GetProperty("content").GetString());
         Assert.Equal(200, line.GetProperty("tally").GetProperty("employed").GetInt32());
-        Assert.Equal("2025-04-01T17:59:00+08:00", line.GetProperty("occurredAt").GetString());
+        Assert.Equal("2025-04-01T17:59:00+08:00", line.GetProperty("published").GetString());
 
         // A rebuild from the kept sources gives the same line.
         using (var rebuilt = await fixture.Operator.PostAsync(new Uri($"/api/v1/feed/rebuild?consortiumId={consortium.Id}", UriKind.Relative), null, Cancel))

@@ -1,11 +1,13 @@
 using System.Globalization;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Domain;
 
 /// <summary>
 /// One line of a consortium's activity feed ("group news"). Its id is derived from the message it tells about
-/// (or, for placement milestones, from program and day), and its time is the source event's, so rebuilding the
-/// feed from the same messages gives the same entries.
+/// (or, for placement milestones, from program and day); it is published when the source event occurred and updated
+/// when the feed last received a message that wrote it, so rebuilding the feed from the same kept messages gives the
+/// same entries.
 /// </summary>
 public sealed class FeedEntry
 {
@@ -16,7 +18,7 @@ public sealed class FeedEntry
         Content = null!;
     }
 
-    public FeedEntry(Guid id, Guid consortiumId, string kind, string title, string content, DateTimeOffset occurredAt, string? link)
+    public FeedEntry(Guid id, Guid consortiumId, string kind, string title, string content, DateTimeOffset occurredAt, string? link, DateTimeOffset updatedAt)
     {
         Id = id;
         ConsortiumId = consortiumId;
@@ -25,6 +27,7 @@ public sealed class FeedEntry
         Content = content;
         OccurredAt = occurredAt.ToUniversalTime();
         Link = link;
+        UpdatedAt = updatedAt.ToUniversalTime();
     }
 
     public Guid Id { get; private set; }
@@ -36,7 +39,9 @@ public sealed class FeedEntry
     public string Content { get; private set; }
     /// <summary>When it happened (the source event's time; for a day of placements, the latest of that day).</summary>
     public DateTimeOffset OccurredAt { get; private set; }
-    /// <summary>Where to read more on this platform's API, if anywhere.</summary>
+    /// <summary>When the entry was last written: the receipt of the newest message it tells. The feed is paged in this order.</summary>
+    public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>Where to read more on this platform's API, if anywhere (a path; <c>FeedLinks</c> makes it an address).</summary>
     public string? Link { get; private set; }
     /// <summary>For a day of placement milestones: how many of each type (e.g. <c>employed</c> → 3).</summary>
     public Dictionary<string, int>? Tally { get; private set; }
@@ -44,20 +49,22 @@ public sealed class FeedEntry
     public const string PlacementMilestones = "placementMilestones";
 
     /// <summary>The empty entry of one program's placement milestones on one day (local to the consortium).</summary>
-    public static FeedEntry PlacementDay(Guid id, Guid consortiumId, Guid programId, string programTitle, DateOnly day, DateTimeOffset occurredAt) =>
-        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, $"/api/v1/programs/{programId}")
+    public static FeedEntry PlacementDay(Guid id, Guid consortiumId, Guid programId, string programTitle, DateTimeOffset occurredAt, DateTimeOffset receivedAt) =>
+        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, $"{PlatformApi.Prefix}/programs/{programId}", receivedAt)
         {
             Tally = [],
         };
 
     /// <summary>Counts one more placement event of <paramref name="type"/> into this day's entry and rewrites its sentences.</summary>
-    public void CountPlacement(string programTitle, DateOnly day, string type, DateTimeOffset occurredAt)
+    public void CountPlacement(string programTitle, DateOnly day, string type, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
     {
         if (Kind != PlacementMilestones || Tally is null) throw new InvalidOperationException("Only a placement-milestones entry counts placements.");
         // A new dictionary, so EF sees the change of the JSON column.
         Tally = new Dictionary<string, int>(Tally) { [type] = Tally.GetValueOrDefault(type) + 1 };
         var at = occurredAt.ToUniversalTime();
         if (at > OccurredAt) OccurredAt = at;
+        // Rewritten now: a backdated placement moves the line to the top, where a poller reading new entries finds it.
+        if (receivedAt.ToUniversalTime() > UpdatedAt) UpdatedAt = receivedAt.ToUniversalTime();
         var total = Tally.Values.Sum();
         var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Title = string.Create(CultureInfo.InvariantCulture, $"{programTitle}: {total} placement milestone{(total == 1 ? "" : "s")} on {dayText}");

@@ -28,7 +28,7 @@ public enum EventStatus
     Cancelled,
 }
 
-/// <summary>The lifecycle actions of <c>POST /api/v1/events/{id}/{action}</c>.</summary>
+/// <summary>The lifecycle actions, one route each (<c>POST /api/v1/events/{eventId}/schedule</c>, ...).</summary>
 public enum EventAction
 {
     Schedule,
@@ -87,4 +87,40 @@ public enum DesignationsState
     Applied,
     /// <summary>Membership refused them as a whole; <c>reasons</c> say what to correct.</summary>
     Rejected,
+}
+
+/// <summary>A membership's status as membership last announced it (membership's vocabulary).</summary>
+public enum MembershipStatus
+{
+    /// <summary>Applied; not approved yet.</summary>
+    Applied,
+    Active,
+    Rejected,
+    /// <summary>Suspended by the consortium; still a member (reads its consortium's feed), but organizes and signs nothing.</summary>
+    Suspended,
+    Withdrawn,
+}
+
+/// <summary>What a feed entry tells about.</summary>
+public enum FeedEntryKind
+{
+    ConsortiumEstablished,
+    MemberJoined,
+    MemberSuspended,
+    MemberReinstated,
+    MemberLeft,
+    CouncilSessionOpened,
+    CouncilRoleDesignated,
+    CouncilRoleEnded,
+    CharterApproved,
+    ProgramLaunched,
+    ProgramStatusChanged,
+    /// <summary>One program's placement events of one (local) day, counted in <c>tally</c>.</summary>
+    PlacementMilestones,
+    EventScheduled,
+    EventHeld,
+    EventCancelled,
+    AgreementSigned,
+    PlaqueUnveiled,
+    CompetitionResults,
 }

@@ -23,6 +23,10 @@ public static class ConsortiumTime
     /// <summary>The local calendar day of an instant in the zone.</summary>
     public static DateOnly Day(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(Show(at, zone).DateTime);
 
+    /// <summary>Whether an ISO 8601 time names an instant (has an offset or <c>Z</c>), so it reads the same in every zone.</summary>
+    public static bool IsInstant(string? text) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) && parsed.Kind != DateTimeKind.Unspecified;
+
     /// <summary>
     /// Reads an ISO 8601 time. With an offset (or <c>Z</c>) it is that instant; without one it is the consortium's
     /// local time (so "2025-01-15T09:00" is 09:00 in Jining, whatever the server's zone).

@@ -154,8 +154,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
                 v => v == null ? null : JsonSerializer.Serialize(v, JsonColumn.Options),
                 s => s == null ? null : JsonSerializer.Deserialize<Dictionary<string, int>>(s, JsonColumn.Options),
                 new ValueComparer<Dictionary<string, int>?>((a, b) => ReferenceEquals(a, b), v => v == null ? 0 : v.Count, v => v));
-            // The feed reads newest first per consortium (keyset paging on occurred_at, id).
-            f.HasIndex(x => new { x.ConsortiumId, x.OccurredAt, x.Id }).IsDescending(false, true, true);
+            // The feed reads most recently written first per consortium (keyset paging on updated_at, id).
+            f.HasIndex(x => new { x.ConsortiumId, x.UpdatedAt, x.Id }).IsDescending(false, true, true);
         });
 
         modelBuilder.Entity<FeedSource>(s =>
@@ -165,7 +165,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             s.Property(x => x.MessageId).ValueGeneratedNever();
             s.Property(x => x.MessageType).HasMaxLength(100);
             s.Property(x => x.Body).HasColumnType("jsonb");
-            s.HasIndex(x => new { x.ConsortiumId, x.OccurredAt, x.MessageId });
+            // A rebuild replays in receipt order.
+            s.HasIndex(x => new { x.ConsortiumId, x.ReceivedAt, x.MessageId });
         });
     }
 }

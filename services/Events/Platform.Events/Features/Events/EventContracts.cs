@@ -5,29 +5,49 @@ using Platform.ServiceDefaults.Http;
 namespace Platform.Events.Features.Events;
 
 /// <summary>A new event, created as a draft.</summary>
-public sealed record PlanEventRequest
+public sealed record PlanEventRequest : IValidatedRequest
 {
     public required EventKind Kind { get; init; }
     [MaxLength(300)]
     public required string Title { get; init; }
     public required Guid ConsortiumId { get; init; }
-    /// <summary>Organizing organizations: active members of the consortium. A partner key's own organization must be one of them.</summary>
+    /// <summary>Organizing organizations (1 to 20): active members of the consortium. A partner key's own organization must be one of them.</summary>
     [MaxLength(20)]
     public required IReadOnlyList<Guid> OrganizerIds { get; init; }
     [MaxLength(300)]
     public required string Venue { get; init; }
     /// <summary>ISO 8601. With an offset it is that instant; without one, local time of the consortium's zone (Asia/Shanghai by default).</summary>
+    [MaxLength(64)]
     public required string StartsAt { get; init; }
     /// <summary>As <see cref="StartsAt"/>; after it.</summary>
+    [MaxLength(64)]
     public required string EndsAt { get; init; }
     /// <summary>Seats; registrations beyond it are waitlisted.</summary>
+    [Range(1, 100_000)]
     public required int Capacity { get; init; }
+
+    // What does not depend on the consortium's zone; a local time is read in that zone by the handler.
+    public IEnumerable<(string Field, string Message)> Validate()
+    {
+        foreach (var problem in FieldChecks.Text(Title, "title", 300).Concat(FieldChecks.Text(Venue, "venue", 300))) yield return problem;
+        if (OrganizerIds.Count == 0) yield return ("organizerIds", "Expected 1 to 20 organizing organizations.");
+        var startsOk = ConsortiumTime.TryRead(StartsAt, TimeZoneInfo.Utc, out var starts);
+        var endsOk = ConsortiumTime.TryRead(EndsAt, TimeZoneInfo.Utc, out var ends);
+        if (!startsOk) yield return ("startsAt", StartsAtFormat);
+        if (!endsOk) yield return ("endsAt", EndsAtFormat);
+        if (startsOk && endsOk && ConsortiumTime.IsInstant(StartsAt) && ConsortiumTime.IsInstant(EndsAt) && ends <= starts)
+            yield return ("endsAt", EndsAfterStart);
+    }
+
+    internal const string StartsAtFormat = "Expected an ISO 8601 time, e.g. 2025-01-15T09:00:00+08:00 (without an offset: the consortium's local time).";
+    internal const string EndsAtFormat = "Expected an ISO 8601 time, e.g. 2025-01-15T11:30:00+08:00.";
+    internal const string EndsAfterStart = "The event must end after it starts.";
 }
 
-/// <summary>Optional body of a lifecycle action.</summary>
-public sealed record EventActionRequest
+/// <summary>Optional body of <c>cancelEvent</c>.</summary>
+public sealed record CancelEventRequest
 {
-    /// <summary>Why (shown to registrants when an event is cancelled).</summary>
+    /// <summary>Why (shown to registrants).</summary>
     [MultiLine, MaxLength(InputLimits.Reason)]
     public string? Reason { get; init; }
 }
@@ -58,7 +78,7 @@ public sealed record EventResponse
     public required IReadOnlyList<EventAction> AllowedActions { get; init; }
     public string? CancellationReason { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-    /// <summary>What the event produced (only on <c>GET /api/v1/events/{id}</c>).</summary>
+    /// <summary>What the event produced (only on <c>getEvent</c>).</summary>
     public EventOutcomesResponse? Outcomes { get; init; }
 
     public static EventResponse From(ConsortiumEvent e, IReadOnlyDictionary<Guid, NamedOrganization> names, EventOutcomesResponse? outcomes = null)

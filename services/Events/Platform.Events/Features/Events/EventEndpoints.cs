@@ -14,33 +14,41 @@ namespace Platform.Events.Features.Events;
 /// <summary><c>/api/v1/events</c>: planning events and moving them through their lifecycle.</summary>
 public static class EventEndpoints
 {
-    private static readonly (string Route, EventAction Action)[] Actions =
-    [
-        ("schedule", EventAction.Schedule),
-        ("open-registration", EventAction.OpenRegistration),
-        ("close-registration", EventAction.CloseRegistration),
-        ("hold", EventAction.Hold),
-        ("cancel", EventAction.Cancel),
-    ];
-
-    public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder api)
     {
-        var events = app.MapGroup("/api/v1/events").WithTags("Events");
-        events.MapPost("/", PlanAsync).RequireScope(Scopes.EventsWrite)
+        var events = api.MapGroup("/events").WithTags("Events");
+        events.MapPost("/", PlanAsync).WithName("planEvent").RequireScope(Scopes.EventsWrite)
             .WithSummary("Plan an event (created as a draft)");
-        events.MapGet("/", ListAsync).RequireScope(Scopes.EventsRead)
+        events.MapGet("/", ListAsync).WithName("listEvents").RequireScope(Scopes.EventsRead)
             .WithSummary("List events, newest first");
-        events.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.EventsRead)
-            .WithName("GetEvent").WithSummary("One event with its outcomes");
-        foreach (var (route, action) in Actions)
-        {
-            events.MapPost($"/{{id:guid}}/{route}",
-                    (Guid id, EventActionRequest? body, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-                        PerformAsync(id, action, body, caller, db, time, cancellationToken))
-                .RequireScope(Scopes.EventsWrite)
-                .WithSummary($"Lifecycle action '{route}' (409 with the current state when not allowed)");
-        }
-        return app;
+        events.MapGet("/{eventId:guid}", GetAsync).WithName("getEvent").RequireScope(Scopes.EventsRead)
+            .WithSummary("One event with its outcomes");
+        events.MapPost("/{eventId:guid}/schedule",
+                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, EventAction.Schedule, null, caller, db, time, cancellationToken))
+            .WithName("scheduleEvent").RequireScope(Scopes.EventsWrite)
+            .WithSummary("Schedule a draft event (publishes ConsortiumEventScheduled)");
+        events.MapPost("/{eventId:guid}/open-registration",
+                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, EventAction.OpenRegistration, null, caller, db, time, cancellationToken))
+            .WithName("openEventRegistration").RequireScope(Scopes.EventsWrite)
+            .WithSummary("Open registration of a scheduled event");
+        events.MapPost("/{eventId:guid}/close-registration",
+                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, EventAction.CloseRegistration, null, caller, db, time, cancellationToken))
+            .WithName("closeEventRegistration").RequireScope(Scopes.EventsWrite)
+            .WithSummary("Close registration: no new registrations; cancellations and check-in go on");
+        events.MapPost("/{eventId:guid}/hold",
+                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, EventAction.Hold, null, caller, db, time, cancellationToken))
+            .WithName("holdEvent").RequireScope(Scopes.EventsWrite)
+            .WithSummary("Mark the event held, with the checked-in count (publishes ConsortiumEventHeld); outcomes can be recorded from now on");
+        events.MapPost("/{eventId:guid}/cancel",
+                (Guid eventId, CancelEventRequest? request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, EventAction.Cancel, request?.Reason, caller, db, time, cancellationToken))
+            .WithName("cancelEvent").RequireScope(Scopes.EventsWrite)
+            .WithSummary("Cancel an event before it is held (publishes ConsortiumEventCancelled naming every registrant)");
+        return api;
     }
 
     private static async Task<Results<Created<EventResponse>, ValidationProblem, ProblemHttpResult>> PlanAsync(
@@ -50,18 +58,16 @@ public static class EventEndpoints
         var timeZone = consortium?.TimeZone is { } known && ConsortiumTime.IsKnownZone(known) ? known : KnownConsortium.DefaultTimeZone;
         var zone = ConsortiumTime.Zone(timeZone);
 
+        // Time rules here, not on the record: a time without an offset is read in the consortium's zone.
         var errors = new List<(string, string)>();
-        errors.AddRange(FieldChecks.Text(request.Title, "title", 300));
-        errors.AddRange(FieldChecks.Text(request.Venue, "venue", 300));
-        if (request.Capacity is < 1 or > 100_000) errors.Add(("capacity", "Expected 1 to 100000 seats."));
-        if (request.OrganizerIds.Count is 0 or > 20) errors.Add(("organizerIds", "Expected 1 to 20 organizing organizations."));
         var startsOk = ConsortiumTime.TryRead(request.StartsAt, zone, out var startsAt);
         var endsOk = ConsortiumTime.TryRead(request.EndsAt, zone, out var endsAt);
-        if (!startsOk) errors.Add(("startsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T09:00:00+08:00 (without an offset: the consortium's local time)."));
-        if (!endsOk) errors.Add(("endsAt", "Expected an ISO 8601 time, e.g. 2025-01-15T11:30:00+08:00."));
+        // Only a local time the zone skips (a daylight-saving jump) fails here; the record checked the format.
+        if (!startsOk) errors.Add(("startsAt", PlanEventRequest.StartsAtFormat));
+        if (!endsOk) errors.Add(("endsAt", PlanEventRequest.EndsAtFormat));
         if (startsOk) errors.AddRange(PlausibleDates.Check(startsAt, "startsAt", PlausibleDates.Scheduled(time)));
         if (endsOk) errors.AddRange(PlausibleDates.Check(endsAt, "endsAt", PlausibleDates.Scheduled(time)));
-        if (startsOk && endsOk && endsAt <= startsAt) errors.Add(("endsAt", "The event must end after it starts."));
+        if (startsOk && endsOk && endsAt <= startsAt) errors.Add(("endsAt", PlanEventRequest.EndsAfterStart));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         if (!caller.CanActForAny(request.OrganizerIds))
@@ -79,24 +85,24 @@ public static class EventEndpoints
             startsAt, endsAt, timeZone, request.Capacity, request.OrganizerIds, time.GetUtcNow());
         db.Events.Add(planned);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/events/{planned.Id}", EventResponse.From(planned, members));
+        return TypedResults.Created($"{PlatformApi.Prefix}/events/{planned.Id}", EventResponse.From(planned, members));
     }
 
     private static async Task<Ok<Page<EventResponse>>> ListAsync(
-        Guid? consortiumId, EventStatus? status, EventKind? kind, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
+        Guid? consortiumId, ApiEnum<EventStatus>? status, ApiEnum<EventKind>? kind, PageRequest paging, EventsDbContext db, CancellationToken cancellationToken)
     {
         var query = db.Events.AsNoTracking();
         if (consortiumId is { } c) query = query.Where(e => e.ConsortiumId == c);
-        if (status is { } s) query = query.Where(e => e.Status == s);
-        if (kind is { } k) query = query.Where(e => e.Kind == k);
+        if (status is { Value: var s }) query = query.Where(e => e.Status == s);
+        if (kind is { Value: var k }) query = query.Where(e => e.Kind == k);
         var page = await query.ToPageAsync(e => e.Id, paging, cancellationToken);
         var names = await db.OrganizationsAsync(page.Items.SelectMany(e => e.OrganizerIds), cancellationToken);
         return TypedResults.Ok(page.Map(e => EventResponse.From(e, names)));
     }
 
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(Guid id, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(Guid eventId, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
-        var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+        var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
         if (found is null) return Problems.NotFound();
         var names = await db.OrganizationsAsync(found.OrganizerIds, cancellationToken);
         var outcomes = await OutcomeEndpoints.ReadOutcomesAsync(db, found, caller, cancellationToken);
@@ -104,19 +110,18 @@ public static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PerformAsync(
-        Guid id, EventAction action, EventActionRequest? body, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid eventId, EventAction action, string? reason, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Locked like every seat change, so 'hold' counts the attendees no check-in is still adding to.
-        var found = await db.LockEventAsync(id, cancellationToken);
+        var found = await db.LockEventAsync(eventId, cancellationToken);
         if (found is null) return Problems.NotFound();
         if (!caller.CanActForAny(found.OrganizerIds))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only the event's organizers (or the operator) change its lifecycle.");
 
         var now = time.GetUtcNow();
         var from = found.Status;
-        if (!found.TryPerform(action, now, body?.Reason?.Trim()))
+        if (!found.TryPerform(action, now, reason?.Trim() is { Length: > 0 } r ? r : null))
             return Problems.Conflict($"An event that is {ApiEnum.Name(from)} cannot be moved by '{ApiEnum.Name(action)}'.", EventState.Of(found));
 
         var shown = ConsortiumTime.Zone(found.TimeZone);
@@ -167,5 +172,4 @@ public static class EventEndpoints
         var names = await db.OrganizationsAsync(found.OrganizerIds, cancellationToken);
         return TypedResults.Ok(EventResponse.From(found, names));
     }
-
 }

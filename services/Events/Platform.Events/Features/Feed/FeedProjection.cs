@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Persistence;
+using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Contracts;
 
 namespace Platform.Events.Features.Feed;
@@ -22,16 +23,16 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
     /// <summary>Records a message the consumer received (once per message: the inbox sees to that).</summary>
     public async Task RecordAsync(Guid messageId, object message, CancellationToken cancellationToken)
     {
-        var story = Keep(messageId, message);
+        var (story, receivedAt) = Keep(messageId, message);
         // The source row first: a rebuild locks feed_sources before touching entries, so both take locks in one order.
         await db.SaveChangesAsync(cancellationToken);
         switch (story)
         {
             case FeedLine line:
-                Add(messageId, line);
+                Add(messageId, line, receivedAt);
                 break;
             case PlacementMilestone placement:
-                await CountAsync([placement], cancellationToken);
+                await CountAsync([(placement, receivedAt)], cancellationToken);
                 break;
         }
     }
@@ -43,17 +44,20 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
     public async Task RecordPlacementsAsync(IReadOnlyList<(Guid MessageId, PlacementRecorded Message)> placements, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(placements);
-        var milestones = placements.Select(p => (PlacementMilestone)Keep(p.MessageId, p.Message)).ToList();
+        var milestones = placements.Select(p => Keep(p.MessageId, p.Message)).Select(k => ((PlacementMilestone)k.Story, k.ReceivedAt)).ToList();
         // Sources first, as in RecordAsync.
         await db.SaveChangesAsync(cancellationToken);
         await CountAsync(milestones, cancellationToken);
     }
 
-    /// <summary>Keeps the message as a source of the feed (saved with the next SaveChanges) and returns its story.</summary>
-    private FeedStory Keep(Guid messageId, object message)
+    /// <summary>Keeps the message as a source of the feed (saved with the next SaveChanges) and returns its story and receipt time.</summary>
+    private (FeedStory Story, DateTimeOffset ReceivedAt) Keep(Guid messageId, object message)
     {
         var story = FeedStories.Tell(message);
         var type = message.GetType();
+        // Microseconds, as PostgreSQL keeps them: the entry written now and a rebuilt one carry the same updated time.
+        var now = time.GetUtcNow();
+        var receivedAt = now.AddTicks(-(now.Ticks % 10));
         db.FeedSources.Add(new FeedSource
         {
             MessageId = messageId,
@@ -61,9 +65,9 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
             MessageType = type.Name,
             Body = JsonSerializer.Serialize(message, type, SourceJson),
             OccurredAt = story.OccurredAt.ToUniversalTime(),
-            ReceivedAt = time.GetUtcNow(),
+            ReceivedAt = receivedAt,
         });
-        return story;
+        return (story, receivedAt);
     }
 
     /// <summary>Empties the feed (of one consortium, or all) and replays every kept source into it. Returns the number of entries.</summary>
@@ -81,15 +85,16 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
         }
         await entries.ExecuteDeleteAsync(cancellationToken);
 
+        // Replayed in the order the messages were received, as they were written live.
         const int batch = 500;
-        var position = (OccurredAt: DateTimeOffset.MinValue, MessageId: Guid.Empty);
+        var position = (ReceivedAt: DateTimeOffset.MinValue, MessageId: Guid.Empty);
         while (true)
         {
             var after = position;
             var chunk = await sources
-                .Where(s => s.OccurredAt > after.OccurredAt || (s.OccurredAt == after.OccurredAt && s.MessageId.CompareTo(after.MessageId) > 0))
-                .OrderBy(s => s.OccurredAt).ThenBy(s => s.MessageId).Take(batch).ToListAsync(cancellationToken);
-            var placements = new List<PlacementMilestone>();
+                .Where(s => s.ReceivedAt > after.ReceivedAt || (s.ReceivedAt == after.ReceivedAt && s.MessageId.CompareTo(after.MessageId) > 0))
+                .OrderBy(s => s.ReceivedAt).ThenBy(s => s.MessageId).Take(batch).ToListAsync(cancellationToken);
+            var placements = new List<(PlacementMilestone, DateTimeOffset)>();
             foreach (var source in chunk)
             {
                 if (!FeedStories.Sources.TryGetValue(source.MessageType, out var type)) continue;
@@ -97,10 +102,10 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
                 switch (FeedStories.Tell(message))
                 {
                     case FeedLine line:
-                        Add(source.MessageId, line);
+                        Add(source.MessageId, line, source.ReceivedAt);
                         break;
                     case PlacementMilestone placement:
-                        placements.Add(placement);
+                        placements.Add((placement, source.ReceivedAt));
                         break;
                 }
             }
@@ -108,14 +113,15 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             if (chunk.Count < batch) break;
-            position = (chunk[^1].OccurredAt, chunk[^1].MessageId);
+            position = (chunk[^1].ReceivedAt, chunk[^1].MessageId);
         }
         await transaction.CommitAsync(cancellationToken);
         return consortiumId is { } only ? await db.FeedEntries.CountAsync(e => e.ConsortiumId == only, cancellationToken) : await db.FeedEntries.CountAsync(cancellationToken);
     }
 
-    private void Add(Guid messageId, FeedLine line) =>
-        db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, line.Kind, line.Title, line.Content, line.OccurredAt, line.Link));
+    private void Add(Guid messageId, FeedLine line, DateTimeOffset receivedAt) =>
+        db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, ApiEnum.Name(line.Kind), line.Title, line.Content,
+            line.OccurredAt, line.Link, receivedAt));
 
     /// <summary>
     /// Counts placements into their programs' lines of the day (local to each consortium): creates the missing lines,
@@ -123,35 +129,35 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
     /// never deadlock), counts each placement in the given order, and saves. One lock and one write per line however
     /// many placements it gets: that is what lets a batch keep up with a college's busy day.
     /// </summary>
-    private async Task CountAsync(IReadOnlyList<PlacementMilestone> placements, CancellationToken cancellationToken)
+    private async Task CountAsync(IReadOnlyList<(PlacementMilestone Placement, DateTimeOffset ReceivedAt)> placements, CancellationToken cancellationToken)
     {
         if (placements.Count == 0) return;
         var zones = new Dictionary<Guid, TimeZoneInfo>();
-        foreach (var consortium in placements.Select(p => p.ConsortiumId).Distinct())
+        foreach (var consortium in placements.Select(p => p.Placement.ConsortiumId).Distinct())
             zones[consortium] = await db.ZoneOfAsync(consortium, cancellationToken);
         var counted = placements.Select(p =>
         {
-            var day = ConsortiumTime.Day(p.OccurredAt, zones[p.ConsortiumId]);
-            return (Placement: p, Day: day, Id: NameBasedId($"placements:{p.ConsortiumId:D}:{p.ProgramId:D}:{day:yyyy-MM-dd}"));
+            var day = ConsortiumTime.Day(p.Placement.OccurredAt, zones[p.Placement.ConsortiumId]);
+            return (p.Placement, p.ReceivedAt, Day: day, Id: NameBasedId($"placements:{p.Placement.ConsortiumId:D}:{p.Placement.ProgramId:D}:{day:yyyy-MM-dd}"));
         }).ToList();
 
         // Created and locked in PostgreSQL's uuid order (the text form's): two writers needing the same new lines
         // insert them in one order too, so they wait for each other instead of deadlocking.
         var lines = counted.DistinctBy(c => c.Id).OrderBy(c => c.Id.ToString("N"), StringComparer.Ordinal).ToList();
-        foreach (var (placement, day, id) in lines)
+        foreach (var (placement, receivedAt, _, id) in lines)
         {
-            var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, day, placement.OccurredAt);
+            var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, placement.OccurredAt, receivedAt);
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally)
-                VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb))
+                INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally, updated_at)
+                VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb), {fresh.UpdatedAt})
                 ON CONFLICT (id) DO NOTHING
                 """, cancellationToken);
         }
         var ids = lines.Select(c => c.Id).ToArray();
         var entries = (await db.FeedEntries.FromSql($"SELECT * FROM feed_entries WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken))
             .ToDictionary(e => e.Id);
-        foreach (var (placement, day, id) in counted)
-            entries[id].CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt);
+        foreach (var (placement, receivedAt, day, id) in counted)
+            entries[id].CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt, receivedAt);
         await db.SaveChangesAsync(cancellationToken);
     }
 

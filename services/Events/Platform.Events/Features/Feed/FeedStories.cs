@@ -1,6 +1,8 @@
 using System.Globalization;
 using Platform.Events.Contracts;
+using Platform.Events.Domain;
 using Platform.Membership.Contracts;
+using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Contracts;
 
 namespace Platform.Events.Features.Feed;
@@ -9,7 +11,7 @@ namespace Platform.Events.Features.Feed;
 public abstract record FeedStory(Guid ConsortiumId, DateTimeOffset OccurredAt);
 
 /// <summary>A line of its own.</summary>
-public sealed record FeedLine(Guid ConsortiumId, string Kind, string Title, string Content, DateTimeOffset OccurredAt, string? Link)
+public sealed record FeedLine(Guid ConsortiumId, FeedEntryKind Kind, string Title, string Content, DateTimeOffset OccurredAt, string? Link)
     : FeedStory(ConsortiumId, OccurredAt);
 
 /// <summary>One placement event, counted into its program's line of the day (never one line per trainee).</summary>
@@ -34,56 +36,56 @@ public static class FeedStories
 
     public static FeedStory Tell(object message) => message switch
     {
-        ConsortiumEstablished m => Line(m.ConsortiumId, "consortiumEstablished", $"{m.Name} was established",
+        ConsortiumEstablished m => Line(m.ConsortiumId, FeedEntryKind.ConsortiumEstablished, $"{m.Name} was established",
             $"{Words(m.Kind)} in {m.Region}{(m.Sectors.Count > 0 ? $", serving {Join(m.Sectors)}" : "")}.", m.OccurredAt, null),
-        MembershipActivated m => Line(m.ConsortiumId, "memberJoined", $"{m.OrganizationName} joined the consortium",
+        MembershipActivated m => Line(m.ConsortiumId, FeedEntryKind.MemberJoined, $"{m.OrganizationName} joined the consortium",
             $"{m.OrganizationName} ({Words(m.OrganizationKind)}) is now an active member.", m.OccurredAt, null),
         // Membership keeps its reasons private (the history shows them to the operator and the member only): never told here.
-        MembershipSuspended m => Line(m.ConsortiumId, "memberSuspended", $"{m.OrganizationName}'s membership was suspended",
+        MembershipSuspended m => Line(m.ConsortiumId, FeedEntryKind.MemberSuspended, $"{m.OrganizationName}'s membership was suspended",
             "The membership is suspended.", m.OccurredAt, null),
-        MembershipReinstated m => Line(m.ConsortiumId, "memberReinstated", $"{m.OrganizationName} was reinstated as a member",
+        MembershipReinstated m => Line(m.ConsortiumId, FeedEntryKind.MemberReinstated, $"{m.OrganizationName} was reinstated as a member",
             "The membership is active again.", m.OccurredAt, null),
-        MembershipWithdrawn m => Line(m.ConsortiumId, "memberLeft", $"{m.OrganizationName} left the consortium",
+        MembershipWithdrawn m => Line(m.ConsortiumId, FeedEntryKind.MemberLeft, $"{m.OrganizationName} left the consortium",
             "The membership has ended.", m.OccurredAt, null),
-        CouncilSessionOpened m => Line(m.ConsortiumId, "councilSessionOpened", $"The {Ordinal(m.SessionNumber)} council session opened",
+        CouncilSessionOpened m => Line(m.ConsortiumId, FeedEntryKind.CouncilSessionOpened, $"The {Ordinal(m.SessionNumber)} council session opened",
             $"Its term runs from {Day(m.StartsOn)} to {Day(m.EndsOn)}.", m.OccurredAt, null),
-        CouncilRoleAssigned m => Line(m.ConsortiumId, "councilRoleDesignated",
+        CouncilRoleAssigned m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleDesignated,
             $"{m.OrganizationName} was designated {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council",
             $"{m.OrganizationName} serves as {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council session.", m.OccurredAt, null),
-        CouncilRoleRevoked m => Line(m.ConsortiumId, "councilRoleEnded",
+        CouncilRoleRevoked m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleEnded,
             $"{m.OrganizationName} no longer serves as {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council",
             $"The role ended: {Words(m.Cause)}.", m.OccurredAt, null),
-        CharterApproved m => Line(m.ConsortiumId, "charterApproved",
+        CharterApproved m => Line(m.ConsortiumId, FeedEntryKind.CharterApproved,
             $"The charter (version {Number(m.Version)}) was approved{(m.ApprovedBySession is { } s ? $" by the {Ordinal(s)} council session" : "")}",
             $"Approved on {Day(m.ApprovedOn)}.{(m.Link is { } link ? $" {link}" : "")}", m.OccurredAt, null),
-        ProgramLaunched m => Line(m.ConsortiumId, "programLaunched",
+        ProgramLaunched m => Line(m.ConsortiumId, FeedEntryKind.ProgramLaunched,
             $"{Join([.. m.Colleges.Select(c => c.Name), .. m.Enterprises.Select(e => e.Name)])} launched {Article(Words(m.Kind))} “{m.Title}”",
             $"{Article(Words(m.Kind), capital: true)}{(m.Occupation is { } o ? $" for {o}" : "")}{(m.Seats is { } seats ? $" with {Number(seats)} seats" : "")}.",
-            m.OccurredAt, $"/api/v1/programs/{m.ProgramId}"),
+            m.OccurredAt, $"{PlatformApi.Prefix}/programs/{m.ProgramId}"),
         // A pause or resumption follows a party's suspension, withdrawal or reinstatement, whose reason is membership's private one.
-        ProgramStatusChanged m => Line(m.ConsortiumId, "programStatusChanged", $"“{m.Title}” is now {Words(m.To)}",
+        ProgramStatusChanged m => Line(m.ConsortiumId, FeedEntryKind.ProgramStatusChanged, $"“{m.Title}” is now {Words(m.To)}",
             Because($"The program went from {Words(m.From)} to {Words(m.To)}", m.From == "paused" || m.To == "paused" ? null : m.Reason),
-            m.OccurredAt, $"/api/v1/programs/{m.ProgramId}"),
+            m.OccurredAt, $"{PlatformApi.Prefix}/programs/{m.ProgramId}"),
         PlacementRecorded m => new PlacementMilestone(m.ConsortiumId, m.ProgramId, m.ProgramTitle, m.Type, m.OccurredAt),
-        ConsortiumEventScheduled m => Line(m.ConsortiumId, "eventScheduled", $"{m.Title} was scheduled",
+        ConsortiumEventScheduled m => Line(m.ConsortiumId, FeedEntryKind.EventScheduled, $"{m.Title} was scheduled",
             $"{Article(Words(m.Kind), capital: true)} at {m.Venue}, {m.StartsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} (UTC{m.StartsAt.ToString("zzz", CultureInfo.InvariantCulture)}).",
-            m.OccurredAt, $"/api/v1/events/{m.EventId}"),
-        ConsortiumEventHeld m => Line(m.ConsortiumId, "eventHeld", $"{m.Title} was held",
-            string.Create(CultureInfo.InvariantCulture, $"{m.Attendees} attendee{(m.Attendees == 1 ? "" : "s")} checked in."), m.OccurredAt, $"/api/v1/events/{m.EventId}"),
-        ConsortiumEventCancelled m => Line(m.ConsortiumId, "eventCancelled", $"{m.Title} was cancelled",
+            m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        ConsortiumEventHeld m => Line(m.ConsortiumId, FeedEntryKind.EventHeld, $"{m.Title} was held",
+            string.Create(CultureInfo.InvariantCulture, $"{m.Attendees} attendee{(m.Attendees == 1 ? "" : "s")} checked in."), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        ConsortiumEventCancelled m => Line(m.ConsortiumId, FeedEntryKind.EventCancelled, $"{m.Title} was cancelled",
             Because(string.Create(CultureInfo.InvariantCulture, $"{m.RegistrantIds.Count} registrant{(m.RegistrantIds.Count == 1 ? " was" : "s were")} notified"), m.Reason),
-            m.OccurredAt, $"/api/v1/events/{m.EventId}"),
-        AgreementSigned m => Line(m.ConsortiumId, "agreementSigned",
+            m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        AgreementSigned m => Line(m.ConsortiumId, FeedEntryKind.AgreementSigned,
             $"{Join([.. m.Parties.Select(p => p.OrganizationName)])} signed {AgreementWords(m.Kind)}{(m.Occupation is { } o ? $" for {o}" : "")}",
-            $"“{m.Title}”, signed on {Day(m.SignedOn)} at {m.EventTitle}.", m.OccurredAt, $"/api/v1/events/{m.EventId}"),
-        PlaqueUnveiled m => Line(m.ConsortiumId, "plaqueUnveiled", $"{m.HostOrganizationName} unveiled the plaque of {m.Name}",
-            $"{Article(Words(m.Kind), capital: true)} at {m.HostOrganizationName}, unveiled on {Day(m.UnveiledOn)}.", m.OccurredAt, $"/api/v1/events/{m.EventId}"),
-        CompetitionResultsPublished m => Line(m.ConsortiumId, "competitionResults", $"The results of {m.EventTitle} were published",
-            Podium(m.Entrants), m.OccurredAt, $"/api/v1/events/{m.EventId}"),
+            $"“{m.Title}”, signed on {Day(m.SignedOn)} at {m.EventTitle}.", m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        PlaqueUnveiled m => Line(m.ConsortiumId, FeedEntryKind.PlaqueUnveiled, $"{m.HostOrganizationName} unveiled the plaque of {m.Name}",
+            $"{Article(Words(m.Kind), capital: true)} at {m.HostOrganizationName}, unveiled on {Day(m.UnveiledOn)}.", m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        CompetitionResultsPublished m => Line(m.ConsortiumId, FeedEntryKind.CompetitionResults, $"The results of {m.EventTitle} were published",
+            Podium(m.Entrants), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
         _ => throw new ArgumentException($"The feed does not tell {message.GetType().Name}.", nameof(message)),
     };
 
-    private static FeedLine Line(Guid consortiumId, string kind, string title, string content, DateTimeOffset at, string? link) =>
+    private static FeedLine Line(Guid consortiumId, FeedEntryKind kind, string title, string content, DateTimeOffset at, string? link) =>
         new(consortiumId, kind, title, content, at, link);
 
     /// <summary>The top five by college and award. Trainee refs never appear: a college's pseudonym is still a person's reference.</summary>

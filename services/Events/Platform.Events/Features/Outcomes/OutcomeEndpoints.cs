@@ -14,23 +14,27 @@ using ContractDesignation = Platform.Events.Contracts.CouncilDesignation;
 namespace Platform.Events.Features.Outcomes;
 
 /// <summary>
-/// <c>/api/v1/events/{id}/outcomes/*</c>: what a held event produced, each published through the outbox for the
+/// <c>/api/v1/events/{eventId}/outcomes/*</c>: what a held event produced, each published through the outbox for the
 /// services that act on it; and the consortium's agreements register.
 /// </summary>
 public static class OutcomeEndpoints
 {
-    public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapOutcomes(this IEndpointRouteBuilder api)
     {
-        var outcomes = app.MapGroup("/api/v1/events/{eventId:guid}/outcomes").WithTags("Outcomes").RequireScope(Scopes.EventsWrite);
-        outcomes.MapPost("/agreements", RecordAgreementAsync).WithSummary("Record an agreement signed at the event (publishes AgreementSigned)");
-        outcomes.MapPost("/unveilings", RecordUnveilingAsync).WithSummary("Record a plaque unveiled at the event (publishes PlaqueUnveiled)");
-        outcomes.MapPost("/council-designations", RecordDesignationsAsync)
+        var outcomes = api.MapGroup("/events/{eventId:guid}/outcomes").WithTags("Outcomes").RequireScope(Scopes.EventsWrite);
+        outcomes.MapPost("/agreements", RecordAgreementAsync).WithName("recordAgreement")
+            .WithSummary("Record an agreement signed at the event (publishes AgreementSigned)");
+        outcomes.MapPost("/unveilings", RecordUnveilingAsync).WithName("recordUnveiling")
+            .WithSummary("Record a plaque unveiled at the event (publishes PlaqueUnveiled)");
+        outcomes.MapPost("/council-designations", RecordDesignationsAsync).WithName("recordCouncilDesignations")
             .WithSummary("Record council roles designated at a council or founding meeting (publishes CouncilDesignationsRecorded; membership applies or rejects them)");
-        outcomes.MapPost("/competition-results", PublishResultsAsync).WithSummary("Publish a skills competition's ranked results (publishes CompetitionResultsPublished)");
+        outcomes.MapPost("/competition-results", PublishResultsAsync).WithName("publishCompetitionResults")
+            .WithSummary("Publish a skills competition's ranked results (publishes CompetitionResultsPublished)");
 
-        app.MapGet("/api/v1/agreements", ListAgreementsAsync).WithTags("Outcomes").RequireScope(Scopes.EventsRead)
-            .WithSummary("The consortium's agreements register: every agreement with its event and parties, newest first");
-        return app;
+        api.MapGet("/agreements", ListAgreementsAsync).WithTags("Outcomes").WithName("listAgreements").RequireScope(Scopes.EventsRead)
+            .WithSummary("The consortium's agreements register: every agreement with its event and parties, newest first")
+            .WithDescription("A partner sees only consortia its organization belongs to; any other consortium, or one this service never heard of, answers 404.");
+        return api;
     }
 
     /// <summary>The held event the caller organizes, or the problem to answer.</summary>
@@ -55,20 +59,14 @@ public static class OutcomeEndpoints
     private static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> RecordAgreementAsync(
         Guid eventId, RecordAgreementRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new List<(string, string)>();
-        errors.AddRange(FieldChecks.Text(request.Title, "title", 300));
-        if (request.Occupation is { } occupation && occupation.Trim().Length > 200) errors.Add(("occupation", "At most 200 characters."));
-        if (request.Parties.Count is < 2 or > 20) errors.Add(("parties", "Expected 2 to 20 signing organizations."));
-        for (var i = 0; i < request.Parties.Count; i++)
-        {
-            if (request.Parties.Take(i).Contains(request.Parties[i])) errors.Add(($"parties[{i}]", "Listed twice."));
-        }
-        if (request.SignedOn is { } signedOn) errors.AddRange(PlausibleDates.Check(signedOn, "signedOn", PlausibleDates.Scheduled(time)));
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        // The day's range depends on today (the clock), not on the request alone.
+        if (request.SignedOn is { } signedOn && PlausibleDates.Check(signedOn, "signedOn", PlausibleDates.Scheduled(time)).ToArray() is { Length: > 0 } wrongDay)
+            return Problems.Validation(wrongDay);
 
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         var members = await db.ActiveMembersAsync(held.ConsortiumId, request.Parties, cancellationToken);
+        var errors = new List<(string, string)>();
         for (var i = 0; i < request.Parties.Count; i++)
         {
             if (!members.ContainsKey(request.Parties[i])) errors.Add(($"parties[{i}]", "Not an active member of the event's consortium."));
@@ -94,16 +92,14 @@ public static class OutcomeEndpoints
             RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/agreements/{agreement.Id}", AgreementResponse.From(agreement, held.Title));
+        return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", AgreementResponse.From(agreement, held.Title));
     }
 
     private static async Task<Results<Created<UnveilingResponse>, ValidationProblem, ProblemHttpResult>> RecordUnveilingAsync(
         Guid eventId, RecordUnveilingRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new List<(string, string)>();
-        errors.AddRange(FieldChecks.Text(request.Name, "name", 300));
-        if (request.UnveiledOn is { } unveiledOn) errors.AddRange(PlausibleDates.Check(unveiledOn, "unveiledOn", PlausibleDates.Scheduled(time)));
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        if (request.UnveiledOn is { } unveiledOn && PlausibleDates.Check(unveiledOn, "unveiledOn", PlausibleDates.Scheduled(time)).ToArray() is { Length: > 0 } wrongDay)
+            return Problems.Validation(wrongDay);
 
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
@@ -128,22 +124,12 @@ public static class OutcomeEndpoints
             RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/events/{held.Id}", UnveilingResponse.From(unveiling));
+        return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", UnveilingResponse.From(unveiling));
     }
 
     private static async Task<Results<Created<CouncilDesignationsResponse>, ValidationProblem, ProblemHttpResult>> RecordDesignationsAsync(
-        Guid eventId, RecordDesignationsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid eventId, RecordCouncilDesignationsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new List<(string, string)>();
-        if (request.SessionNumber is < 1 or > 1000) errors.Add(("sessionNumber", "Expected a session number from 1."));
-        if (request.Designations.Count is 0 or > 500) errors.Add(("designations", "Expected 1 to 500 designations."));
-        for (var i = 0; i < request.Designations.Count; i++)
-        {
-            if (request.Designations.Take(i).Any(d => d.OrganizationId == request.Designations[i].OrganizationId))
-                errors.Add(($"designations[{i}].organizationId", "Designated twice."));
-        }
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
-
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         if (!CouncilDesignationRecording.IsCouncilMeeting(held.Kind))
@@ -151,6 +137,7 @@ public static class OutcomeEndpoints
                 new { kind = held.Kind, status = held.Status });
         // Names only: whether each organization may hold the role is membership's rule, answered by Applied/Rejected.
         var known = await db.OrganizationsAsync(request.Designations.Select(d => d.OrganizationId), cancellationToken);
+        var errors = new List<(string, string)>();
         for (var i = 0; i < request.Designations.Count; i++)
         {
             if (!known.ContainsKey(request.Designations[i].OrganizationId))
@@ -173,25 +160,12 @@ public static class OutcomeEndpoints
             RecordedBy = RecorderOf(caller),
         });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/events/{held.Id}", CouncilDesignationsResponse.From(recording));
+        return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", CouncilDesignationsResponse.From(recording));
     }
 
     private static async Task<Results<Created<CompetitionResultsResponse>, ValidationProblem, ProblemHttpResult>> PublishResultsAsync(
-        Guid eventId, PublishResultsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid eventId, PublishCompetitionResultsRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new List<(string, string)>();
-        if (request.Entrants.Count is 0 or > 5000) errors.Add(("entrants", "Expected 1 to 5000 entrants."));
-        for (var i = 0; i < request.Entrants.Count; i++)
-        {
-            var entrant = request.Entrants[i];
-            errors.AddRange(PersonReference.Check(entrant.TraineeRef, $"entrants[{i}].traineeRef"));
-            if (entrant.Rank is < 1 or > 100_000) errors.Add(($"entrants[{i}].rank", "Ranks run from 1 to 100000."));
-            if (entrant.Award is { } award && award.Trim().Length > 100) errors.Add(($"entrants[{i}].award", "At most 100 characters."));
-            if (request.Entrants.Take(i).Any(e => e.CollegeId == entrant.CollegeId && e.TraineeRef == entrant.TraineeRef))
-                errors.Add(($"entrants[{i}].traineeRef", "Listed twice."));
-        }
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
-
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         if (held.Kind != EventKind.SkillsCompetition)
@@ -200,6 +174,7 @@ public static class OutcomeEndpoints
         if (existing is not null)
             return Problems.Conflict("The competition's results are already published.", CompetitionResultsResponse.From(existing));
         var colleges = await db.OrganizationsAsync(request.Entrants.Select(e => e.CollegeId), cancellationToken);
+        var errors = new List<(string, string)>();
         for (var i = 0; i < request.Entrants.Count; i++)
         {
             if (!colleges.ContainsKey(request.Entrants[i].CollegeId)) errors.Add(($"entrants[{i}].collegeId", "Unknown organization."));
@@ -234,21 +209,20 @@ public static class OutcomeEndpoints
         {
             return Problems.Conflict("The competition's results were published meanwhile.");
         }
-        return TypedResults.Created($"/api/v1/events/{held.Id}", CompetitionResultsResponse.From(results));
+        return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", CompetitionResultsResponse.From(results));
     }
 
-    private static async Task<Results<Ok<Page<AgreementResponse>>, ValidationProblem, ProblemHttpResult>> ListAgreementsAsync(
-        Guid? consortiumId, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<AgreementResponse>>, ProblemHttpResult>> ListAgreementsAsync(
+        Guid consortiumId, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
-        if (consortiumId is not { } consortium) return Problems.Validation(("consortiumId", "Required: the register is kept per consortium."));
-        if (!await db.CanReadConsortiumAsync(caller, consortium, cancellationToken)) return Problems.NotFound();
-        var page = await db.Agreements.AsNoTracking().Where(a => a.ConsortiumId == consortium).ToPageAsync(a => a.Id, paging, cancellationToken);
+        if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
+        var page = await db.Agreements.AsNoTracking().Where(a => a.ConsortiumId == consortiumId).ToPageAsync(a => a.Id, paging, cancellationToken);
         var eventIds = page.Items.Select(a => a.EventId).Distinct().ToList();
         var titles = await db.Events.Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken);
         return TypedResults.Ok(page.Map(a => AgreementResponse.From(a, titles.GetValueOrDefault(a.EventId))));
     }
 
-    /// <summary>Everything recorded on one event, for <c>GET /api/v1/events/{id}</c>.</summary>
+    /// <summary>Everything recorded on one event, for <c>getEvent</c>.</summary>
     internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);

@@ -224,7 +224,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
             known.Add(email, registration);
             var waitlistPosition = registration.Status == RegistrationStatus.Waitlisted ? found.WaitlistedCount : (int?)null;
             madeNow.Add(registration.Id, waitlistPosition);
-            answers[i] = TypedResults.Created($"/api/v1/events/{eventId}/registrations/{registration.Id}",
+            answers[i] = TypedResults.Created($"{PlatformApi.Prefix}/events/{eventId}/registrations/{registration.Id}",
                 RegistrationResponse.From(registration, zone, waitlistPosition));
         }
 

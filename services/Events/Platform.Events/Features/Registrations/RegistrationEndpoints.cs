@@ -9,89 +9,29 @@ using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Registrations;
 
-/// <summary>A person registering for an event.</summary>
-public sealed record RegisterRequest
-{
-    public required string PersonName { get; init; }
-    /// <summary>The person's title, e.g. "Deputy Mayor" or "Dean".</summary>
-    public string? Title { get; init; }
-    /// <summary>The person's organization; a partner key registers only its own organization's people.</summary>
-    public required Guid OrganizationId { get; init; }
-    /// <summary>One registration per address and event: registering the same address again returns the existing registration.</summary>
-    public required string Email { get; init; }
-}
-
-/// <summary>A registration. Contains personal data: visible to the operator, the event's organizers and the person's organization.</summary>
-public sealed record RegistrationResponse
-{
-    public required Guid Id { get; init; }
-    public required Guid EventId { get; init; }
-    public required string PersonName { get; init; }
-    public string? Title { get; init; }
-    public required Guid OrganizationId { get; init; }
-    public required string Email { get; init; }
-    public required RegistrationStatus Status { get; init; }
-    /// <summary>Place in the arrival order (1 = first to register).</summary>
-    public required int Arrival { get; init; }
-    /// <summary>1 for the next person to get a seat; null unless waitlisted.</summary>
-    public int? WaitlistPosition { get; init; }
-    public required DateTimeOffset RegisteredAt { get; init; }
-    public DateTimeOffset? SeatedAt { get; init; }
-    public DateTimeOffset? CheckedInAt { get; init; }
-    public DateTimeOffset? CancelledAt { get; init; }
-
-    public static RegistrationResponse From(Registration r, TimeZoneInfo zone, int? waitlistPosition)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return new RegistrationResponse
-        {
-            Id = r.Id,
-            EventId = r.EventId,
-            PersonName = r.PersonName,
-            Title = r.PersonTitle,
-            OrganizationId = r.OrganizationId,
-            Email = r.Email,
-            Status = r.Status,
-            Arrival = r.Arrival,
-            WaitlistPosition = r.Status == RegistrationStatus.Waitlisted ? waitlistPosition : null,
-            RegisteredAt = ConsortiumTime.Show(r.CreatedAt, zone),
-            SeatedAt = r.SeatedAt is { } s ? ConsortiumTime.Show(s, zone) : null,
-            CheckedInAt = r.CheckedInAt is { } c ? ConsortiumTime.Show(c, zone) : null,
-            CancelledAt = r.CancelledAt is { } x ? ConsortiumTime.Show(x, zone) : null,
-        };
-    }
-}
-
-/// <summary>The answer to a cancellation: the cancelled registration and whoever got the freed seat.</summary>
-public sealed record CancellationResponse(RegistrationResponse Cancelled, RegistrationResponse? Promoted);
-
-/// <summary><c>/api/v1/events/{id}/registrations</c>: seats, waitlist and check-in.</summary>
+/// <summary><c>/api/v1/events/{eventId}/registrations</c>: seats, waitlist and check-in.</summary>
 public static class RegistrationEndpoints
 {
-    public static IEndpointRouteBuilder MapRegistrationEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRegistrations(this IEndpointRouteBuilder api)
     {
-        var registrations = app.MapGroup("/api/v1/events/{eventId:guid}/registrations").WithTags("Registrations");
-        registrations.MapPost("/", RegisterAsync).RequireScope(Scopes.EventsWrite)
+        var registrations = api.MapGroup("/events/{eventId:guid}/registrations").WithTags("Registrations");
+        registrations.MapPost("/", RegisterAsync).WithName("registerForEvent").RequireScope(Scopes.EventsWrite)
             .WithSummary("Register a person: a seat while there is one, else the waitlist; the same email again returns the existing registration (200)");
-        registrations.MapGet("/", ListAsync).RequireScope(Scopes.EventsRead)
+        registrations.MapGet("/", ListAsync).WithName("listRegistrations").RequireScope(Scopes.EventsRead)
             .WithSummary("Registrations the caller may see (organizers and operator: all; others: their own organization's)");
-        registrations.MapGet("/{registrationId:guid}", GetAsync).RequireScope(Scopes.EventsRead)
+        registrations.MapGet("/{registrationId:guid}", GetAsync).WithName("getRegistration").RequireScope(Scopes.EventsRead)
             .WithSummary("One registration");
-        registrations.MapDelete("/{registrationId:guid}", CancelAsync).RequireScope(Scopes.EventsWrite)
+        registrations.MapDelete("/{registrationId:guid}", CancelAsync).WithName("cancelRegistration").RequireScope(Scopes.EventsWrite)
             .WithSummary("Cancel a registration; a freed seat goes to the first waitlisted");
-        registrations.MapPost("/{registrationId:guid}/check-in", CheckInAsync).RequireScope(Scopes.EventsWrite)
+        registrations.MapPost("/{registrationId:guid}/check-in", CheckInAsync).WithName("checkInRegistration").RequireScope(Scopes.EventsWrite)
             .WithSummary("Check a registered person in (once; organizers and operator)");
-        return app;
+        return api;
     }
 
     private static async Task<Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        Guid eventId, RegisterRequest request, Caller caller, RegistrationDesk desk, EventsDbContext db, CancellationToken cancellationToken)
+        Guid eventId, RegisterForEventRequest request, Caller caller, RegistrationDesk desk, EventsDbContext db, CancellationToken cancellationToken)
     {
-        var errors = FieldChecks.Text(request.PersonName, "personName", 200)
-            .Concat(FieldChecks.Text(request.Title, "title", 200, required: false))
-            .Concat(FieldChecks.Email(request.Email, "email", required: true)).ToList();
-        var email = request.Email?.Trim() ?? "";
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        var email = request.Email.Trim();
         if (!caller.CanActFor(request.OrganizationId))
             return Problems.Status(StatusCodes.Status403Forbidden, "A partner key registers only its own organization's people.");
         // A reference that must exist: the member directory knows every organization membership has announced.
@@ -104,7 +44,7 @@ public static class RegistrationEndpoints
     }
 
     private static async Task<Results<Ok<Page<RegistrationResponse>>, ProblemHttpResult>> ListAsync(
-        Guid eventId, RegistrationStatus? status, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
+        Guid eventId, ApiEnum<RegistrationStatus>? status, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
     {
         var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
         if (found is null) return Problems.NotFound();
@@ -114,7 +54,7 @@ public static class RegistrationEndpoints
             var own = caller.OrganizationId;
             query = query.Where(r => r.OrganizationId == own);
         }
-        if (status is { } s) query = query.Where(r => r.Status == s);
+        if (status is { Value: var s }) query = query.Where(r => r.Status == s);
         var page = await query.ToPageAsync(r => r.Id, paging, cancellationToken);
 
         // Waitlist positions of the page in one query: the waitlisted arrivals up to the page's last one.
