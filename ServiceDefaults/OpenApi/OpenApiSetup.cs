@@ -58,6 +58,7 @@ internal static class OpenApiSetup
                 // Every problem response refers to ProblemSchemas; the framework's own components would be unused.
                 document.Components.Schemas?.Remove(nameof(ProblemDetails));
                 document.Components.Schemas?.Remove(nameof(HttpValidationProblemDetails));
+                InputSchemas.ReferToEnumComponents(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeConventionsAsync);

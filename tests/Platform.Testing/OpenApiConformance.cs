@@ -64,6 +64,11 @@ public static partial class OpenApiConformance
         var schemas = document.GetProperty("components").GetProperty("schemas");
         foreach (var schema in schemas.EnumerateObject())
         {
+            foreach (var property in schema.Value.TryGetProperty("properties", out var properties) ? properties.EnumerateObject() : default)
+            {
+                if (IsArray(property.Value) && !property.Value.TryGetProperty("items", out _))
+                    violations.Add($"schema {schema.Name}.{property.Name}: an array without items (a client sees an array of anything)");
+            }
             if (!schema.Value.TryGetProperty("enum", out var values)) continue;
             if (!schema.Value.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "string")
                 violations.Add($"schema {schema.Name}: an enum must have \"type\": \"string\" (found {(type.ValueKind == JsonValueKind.Undefined ? "none" : type.GetRawText())})");
@@ -86,6 +91,11 @@ public static partial class OpenApiConformance
         if (!info.TryGetProperty("contact", out _)) violations.Add("info has no contact");
         return violations;
     }
+
+    private static bool IsArray(JsonElement schema) =>
+        schema.TryGetProperty("type", out var type) && (type.ValueKind == JsonValueKind.String
+            ? type.GetString() == "array"
+            : type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.GetString() == "array"));
 
     private static void RequireProblem(JsonElement responses, string status, string schema, string where, List<string> violations)
     {

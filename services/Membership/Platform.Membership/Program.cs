@@ -1,4 +1,3 @@
-using Platform.Membership;
 using Platform.Membership.Features.ApiClients;
 using Platform.Membership.Features.Charters;
 using Platform.Membership.Features.Consortia;
@@ -17,7 +16,6 @@ builder.AddServiceDefaults("membership");
 builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
 builder.AddServiceMessaging("membership", bus => bus.AddConsumer<CouncilDesignationsRecordedConsumer>());
 builder.Services.AddSingleton<MemberListCache>();
-builder.Services.AddEnumArraySchemas();
 builder.DescribeApiTags(
     ("Consortia", "Vocational education groups and industry–education consortia established on the platform."),
     ("Organizations", "Colleges, enterprises, institutes, agencies and associations registered on the platform, members or not."),
