@@ -110,12 +110,13 @@ public sealed class KiotaPartnerFlowTests(RunningAppHost platform)
         return new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = http.BaseAddress!.ToString().TrimEnd('/') };
     }
 
-    // Kiota reads additionalProperties values as untyped nodes.
+    // Kiota reads additionalProperties values as untyped nodes or plain numbers (a JSON number becomes a decimal).
     private static int Count(object value) => value switch
     {
         UntypedInteger i => i.GetValue(),
-        UntypedLong l => (int)l.GetValue(),
-        int i => i,
+        UntypedLong l => checked((int)l.GetValue()),
+        UntypedDecimal d => (int)d.GetValue(),
+        IConvertible number => number.ToInt32(System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new InvalidOperationException($"A tally count is a {value.GetType().Name}."),
     };
 
