@@ -35,6 +35,11 @@ internal static class InputSchemas
                 ? names.Select(n => (JsonNode)JsonValue.Create(n)!) : []];
             schema.Properties?.Clear();
         }
+        else if (schema.Type is null && Primitive(type) is { } primitive)
+        {
+            // An optional value member read through RequestJsonRules' null-as-not-given converter: the generator cannot see through it.
+            (schema.Type, schema.Format) = primitive;
+        }
         else if (type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly))
         {
             schema.Type = JsonSchemaType.String | nullable;
@@ -43,20 +48,35 @@ internal static class InputSchemas
         }
     }
 
+    private static (JsonSchemaType, string?)? Primitive(Type type) =>
+        type == typeof(bool) ? (JsonSchemaType.Boolean, null)
+        : type == typeof(int) || type == typeof(short) || type == typeof(byte) ? (JsonSchemaType.Integer, "int32")
+        : type == typeof(long) ? (JsonSchemaType.Integer, "int64")
+        : type == typeof(double) || type == typeof(decimal) ? (JsonSchemaType.Number, "double")
+        : type == typeof(float) ? (JsonSchemaType.Number, "float")
+        : type == typeof(Guid) ? (JsonSchemaType.String, "uuid")
+        : null;
+
     /// <summary>
-    /// Array items the generator wrote as an inline copy of an enum (<c>scopes</c>) refer to the enum's component
-    /// instead, so a client gets one named enum type, not one per property.
+    /// Properties and array items the generator wrote as an inline copy of an enum (<c>type</c>, <c>scopes</c>) refer
+    /// to the enum's component instead, so a client gets one named enum type, not one per property.
     /// </summary>
     public static void ReferToEnumComponents(OpenApiDocument document)
     {
         var schemas = document.Components?.Schemas;
         if (schemas is null) return;
         var enums = schemas.Where(s => s.Value.Enum is { Count: > 0 }).ToList();
-        foreach (var property in schemas.Values.OfType<OpenApiSchema>().SelectMany(s => s.Properties?.Values ?? []).OfType<OpenApiSchema>())
+        string? Named(IOpenApiSchema? schema) => schema is OpenApiSchema { Enum: { Count: > 0 } values }
+            ? enums.FirstOrDefault(e => e.Value.Enum!.Select(v => v?.ToJsonString()).SequenceEqual(values.Select(v => v?.ToJsonString()))).Key
+            : null;
+        foreach (var owner in schemas.Values.OfType<OpenApiSchema>())
         {
-            if (property.Items is not OpenApiSchema { Enum: { Count: > 0 } values }) continue;
-            var named = enums.FirstOrDefault(e => e.Value.Enum!.Select(v => v?.ToJsonString()).SequenceEqual(values.Select(v => v?.ToJsonString())));
-            if (named.Key is not null) property.Items = new OpenApiSchemaReference(named.Key, document);
+            if (owner.Properties is not { } properties) continue;
+            foreach (var (name, property) in properties.ToList())
+            {
+                if (Named(property) is { } propertyEnum) properties[name] = new OpenApiSchemaReference(propertyEnum, document);
+                else if (property is OpenApiSchema array && Named(array.Items) is { } itemEnum) array.Items = new OpenApiSchemaReference(itemEnum, document);
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ internal static class RequestJsonRules
         if (typeInfo.Kind != JsonTypeInfoKind.Object || typeInfo.Type.Assembly == typeof(object).Assembly) return;
         // Problem documents and framework types are written, never read from a client.
         if (typeInfo.Type.Namespace?.StartsWith("Microsoft.", StringComparison.Ordinal) == true) return;
+        ReadNullAsNotGiven(typeInfo);
         var members = typeInfo.Properties
             .Where(p => p.Get is not null && Applies(p.PropertyType))
             .Select(p => new Member(p.Name, p.Get!, Attributes(typeInfo.Type, p)))
@@ -45,6 +46,31 @@ internal static class RequestJsonRules
             foreach (var member in members) member.Check(member.Get(value), ref errors);
             if (errors is not null) throw new InputRuleException(errors);
         };
+    }
+
+    // Generated clients (NSwag) send "member": null for an optional member they were not given: for an optional
+    // non-nullable value (a bool, a number, an enum) that means "not given", i.e. its default, not a type error.
+    private static void ReadNullAsNotGiven(JsonTypeInfo typeInfo)
+    {
+        foreach (var property in typeInfo.Properties)
+        {
+            var type = property.PropertyType;
+            if (property.IsRequired || property.Set is null || !type.IsValueType || Nullable.GetUnderlyingType(type) is not null) continue;
+            var inner = property.CustomConverter ?? typeInfo.Options.GetConverter(type);
+            property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(NullAsDefaultConverter<>).MakeGenericType(type), inner)!;
+        }
+    }
+
+    private sealed class NullAsDefaultConverter<T>(JsonConverter inner) : JsonConverter<T>
+    {
+        private readonly JsonConverter<T> _inner = (JsonConverter<T>)inner;
+
+        public override bool HandleNull => true;
+
+        public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? default : _inner.Read(ref reader, typeToConvert, options);
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => _inner.Write(writer, value, options);
     }
 
     private static bool Applies(Type type)

@@ -117,6 +117,19 @@ internal static class OpenApiSetup
                 },
             };
         }
+        // A nullable body parameter comes out as oneOf [null, record]; generators read an optional body of the record better.
+        if (operation.RequestBody is OpenApiRequestBody body)
+        {
+            foreach (var media in body.Content?.Values ?? [])
+            {
+                if (media.Schema is OpenApiSchema { OneOf: { Count: 2 } oneOf } && oneOf.Any(s => s is OpenApiSchema { Type: JsonSchemaType.Null })
+                    && oneOf.OfType<OpenApiSchemaReference>().SingleOrDefault() is { } record)
+                {
+                    media.Schema = record;
+                    body.Required = false;
+                }
+            }
+        }
         AddProblem(operation, "400", Describe("400"), validationProblem);
         if (context.Description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
             AddProblem(operation, "404", Describe("404"), problem);

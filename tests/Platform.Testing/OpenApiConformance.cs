@@ -68,6 +68,8 @@ public static partial class OpenApiConformance
             {
                 if (IsArray(property.Value) && !property.Value.TryGetProperty("items", out _))
                     violations.Add($"schema {schema.Name}.{property.Name}: an array without items (a client sees an array of anything)");
+                if (property.Value.TryGetProperty("enum", out _) || (property.Value.TryGetProperty("items", out var items) && items.TryGetProperty("enum", out _)))
+                    violations.Add($"schema {schema.Name}.{property.Name}: an inline enum (a client gets a type per property); refer to the enum's component");
             }
             if (!schema.Value.TryGetProperty("enum", out var values)) continue;
             if (!schema.Value.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "string")

@@ -15,19 +15,19 @@ public sealed class NSwagPartnerFlowTests(RunningAppHost platform)
         // The operator: two organizations, a consortium, both memberships approved, a key for the college.
         using var operatorHttp = platform.Operator("membership");
         var membership = new MembershipApi.MembershipClient(operatorHttp);
-        var college = await membership.OrganizationsPOSTAsync(new MembershipApi.RegisterOrganizationRequest
+        var college = await membership.RegisterOrganizationAsync(new MembershipApi.RegisterOrganizationRequest
         { Name = Unique("Jining Technician College"), Kind = MembershipApi.OrganizationKind.TechnicianCollege, Region = "Shandong/Jining" }, cancellationToken: Cancel);
-        var enterprise = await membership.OrganizationsPOSTAsync(new MembershipApi.RegisterOrganizationRequest
+        var enterprise = await membership.RegisterOrganizationAsync(new MembershipApi.RegisterOrganizationRequest
         { Name = Unique("Shandong Heavy Machinery"), Kind = MembershipApi.OrganizationKind.Enterprise, Region = "Shandong/Jining" }, cancellationToken: Cancel);
-        var consortium = await membership.ConsortiaPOSTAsync(new MembershipApi.EstablishConsortiumRequest
+        var consortium = await membership.EstablishConsortiumAsync(new MembershipApi.EstablishConsortiumRequest
         { Name = Unique("Jining Equipment Manufacturing Group"), Kind = MembershipApi.ConsortiumKind.VocationalEducationGroup, Region = "Shandong/Jining" }, cancellationToken: Cancel);
         foreach (var organization in new[] { college, enterprise })
         {
-            var applied = await membership.MembershipsPOSTAsync(consortium.Id, new MembershipApi.ApplyForMembershipRequest { OrganizationId = organization.Id }, cancellationToken: Cancel);
-            var approved = await membership.MembershipsPOST2Async(consortium.Id, applied.Id, "approve", body: new MembershipApi.MembershipActionRequest(), cancellationToken: Cancel);
+            var applied = await membership.ApplyForMembershipAsync(consortium.Id, new MembershipApi.ApplyForMembershipRequest { OrganizationId = organization.Id }, cancellationToken: Cancel);
+            var approved = await membership.ApproveMembershipAsync(consortium.Id, applied.Id, cancellationToken: Cancel);
             Assert.Equal(MembershipApi.MembershipStatus.Active, approved.Status);
         }
-        var key = await membership.ApiClientsPOSTAsync(college.Id, new MembershipApi.IssueApiClientRequest { Name = "College SIS (NSwag)", Scopes = CollegeScopes }, cancellationToken: Cancel);
+        var key = await membership.IssueApiClientAsync(college.Id, new MembershipApi.IssueApiClientRequest { Name = "College SIS (NSwag)", Scopes = [.. CollegeScopes.Select(NSwagScope)] }, cancellationToken: Cancel);
         Assert.False(string.IsNullOrEmpty(key.Key), "the key is shown once, when issued");
 
         // The college, with its own key.
@@ -38,16 +38,16 @@ public sealed class NSwagPartnerFlowTests(RunningAppHost platform)
 
         using var pipelineHttp = Partner("talent-pipeline", key.Key!);
         var pipeline = new TalentPipelineClient(pipelineHttp);
-        var program = await EventuallyAsync("the college's key and both memberships reaching talent-pipeline", async () => await pipeline.ProgramsPOSTAsync(new CreateProgramRequest
+        var program = await EventuallyAsync("the college's key and both memberships reaching talent-pipeline", async () => await pipeline.CreateProgramAsync(new CreateProgramRequest
         {
             ConsortiumId = consortium.Id, Kind = ProgramKind.OrderClass, Title = "CNC machining order class", Occupation = "CNC machinist", Seats = 30,
             CollegeIds = [college.Id], EnterpriseIds = [enterprise.Id],
         }, cancellationToken: Cancel));
-        var launched = await pipeline.ProgramsPOST2Async(program.Id, "launch", cancellationToken: Cancel);
+        var launched = await pipeline.LaunchProgramAsync(program.Id, cancellationToken: Cancel);
         Assert.Equal(ProgramStatus.Active, launched.Status);
 
         var run = $"ns{Guid.NewGuid():N}"[..12];
-        var report = await pipeline.PlacementEventsAsync(new PlacementBatchRequest
+        var report = await pipeline.RecordPlacementEventsAsync(new PlacementBatchRequest
         {
             Events = [.. Placements(run).Select(p => new PlacementEventRequest
             {
@@ -57,34 +57,37 @@ public sealed class NSwagPartnerFlowTests(RunningAppHost platform)
         }, cancellationToken: Cancel);
         Assert.True(report.Accepted == 20, $"accepted {report.Accepted}, rejected: {string.Join("; ", report.Results.Where(r => r.Status != PlacementOutcome.Accepted).SelectMany(r => r.Reasons ?? []).Select(r => $"{r.Field}: {r.Message}"))}");
 
-        var funnel = await pipeline.FunnelAsync(programId: program.Id, collegeId: college.Id, cancellationToken: Cancel);
+        var funnel = await pipeline.GetFunnelAsync(programId: program.Id, collegeId: college.Id, cancellationToken: Cancel);
         Assert.Equal([Trainees, Trainees, Trainees, Trainees], new[] { funnel.Counts.Enrolled, funnel.Counts.InternshipStarted, funnel.Counts.InternshipCompleted, funnel.Counts.Employed });
         Assert.Equal(1.0, funnel.PlacementRate);
-        var trainee = await pipeline.TraineesAsync(college.Id, $"{run}-t1", Cancel);
+        var trainee = await pipeline.GetTraineeAsync(college.Id, $"{run}-t1", Cancel);
         Assert.Equal(PlacementType.Employed, trainee.Stage);
         Assert.Equal(Stages.Length, trainee.History.Count);
 
         // The consortium's feed tells of the launch and counts the 20 placements.
         using var eventsHttp = Partner("events", key.Key!);
         var events = new EventsApi.EventsClient(eventsHttp);
+        // Links to a program point at talent-pipeline's own address, not the events service's.
         var link = $"/api/v1/programs/{program.Id}";
         await EventuallyAsync("the launch and the placements in the events feed", async () =>
         {
-            var feed = await events.FeedAsync(consortium.Id, limit: 200, cancellationToken: Cancel);
-            var ofProgram = feed.Items.Where(e => e.Link == link).ToList();
-            var placements = ofProgram.Where(e => e.Kind == "placementMilestones").Sum(e => e.Tally?.Values.Sum() ?? 0);
-            return ofProgram.Any(e => e.Kind == "programLaunched") && placements == 20 ? feed : null;
+            var feed = await events.GetFeedAsync(consortium.Id, limit: 200, cancellationToken: Cancel);
+            var ofProgram = feed.Items.Where(e => e.Link?.EndsWith(link, StringComparison.Ordinal) == true).ToList();
+            var placements = ofProgram.Where(e => e.Kind == EventsApi.FeedEntryKind.PlacementMilestones).Sum(e => e.Tally is { } t
+                ? t.Enrolled + t.InternshipStarted + t.InternshipCompleted + t.OfferMade + t.OfferAccepted + t.Employed + t.Retained6Months + t.Retained12Months + t.Withdrawn + t.Other
+                : 0);
+            return ofProgram.Any(e => e.Kind == EventsApi.FeedEntryKind.ProgramLaunched) && placements == 20 ? feed : null;
         });
 
         // Errors read as typed problems.
-        var notFound = await Assert.ThrowsAsync<ApiException<Problem>>(() => pipeline.ProgramsGET2Async(Guid.NewGuid(), Cancel));
+        var notFound = await Assert.ThrowsAsync<ApiException<Problem>>(() => pipeline.GetProgramAsync(Guid.NewGuid(), Cancel));
         Assert.Equal(404, notFound.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(notFound.Result.Detail), "a 404 problem has a detail");
-        var conflict = await Assert.ThrowsAsync<ApiException<ConflictProblem>>(() => pipeline.ProgramsPOST2Async(program.Id, "launch", cancellationToken: Cancel));
+        var conflict = await Assert.ThrowsAsync<ApiException<ConflictProblem>>(() => pipeline.LaunchProgramAsync(program.Id, cancellationToken: Cancel));
         Assert.Equal(409, conflict.StatusCode);
         Assert.Equal("active", conflict.Result.CurrentState?.Status);
         Assert.Contains("launch", conflict.Result.Detail, StringComparison.OrdinalIgnoreCase);
-        var invalid = await Assert.ThrowsAsync<ApiException<ValidationProblem>>(() => pipeline.ProgramsPOSTAsync(new CreateProgramRequest
+        var invalid = await Assert.ThrowsAsync<ApiException<ValidationProblem>>(() => pipeline.CreateProgramAsync(new CreateProgramRequest
         {
             ConsortiumId = consortium.Id, Kind = ProgramKind.OrderClass, Title = "Zero seats", Seats = 0, CollegeIds = [college.Id], EnterpriseIds = [enterprise.Id],
         }, cancellationToken: Cancel));
@@ -98,4 +101,10 @@ public sealed class NSwagPartnerFlowTests(RunningAppHost platform)
         http.DefaultRequestHeaders.Add("X-Api-Key", key);
         return http;
     }
+
+    // NSwag names the scope strings' enum members in PascalCase and keeps the wire string in JsonStringEnumMemberName.
+    private static MembershipApi.ApiScope NSwagScope(string scope) =>
+        Enum.GetValues<MembershipApi.ApiScope>().Single(s => typeof(MembershipApi.ApiScope).GetField(s.ToString())!
+            .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
+            .OfType<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().Single().Name == scope);
 }

@@ -75,6 +75,17 @@ public sealed class ProblemDetailsTests(SharedApp shared, ThrowawayPostgres post
     }
 
     [Fact]
+    public async Task Null_for_an_optional_value_member_means_not_given_but_stays_an_error_for_a_required_one()
+    {
+        // NSwag-generated clients send every optional member, null when the partner did not set it.
+        using (var optional = await PostJsonAsync($$"""{ "name": "urgent {{Guid.NewGuid()}}", "kind": "orderClass", "seats": 1, "urgent": null }"""))
+            Assert.Equal(HttpStatusCode.Created, optional.StatusCode);
+        using var required = await PostJsonAsync("""{ "name": "a", "kind": "orderClass", "seats": null }""");
+        var problem = await IsProblemAsync(required, HttpStatusCode.BadRequest);
+        Assert.Contains("seats", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task An_unknown_enum_value_lists_the_allowed_camelCase_values()
     {
         using var response = await PostJsonAsync("""{ "name": "a", "kind": "viceChair", "seats": 1 }""");

@@ -21,7 +21,7 @@ public sealed record ThingPart(string Label, ThingKind Kind);
 
 public sealed record CreateThing(string Name, ThingKind Kind, int Seats, DateTimeOffset? StartsAt = null, IReadOnlyList<ThingPart>? Parts = null,
     [property: MultiLine, MaxLength(50)] string? Notes = null, [property: MaxLength(3)] IReadOnlyList<string>? Tags = null, [Range(1, 500)] int? Rows = null,
-    DateOnly? OpensOn = null) : IValidatedRequest
+    DateOnly? OpensOn = null, bool Urgent = false) : IValidatedRequest
 {
     public IEnumerable<(string Field, string Message)> Validate()
     {

@@ -113,10 +113,11 @@ public static class PlacementEndpoints
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "One event, or { \"events\": [...] } with 1 to 1,000 events.",
+            Description = "{ \"events\": [...] } with 1 to 1,000 events, or one event on its own.",
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [MediaTypeNames.Application.Json] = new() { Schema = new OpenApiSchema { OneOf = [single, batch] } },
+                // The batch first: generators that take the first of a oneOf (NSwag) can then send any submission.
+                [MediaTypeNames.Application.Json] = new() { Schema = new OpenApiSchema { OneOf = [batch, single] } },
             },
         };
     }

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.OpenApi;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Domain;
@@ -22,10 +20,8 @@ public static class ProgramEndpoints
         programs.MapPost("/{programId:guid}/launch", LaunchAsync).WithName("launchProgram").RequireScope(Scopes.PipelineWrite)
             .WithSummary("Launch a draft program: every party must be an active member.");
         programs.MapPost("/{programId:guid}/complete", CompleteAsync).WithName("completeProgram").RequireScope(Scopes.PipelineWrite)
-            .AddOpenApiOperationTransformer(DescribeOptionalBody)
             .WithSummary("Complete an active program; colleges may still report retention for it.");
         programs.MapPost("/{programId:guid}/cancel", CancelAsync).WithName("cancelProgram").RequireScope(Scopes.PipelineWrite)
-            .AddOpenApiOperationTransformer(DescribeOptionalBody)
             .WithSummary("Cancel a draft, active or paused program; it takes no more placement events.");
         return api;
     }
@@ -127,17 +123,6 @@ public static class ProgramEndpoints
             return Problems.Conflict("The program changed meanwhile (e.g. it was paused); read it again and retry.");
         }
         return TypedResults.Ok(ProgramResponse.From(program));
-    }
-
-    // A nullable body is generated as oneOf [null, record]; generators handle an optional body of the record better.
-    private static Task DescribeOptionalBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        foreach (var media in operation.RequestBody?.Content?.Values ?? [])
-        {
-            if (media.Schema is OpenApiSchema { OneOf: { } oneOf } && oneOf.OfType<OpenApiSchemaReference>().SingleOrDefault() is { } record)
-                media.Schema = record;
-        }
-        return Task.CompletedTask;
     }
 
     private static string Done(ProgramAction action) => action switch
