@@ -6,6 +6,9 @@ cd "$(dirname "$0")"
 
 # --with-browser: Chromium for the dashboard's browser tests (Playwright drives /usr/bin/chromium).
 bash scripts/install-os-packages.sh --with-browser || exit 1
+# The partner-client generators (nswag, kiota: .config/dotnet-tools.json) run in the build; redocly in the tests.
+dotnet tool restore >/dev/null || { echo "dotnet tool restore failed" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+npm ci --prefix tools/openapi-lint --no-audit --no-fund --silent || { echo "npm ci --prefix tools/openapi-lint failed" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 results=artifacts/test-results
 rm -rf "$results"
