@@ -47,21 +47,17 @@ public sealed record CreateProgramRequest : IValidatedRequest
 }
 
 /// <summary>Why a program is completed.</summary>
-public sealed record CompleteProgramRequest : IValidatedRequest
+public sealed record CompleteProgramRequest
 {
     /// <summary>Shown to the parties with the status change.</summary>
     [MultiLine, MaxLength(InputLimits.Reason)] public string? Reason { get; init; }
-
-    public IEnumerable<(string Field, string Message)> Validate() => [];
 }
 
 /// <summary>Why a program is cancelled.</summary>
-public sealed record CancelProgramRequest : IValidatedRequest
+public sealed record CancelProgramRequest
 {
     /// <summary>Shown to the parties with the status change.</summary>
     [MultiLine, MaxLength(InputLimits.Reason)] public string? Reason { get; init; }
-
-    public IEnumerable<(string Field, string Message)> Validate() => [];
 }
 
 /// <summary>A cooperation program.</summary>
