@@ -59,8 +59,10 @@ public sealed class SignerTests
         var signature = WebhookSigner.Sign(WebhookSigner.NewMessageId(), now, Body, endpoint.SigningSecrets(now));
 
         Assert.Equal(2, signature.Signature.Split(' ').Length);
+        // The current secret's signature comes first: the library as it is (first signature only) verifies it.
         new StandardWebhook(current).Verify(Body, Headers(signature));
-        new StandardWebhook(old).Verify(Body, Headers(signature));
+        Verification.VerifyAnySignature(old, Body, Headers(signature));
+        Assert.Throws<WebhookVerificationException>(() => Verification.VerifyAnySignature(WebhookSecret.New(), Body, Headers(signature)));
         // A day later the replaced secret no longer signs.
         Assert.Equal([current], endpoint.SigningSecrets(now + WebhookEndpoint.PreviousSecretLifetime + TimeSpan.FromSeconds(1)));
     }

@@ -71,7 +71,7 @@ public sealed class TestDeliveryTests(DevelopmentWebhooksService webhooks) : ICl
         var received = Assert.Single(receiver.Requests);
         Assert.Equal(answer.GetProperty("messageId").GetString(), received.Headers["webhook-id"].ToString());
         new StandardWebhook(newSecret).Verify(received.Body, received.Headers);
-        new StandardWebhook(oldSecret).Verify(received.Body, received.Headers);
+        Verification.VerifyAnySignature(oldSecret, received.Body, received.Headers);
         using var body = System.Text.Json.JsonDocument.Parse(received.Body);
         Assert.Equal("webhook.test", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(id, body.RootElement.GetProperty("data").GetProperty("endpointId").GetGuid());
