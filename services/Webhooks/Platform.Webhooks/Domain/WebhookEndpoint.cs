@@ -17,6 +17,9 @@ public sealed class WebhookEndpoint
 
     private WebhookEndpoint() { }
 
+    /// <summary>PostgreSQL keeps microseconds: an answer shows the time exactly as a later read will.</summary>
+    private static DateTimeOffset Stored(DateTimeOffset time) => new(time.Ticks - time.Ticks % 10, time.Offset);
+
     public Guid Id { get; private set; }
     public Guid OrganizationId { get; private set; }
     public string Url { get; private set; } = "";
@@ -38,7 +41,7 @@ public sealed class WebhookEndpoint
     public static WebhookEndpoint Register(Guid id, Guid organizationId, string url, IEnumerable<string> eventTypes, string? description, DateTimeOffset now) => new()
     {
         Id = id, OrganizationId = organizationId, Url = url, EventTypes = [.. eventTypes.Distinct(StringComparer.Ordinal)], Description = description,
-        Status = WebhookEndpointStatus.Enabled, Secret = WebhookSecret.New(), CreatedAt = now, UpdatedAt = now,
+        Status = WebhookEndpointStatus.Enabled, Secret = WebhookSecret.New(), CreatedAt = Stored(now), UpdatedAt = Stored(now),
     };
 
     public void Update(string url, IEnumerable<string> eventTypes, string? description, DateTimeOffset now)
@@ -46,30 +49,30 @@ public sealed class WebhookEndpoint
         Url = url;
         EventTypes = [.. eventTypes.Distinct(StringComparer.Ordinal)];
         Description = description;
-        UpdatedAt = now;
+        UpdatedAt = Stored(now);
     }
 
     public void Disable(string reason, DateTimeOffset now)
     {
         Status = WebhookEndpointStatus.Disabled;
         DisabledReason = reason;
-        UpdatedAt = now;
+        UpdatedAt = Stored(now);
     }
 
     public void Enable(DateTimeOffset now)
     {
         Status = WebhookEndpointStatus.Enabled;
         DisabledReason = null;
-        UpdatedAt = now;
+        UpdatedAt = Stored(now);
     }
 
     /// <summary>A new secret; the current one keeps signing beside it for <see cref="PreviousSecretLifetime"/>.</summary>
     public string RotateSecret(DateTimeOffset now)
     {
         PreviousSecret = Secret;
-        PreviousSecretExpiresAt = now + PreviousSecretLifetime;
+        PreviousSecretExpiresAt = Stored(now + PreviousSecretLifetime);
         Secret = WebhookSecret.New();
-        UpdatedAt = now;
+        UpdatedAt = Stored(now);
         return Secret;
     }
 
