@@ -15,10 +15,12 @@ public static class Scopes
     public const string PipelineWrite = "pipeline:write";
     public const string EventsRead = "events:read";
     public const string EventsWrite = "events:write";
+    /// <summary>Register and manage the webhook endpoints of the key's own organization.</summary>
+    public const string WebhooksManage = "webhooks:manage";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        MembershipRead, MembershipWrite, PipelineRead, PipelineWrite, EventsRead, EventsWrite,
+        MembershipRead, MembershipWrite, PipelineRead, PipelineWrite, EventsRead, EventsWrite, WebhooksManage,
     };
 }
 

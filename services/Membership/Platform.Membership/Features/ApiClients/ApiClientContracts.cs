@@ -17,6 +17,8 @@ public enum ApiScope
     [JsonStringEnumMemberName(Scopes.PipelineWrite)] PipelineWrite,
     [JsonStringEnumMemberName(Scopes.EventsRead)] EventsRead,
     [JsonStringEnumMemberName(Scopes.EventsWrite)] EventsWrite,
+    /// <summary>Register and manage the organization's webhook endpoints.</summary>
+    [JsonStringEnumMemberName(Scopes.WebhooksManage)] WebhooksManage,
 }
 
 /// <summary>Issue a partner API key for the organization.</summary>

@@ -1,0 +1,24 @@
+using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Persistence;
+using Platform.Webhooks.Features.Endpoints;
+using Platform.Webhooks.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("webhooks");
+builder.AddServiceDatabase<WebhooksDbContext>("webhooksdb");
+// No consumers yet: the bus carries the partner keys (ApiClientIssued/Revoked) until the event consumers come (README "Next").
+builder.AddServiceMessaging("webhooks");
+builder.AddWebhookTargets();
+builder.DescribeApiTags(
+    ("Webhook endpoints", "Partner systems register the URLs the platform pushes signed webhooks (Standard Webhooks v1.0) to, choose the event types, rotate the signing secret and send a test delivery."));
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+var api = app.MapPlatformApi();
+api.MapWebhookEndpoints();
+app.Run();
+
+/// <summary>Entry point; public so integration tests can host the service.</summary>
+public partial class Program;

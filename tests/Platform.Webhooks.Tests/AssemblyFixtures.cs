@@ -1,0 +1,4 @@
+using Platform.Testing;
+
+[assembly: AssemblyFixture(typeof(ThrowawayPostgres))]
+[assembly: AssemblyFixture(typeof(ThrowawayRabbitMq))]
