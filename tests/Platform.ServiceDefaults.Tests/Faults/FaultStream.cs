@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Platform.OutboxProbe;
+using Platform.ServiceDefaults.Messaging;
 using Platform.OutboxProbe.Contracts;
 using Platform.ServiceDefaults.Tests.Messaging;
 
@@ -68,7 +69,8 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
         var clock = Stopwatch.StartNew();
         var expected = Enumerable.Range(1, _committed).ToList();
         var consumed = await Eventually.ReturnsAsync(consumerRecords, c => c.Count >= _committed, patience,
-            $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; {await QueueDepthAsync(vhost, consumerQueue)} waiting in {consumerQueue}; " +
+            $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; {await QueueDepthAsync(vhost, consumerQueue)} waiting in {consumerQueue}, " +
+                $"{await QueueDepthAsync(vhost, consumerQueue + "_error")} in its error queue, {await RedeliveryDepthsAsync(vhost)}; " +
                 $"producer {await producer.DescribeAsync()}{(consumerLog is null ? "" : Environment.NewLine + "consumer log:" + Environment.NewLine + consumerLog())}");
         var acknowledged = await Eventually.ReturnsAsync(() => producer.ConsumedAsync(nameof(OrderAcknowledgedConsumer)), c => c.Count >= _committed, patience,
             $"all {_committed} acknowledgements recorded by the producer");
@@ -105,6 +107,18 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
         {
             return 0;
         }
+    }
+
+    // Where a message waits between delayed redeliveries (Settings' intervals).
+    private static async Task<string> RedeliveryDepthsAsync(Uri vhost)
+    {
+        var depths = new List<string>();
+        foreach (var seconds in new[] { 1, 3, 10, 20, 40 })
+        {
+            var queue = DelayedRedeliveryFilter.DelayExchangeName(TimeSpan.FromSeconds(seconds));
+            depths.Add($"{await QueueDepthAsync(vhost, queue)} in {queue}");
+        }
+        return string.Join(", ", depths);
     }
 
     public static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
