@@ -23,26 +23,10 @@ public static class EventEndpoints
             .WithSummary("List events, newest first");
         events.MapGet("/{eventId:guid}", GetAsync).WithName("getEvent").RequireScope(Scopes.EventsRead)
             .WithSummary("One event with its outcomes");
-        events.MapPost("/{eventId:guid}/schedule",
-                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-                    PerformAsync(eventId, EventAction.Schedule, null, caller, db, time, cancellationToken))
-            .WithName("scheduleEvent").RequireScope(Scopes.EventsWrite)
-            .WithSummary("Schedule a draft event (publishes ConsortiumEventScheduled)");
-        events.MapPost("/{eventId:guid}/open-registration",
-                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-                    PerformAsync(eventId, EventAction.OpenRegistration, null, caller, db, time, cancellationToken))
-            .WithName("openEventRegistration").RequireScope(Scopes.EventsWrite)
-            .WithSummary("Open registration of a scheduled event");
-        events.MapPost("/{eventId:guid}/close-registration",
-                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-                    PerformAsync(eventId, EventAction.CloseRegistration, null, caller, db, time, cancellationToken))
-            .WithName("closeEventRegistration").RequireScope(Scopes.EventsWrite)
-            .WithSummary("Close registration: no new registrations; cancellations and check-in go on");
-        events.MapPost("/{eventId:guid}/hold",
-                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-                    PerformAsync(eventId, EventAction.Hold, null, caller, db, time, cancellationToken))
-            .WithName("holdEvent").RequireScope(Scopes.EventsWrite)
-            .WithSummary("Mark the event held, with the checked-in count (publishes ConsortiumEventHeld); outcomes can be recorded from now on");
+        MapAction(events, "schedule", EventAction.Schedule, "scheduleEvent", "Schedule a draft event (publishes ConsortiumEventScheduled)");
+        MapAction(events, "open-registration", EventAction.OpenRegistration, "openEventRegistration", "Open registration of a scheduled event");
+        MapAction(events, "close-registration", EventAction.CloseRegistration, "closeEventRegistration", "Close registration: no new registrations; cancellations and check-in go on");
+        MapAction(events, "hold", EventAction.Hold, "holdEvent", "Mark the event held, with the checked-in count (publishes ConsortiumEventHeld); outcomes can be recorded from now on");
         events.MapPost("/{eventId:guid}/cancel",
                 (Guid eventId, CancelEventRequest? request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
                     PerformAsync(eventId, EventAction.Cancel, request?.Reason, caller, db, time, cancellationToken))
@@ -50,6 +34,14 @@ public static class EventEndpoints
             .WithSummary("Cancel an event before it is held (publishes ConsortiumEventCancelled naming every registrant)");
         return api;
     }
+
+    // The actions without a body: one route and operationId each, one handler.
+    private static void MapAction(RouteGroupBuilder events, string route, EventAction action, string operationId, string summary) =>
+        events.MapPost($"/{{eventId:guid}}/{route}",
+                (Guid eventId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+                    PerformAsync(eventId, action, null, caller, db, time, cancellationToken))
+            .WithName(operationId).RequireScope(Scopes.EventsWrite)
+            .WithSummary(summary);
 
     private static async Task<Results<Created<EventResponse>, ValidationProblem, ProblemHttpResult>> PlanAsync(
         PlanEventRequest request, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
