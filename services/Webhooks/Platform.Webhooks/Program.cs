@@ -2,6 +2,7 @@ using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
+using Platform.Webhooks.Features.Deliveries;
 using Platform.Webhooks.Features.Endpoints;
 using Platform.Webhooks.Persistence;
 
@@ -11,6 +12,7 @@ builder.AddServiceDatabase<WebhooksDbContext>("webhooksdb");
 // No consumers yet: the bus carries the partner keys (ApiClientIssued/Revoked) until the event consumers come (README "Next").
 builder.AddServiceMessaging("webhooks");
 builder.AddWebhookTargets();
+builder.AddWebhookDeliveries();
 builder.DescribeApiTags(
     ("Webhook endpoints", "Partner systems register the URLs the platform pushes signed webhooks (Standard Webhooks v1.0) to, choose the event types, rotate the signing secret and send a test delivery."));
 

@@ -38,6 +38,9 @@ public sealed class WebhookEndpoint
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Since when every attempt to this endpoint has failed; null after any success.</summary>
+    public DateTimeOffset? FailingSince { get; private set; }
+
     public static WebhookEndpoint Register(Guid id, Guid organizationId, string url, IEnumerable<string> eventTypes, string? description, DateTimeOffset now) => new()
     {
         Id = id, OrganizationId = organizationId, Url = url, EventTypes = [.. eventTypes.Distinct(StringComparer.Ordinal)], Description = description,
@@ -54,8 +57,9 @@ public sealed class WebhookEndpoint
 
     public void Disable(string reason, DateTimeOffset now)
     {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
         Status = WebhookEndpointStatus.Disabled;
-        DisabledReason = reason;
+        DisabledReason = reason.Length <= 500 ? reason : reason[..500];
         UpdatedAt = Stored(now);
     }
 
@@ -63,6 +67,7 @@ public sealed class WebhookEndpoint
     {
         Status = WebhookEndpointStatus.Enabled;
         DisabledReason = null;
+        FailingSince = null;
         UpdatedAt = Stored(now);
     }
 
@@ -79,6 +84,34 @@ public sealed class WebhookEndpoint
     /// <summary>The secrets a delivery made at <paramref name="now"/> is signed with: the current one, and the previous one while it lasts.</summary>
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousSecret is { } previous && PreviousSecretExpiresAt > now ? [Secret, previous] : [Secret];
+
+    /// <summary>
+    /// Takes an attempt's outcome into the endpoint's health: a success clears <see cref="FailingSince"/>; 410 Gone
+    /// disables it at once; failing every attempt for <see cref="DeliverySchedule.DisableAfterFailingFor"/> disables it.
+    /// Returns true when this attempt disabled it.
+    /// </summary>
+    public bool RecordAttempt(AttemptOutcome outcome, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Succeeded)
+        {
+            FailingSince = null;
+            return false;
+        }
+        FailingSince ??= Stored(now);
+        if (Status == WebhookEndpointStatus.Disabled) return false;
+        if (outcome.IsGone)
+        {
+            Disable($"Disabled by the platform: the endpoint answered 410 Gone at {now:u}.", now);
+            return true;
+        }
+        if (now - FailingSince >= DeliverySchedule.DisableAfterFailingFor)
+        {
+            Disable($"Disabled by the platform: every delivery attempt failed since {FailingSince:u} (last: {outcome.Error ?? $"HTTP {outcome.StatusCode}"}).", now);
+            return true;
+        }
+        return false;
+    }
 
     public bool Wants(string eventType) => EventTypes.Contains("*") || EventTypes.Contains(eventType);
 }

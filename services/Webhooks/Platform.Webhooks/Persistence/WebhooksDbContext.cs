@@ -7,6 +7,9 @@ namespace Platform.Webhooks.Persistence;
 public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> options) : PlatformDbContext(options)
 {
     public DbSet<WebhookEndpoint> Endpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookMessage> Messages => Set<WebhookMessage>();
+    public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
@@ -23,6 +26,39 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             // Listing an organization's endpoints, and (next) fanning an event out to them.
             endpoint.HasIndex(e => e.OrganizationId);
             endpoint.Property<uint>("xmin").IsRowVersion();
+        });
+
+        modelBuilder.Entity<WebhookMessage>(message =>
+        {
+            message.ToTable("messages");
+            message.Property(m => m.Id).HasMaxLength(40).ValueGeneratedNever();
+            message.Property(m => m.EventType).HasMaxLength(50);
+            // Retention sweeps by age.
+            message.HasIndex(m => m.CreatedAt);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.ToTable("deliveries");
+            delivery.Property(d => d.Id).ValueGeneratedNever();
+            delivery.Property(d => d.MessageId).HasMaxLength(40);
+            delivery.Property(d => d.EventType).HasMaxLength(50);
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            delivery.Property(d => d.LastError).HasMaxLength(500);
+            delivery.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne<WebhookMessage>().WithMany().HasForeignKey(d => d.MessageId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasIndex(d => new { d.EndpointId, d.MessageId }).IsUnique();
+            delivery.HasIndex(d => d.NextAttemptAt).HasDatabaseName("ix_deliveries_due").HasFilter("status = 'Pending'");
+            delivery.HasIndex(d => new { d.EndpointId, d.Id });
+        });
+
+        modelBuilder.Entity<DeliveryAttempt>(attempt =>
+        {
+            attempt.ToTable("delivery_attempts");
+            attempt.Property(a => a.Id).UseIdentityByDefaultColumn();
+            attempt.Property(a => a.Error).HasMaxLength(500);
+            attempt.Property(a => a.ResponseSnippet).HasMaxLength(1000);
+            attempt.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }
