@@ -26,7 +26,7 @@ internal static class Announcement
             var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
             await using (channel)
             {
-                await PublishAsync(channel, new ConsortiumEstablished
+                await BrokerMessages.PublishAsync(channel, new ConsortiumEstablished
                 {
                     ConsortiumId = world.ConsortiumId, Name = "Bench Education Group", Kind = "vocationalEducationGroup", Region = "Jining, Shandong",
                     Sectors = ["intelligent manufacturing"], LeadOrganizationIds = [world.Parties[0].College], TimeZone = LatencyRun.Zone, OccurredAt = At,
@@ -36,7 +36,7 @@ internal static class Announcement
                     var (college, enterprise, _) = world.Parties[i];
                     foreach (var (id, name, kind) in new[] { (college, World.CollegeName(i), "vocationalCollege"), (enterprise, World.EnterpriseName(i), "enterprise") })
                     {
-                        await PublishAsync(channel, new MembershipActivated
+                        await BrokerMessages.PublishAsync(channel, new MembershipActivated
                         {
                             MembershipId = Guid.CreateVersion7(), ConsortiumId = world.ConsortiumId, OrganizationId = id,
                             OrganizationName = name, OrganizationKind = kind, OccurredAt = At,
@@ -56,25 +56,6 @@ internal static class Announcement
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The events service did not tell the consortium and its members: {feed}");
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>
-    /// A message in MassTransit's JSON envelope on the exchange MassTransit names after the contract (the events
-    /// service's consumers declared and bound it when they started).
-    /// </summary>
-    private static async Task PublishAsync<T>(IChannel channel, T message) where T : class
-    {
-        var type = typeof(T);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            messageId = Guid.CreateVersion7(),
-            messageType = new[] { $"urn:message:{type.Namespace}:{type.Name}" },
-            message,
-            sentTime = DateTimeOffset.UtcNow,
-            headers = new { },
-        }, JsonSerializerOptions.Web);
-        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true, MessageId = Guid.NewGuid().ToString() };
-        await channel.BasicPublishAsync($"{type.Namespace}:{type.Name}", "", mandatory: false, properties, body);
     }
 }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Bench;
 using Platform.Bench.PipelineIngestion;
 using Platform.Hosting;
 
@@ -278,20 +279,5 @@ internal static class RawCopy
             }
         }));
         return rows / clock.Elapsed.TotalSeconds;
-    }
-}
-
-internal static class Stats
-{
-    public static double Median(List<double> values) => Percentile(values, 0.5);
-
-    public static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0) return double.NaN;
-        var sorted = values.Order().ToList();
-        var rank = p * (sorted.Count - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
     }
 }

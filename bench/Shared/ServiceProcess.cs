@@ -1,21 +1,20 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Platform.Hosting;
 
-namespace Platform.Bench.PipelineIngestion;
+namespace Platform.Bench;
 
 /// <summary>Which service to start: its folder under services/, its project, and the name of its connection string.</summary>
-internal sealed record ServiceSpec(string Folder, string Project, string ConnectionName)
+public sealed record ServiceSpec(string Folder, string Project, string ConnectionName)
 {
     public static readonly ServiceSpec TalentPipeline = new("TalentPipeline", "Platform.TalentPipeline", "talentpipelinedb");
     public static readonly ServiceSpec Events = new("Events", "Platform.Events", "eventsdb");
+    public static readonly ServiceSpec Webhooks = new("Webhooks", "Platform.Webhooks", "webhooksdb");
 }
 
 /// <summary>
 /// A service as deployed: its built dll started as a child process with Aspire-style settings (connection strings,
 /// URL, operator key), on its own database and the bench's broker (same virtual host for all services).
 /// </summary>
-internal sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
     public const string OperatorKey = "bench-operator-key-6d1f0c";
     private readonly ChildProcess _process;
@@ -29,26 +28,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceProcess> StartAsync(ServiceSpec spec, string configuration, string connectionString, Uri amqp)
+    public static async Task<ServiceProcess> StartAsync(ServiceSpec spec, string configuration, string connectionString, Uri amqp,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(RepositoryRoot(), "services", spec.Folder, spec.Project, "bin", configuration, "net10.0", spec.Project + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the service first ({dll}).");
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         ServiceProcess? service = null;
-        var process = ChildProcess.Start(new ChildProcessSpec("dotnet", [dll])
+        var environment = new Dictionary<string, string?>
         {
-            Environment = new Dictionary<string, string?>
-            {
-                ["ASPNETCORE_URLS"] = url.ToString(),
-                [$"ConnectionStrings__{spec.ConnectionName}"] = connectionString,
-                ["ConnectionStrings__messaging"] = amqp.ToString(),
-                ["Platform__OperatorKey"] = OperatorKey,
-                // A bench drives one key far beyond a partner's limit.
-                ["Platform__RateLimit__PermitsPerSecond"] = "100000",
-                ["Platform__RateLimit__Burst"] = "100000",
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        }, (line, _) =>
+            ["ASPNETCORE_URLS"] = url.ToString(),
+            [$"ConnectionStrings__{spec.ConnectionName}"] = connectionString,
+            ["ConnectionStrings__messaging"] = amqp.ToString(),
+            ["Platform__OperatorKey"] = OperatorKey,
+            // A bench drives one key far beyond a partner's limit.
+            ["Platform__RateLimit__PermitsPerSecond"] = "100000",
+            ["Platform__RateLimit__Burst"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) environment[name] = value;
+        var process = ChildProcess.Start(new ChildProcessSpec("dotnet", [dll]) { Environment = environment }, (line, _) =>
         {
             lock (OutputLock)
             {
@@ -88,20 +87,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
         return client;
-    }
-
-    public async Task<Guid> LaunchProgramAsync(Guid consortiumId, Guid collegeId, Guid enterpriseId, string title)
-    {
-        using var client = Client();
-        using var created = await client.PostAsJsonAsync("/api/v1/programs", new
-        {
-            consortiumId, kind = "orderClass", title, collegeIds = new[] { collegeId }, enterpriseIds = new[] { enterpriseId },
-        });
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        using var launched = await client.PostAsJsonAsync($"/api/v1/programs/{id}/launch", new { });
-        launched.EnsureSuccessStatusCode();
-        return id;
     }
 
     private static string RepositoryRoot()
