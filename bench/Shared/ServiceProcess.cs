@@ -89,7 +89,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         return client;
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
