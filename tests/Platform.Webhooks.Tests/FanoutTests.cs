@@ -131,6 +131,29 @@ public sealed class FanoutTests(WebhooksService webhooks) : IClassFixture<Webhoo
         Assert.Equal("active", told[0].Body.GetProperty("data").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task An_organization_first_seen_suspended_is_a_current_member_with_its_kind_unknown()
+    {
+        var consortiumId = Guid.CreateVersion7();
+        var (organization, client) = await webhooks.PartnerAsync();
+        using var _ = client;
+        var endpoint = await EndpointAsync(client, "*");
+
+        // As for a consumer that started late: no OrganizationRegistered, no activation, only the suspension (no kind in it).
+        await _scenario.PublishAsync(new MembershipSuspended
+        {
+            MembershipId = Guid.CreateVersion7(), ConsortiumId = consortiumId, OrganizationId = organization, OrganizationName = "Laiwu Special Steel",
+            OccurredAt = DateTimeOffset.UtcNow, Version = 3,
+        });
+        await _scenario.PublishAsync(Scheduled(Guid.CreateVersion7(), consortiumId, organization));
+
+        var told = await _scenario.QueuedAsync(endpoint);
+        Assert.Equal(["membership.suspended", "event.scheduled"], told.Select(m => m.Type));
+        var suspended = told[0].Body.GetProperty("data");
+        Assert.True(!suspended.TryGetProperty("organizationKind", out var kind) || kind.ValueKind == System.Text.Json.JsonValueKind.Null, suspended.GetRawText());
+        Assert.Equal("Laiwu Special Steel", told[1].Body.GetProperty("data").GetProperty("organizers")[0].GetProperty("name").GetString());
+    }
+
     private static ConsortiumEventScheduled Scheduled(Guid eventId, Guid consortiumId, Guid organizer) => new()
     {
         EventId = eventId, ConsortiumId = consortiumId, Kind = "councilMeeting", Title = "Annual council meeting", Venue = "Tai'an",
