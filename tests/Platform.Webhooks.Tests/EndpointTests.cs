@@ -17,11 +17,11 @@ public sealed class EndpointTests(WebhooksService webhooks) : IClassFixture<Webh
         var (organizationId, partner) = await webhooks.PartnerAsync();
         using var _ = partner;
 
-        var created = await RegisterAsync(partner, new { url = PartnerUrl, eventTypes = new[] { "program.launched", "placement.flagged" }, description = "Placement system" });
+        var created = await RegisterAsync(partner, new { url = PartnerUrl, eventTypes = new[] { "program.launched", "agreement.signed" }, description = "Placement system" });
 
         Assert.Equal(organizationId, created.GetProperty("organizationId").GetGuid());
         Assert.StartsWith("whsec_", created.GetProperty("secret").GetString(), StringComparison.Ordinal);
-        Assert.Equal(["program.launched", "placement.flagged"], created.GetProperty("eventTypes").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["program.launched", "agreement.signed"], created.GetProperty("eventTypes").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("enabled", created.GetProperty("status").GetString());
         var id = created.GetProperty("id").GetGuid();
 

@@ -35,6 +35,11 @@ public sealed record ProgramStatusChanged
     public required string To { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>
+    /// The program's parties (colleges, then enterprises), so a consumer can tell them alone. Added later: a message
+    /// from an older producer carries none (webhooks then tells nobody).
+    /// </summary>
+    public IReadOnlyList<Guid> PartyIds { get; init; } = [];
 }
 
 /// <summary>

@@ -2,17 +2,26 @@ using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
+using Platform.Webhooks.Consumers;
 using Platform.Webhooks.Features.Deliveries;
 using Platform.Webhooks.Features.Endpoints;
+using Platform.Webhooks.Features.Notifications;
 using Platform.Webhooks.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("webhooks");
 builder.AddServiceDatabase<WebhooksDbContext>("webhooksdb");
-// No consumers yet: the bus carries the partner keys (ApiClientIssued/Revoked) until the event consumers come (README "Next").
-builder.AddServiceMessaging("webhooks");
+// The integration events fanned out as webhooks (Consumers/), beside the partner keys every service takes.
+builder.AddServiceMessaging("webhooks", bus =>
+{
+    bus.AddConsumer<MembershipConsumer>();
+    bus.AddConsumer<OrganizationConsumer>();
+    bus.AddConsumer<ProgramConsumer>();
+    bus.AddConsumer<ConsortiumEventConsumer>();
+});
 builder.AddWebhookTargets();
 builder.AddWebhookDeliveries();
+builder.DescribeWebhooks();
 builder.DescribeApiTags(
     ("Webhook endpoints", "Partner systems register the URLs the platform pushes signed webhooks (Standard Webhooks v1.0) to, choose the event types, rotate the signing secret and send a test delivery."));
 

@@ -10,6 +10,8 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
     public DbSet<WebhookMessage> Messages => Set<WebhookMessage>();
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+    public DbSet<ConsortiumMember> Members => Set<ConsortiumMember>();
+    public DbSet<KnownOrganization> Organizations => Set<KnownOrganization>();
 
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
@@ -59,6 +61,26 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             attempt.Property(a => a.Error).HasMaxLength(500);
             attempt.Property(a => a.ResponseSnippet).HasMaxLength(1000);
             attempt.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Read models kept from membership's events: who hears what (Domain/Audience.cs).
+        modelBuilder.Entity<ConsortiumMember>(member =>
+        {
+            member.ToTable("members");
+            member.HasKey(m => new { m.ConsortiumId, m.OrganizationId });
+            member.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+            member.Ignore(m => m.IsCurrent);
+            // Two events of one member at once: the loser's save fails on xmin and its retry sees the winner.
+            member.Property<uint>("xmin").IsRowVersion();
+        });
+
+        modelBuilder.Entity<KnownOrganization>(organization =>
+        {
+            organization.ToTable("organizations");
+            organization.Property(o => o.Id).ValueGeneratedNever();
+            organization.Property(o => o.Name).HasMaxLength(300);
+            organization.Property(o => o.Kind).HasMaxLength(50);
+            organization.Ignore(o => o.IsCollege);
         });
     }
 }

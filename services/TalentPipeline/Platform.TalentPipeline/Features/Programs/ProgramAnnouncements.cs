@@ -43,6 +43,7 @@ public static class ProgramAnnouncements
             To = ApiEnum.Name(transition.To),
             Reason = transition.Reason,
             OccurredAt = at,
+            PartyIds = [.. program.Parties],
         });
     }
 }

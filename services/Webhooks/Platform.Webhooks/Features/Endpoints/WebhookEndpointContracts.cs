@@ -13,7 +13,7 @@ public sealed record RegisterWebhookEndpointRequest : IValidatedRequest
     /// <summary>https URL on a public address (http to loopback only when the platform runs in development). Redirects are not followed.</summary>
     [MaxLength(2000)] public required string Url { get; init; }
 
-    /// <summary>The event types to receive, from the catalogue, or <c>*</c> for all.</summary>
+    /// <summary>The event types to receive, from the catalogue, or <c>*</c> for all the organization may see; <c>placement.flagged</c> only for a college.</summary>
     [MaxLength(50)] public required IReadOnlyList<WebhookEventType> EventTypes { get; init; }
 
     /// <summary>e.g. "Placement system, production".</summary>
@@ -28,7 +28,7 @@ public sealed record UpdateWebhookEndpointRequest : IValidatedRequest
     /// <summary>https URL on a public address (http to loopback only when the platform runs in development).</summary>
     [MaxLength(2000)] public required string Url { get; init; }
 
-    /// <summary>The event types to receive, from the catalogue, or <c>*</c> for all.</summary>
+    /// <summary>The event types to receive, from the catalogue, or <c>*</c> for all the organization may see; <c>placement.flagged</c> only for a college.</summary>
     [MaxLength(50)] public required IReadOnlyList<WebhookEventType> EventTypes { get; init; }
 
     [MaxLength(500)] public string? Description { get; init; }

@@ -54,6 +54,7 @@ public static class WebhookEndpointEndpoints
                 errors.Add(("organizationId", "A partner registers endpoints for its own organization only; omit organizationId."));
         }
         if (await targets.ProblemAsync(request.Url, cancellationToken) is { } urlProblem) errors.Add(("url", urlProblem));
+        if (organizationId != Guid.Empty) errors.AddRange(await NeverVisibleAsync(db, organizationId, request.EventTypes, cancellationToken));
         if (errors.Count > 0) return Problems.Validation([.. errors]);
 
         var endpoint = WebhookEndpoint.Register(Guid.CreateVersion7(), organizationId, request.Url, request.EventTypes.Select(ApiEnum.Name),
@@ -87,7 +88,10 @@ public static class WebhookEndpointEndpoints
     {
         var endpoint = await db.Endpoints.FirstOrDefaultAsync(e => e.Id == endpointId, cancellationToken);
         if (!caller.CanSee(endpoint, e => e.OrganizationId)) return Problems.NotFound();
-        if (await targets.ProblemAsync(request.Url, cancellationToken) is { } urlProblem) return Problems.Validation(("url", urlProblem));
+        var errors = new List<(string, string)>();
+        if (await targets.ProblemAsync(request.Url, cancellationToken) is { } urlProblem) errors.Add(("url", urlProblem));
+        errors.AddRange(await NeverVisibleAsync(db, endpoint.OrganizationId, request.EventTypes, cancellationToken));
+        if (errors.Count > 0) return Problems.Validation([.. errors]);
         endpoint.Update(request.Url, request.EventTypes.Select(ApiEnum.Name), Clean(request.Description), time.GetUtcNow());
         return await ConflictOnSaveAsync(db, cancellationToken) is { } conflict ? conflict : TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
     }
@@ -147,6 +151,21 @@ public static class WebhookEndpointEndpoints
         var outcome = await sender.SendAsync(endpoint, messageId, body, cancellationToken);
         return TypedResults.Ok(new TestDeliveryResponse(messageId, outcome.Succeeded, outcome.StatusCode, (long)outcome.Duration.TotalMilliseconds,
             outcome.Error, outcome.ResponseSnippet));
+    }
+
+    /// <summary>
+    /// The subscribed types the organization may never be sent (Domain/Audience.cs), each naming its position:
+    /// placement.flagged only for colleges, and an organization whose kind is not known yet is not one.
+    /// </summary>
+    private static async Task<IEnumerable<(string, string)>> NeverVisibleAsync(WebhooksDbContext db, Guid organizationId,
+        IReadOnlyList<WebhookEventType> eventTypes, CancellationToken cancellationToken)
+    {
+        var kind = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Kind).FirstOrDefaultAsync(cancellationToken);
+        return eventTypes.Select((type, i) => (type, i))
+            .Where(t => t.type != WebhookEventType.WebhookTest && !Audience.MayEverSee(t.type, kind))
+            .Select(t => ($"eventTypes[{t.i}]", $"{ApiEnum.Name(t.type)} is sent only to colleges (technicianCollege, vocationalCollege, university); "
+                + $"this organization is {(kind is null ? "not known to be one yet" : $"a {kind}")}."))
+            .ToList();
     }
 
     /// <summary>Saves; a concurrent change of the same endpoint (xmin) answers 409 instead.</summary>
