@@ -162,6 +162,7 @@ public sealed class IngestionTests(PipelineService pipeline) : IClassFixture<Pip
         Assert.Equal(("active", "paused"), (paused.From, paused.To));
         Assert.Contains("suspended", paused.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("dues unpaid", paused.Reason, StringComparison.Ordinal);   // membership's reason is private
+        Assert.Equal(new[] { s.CollegeId, s.EnterpriseId }.Order(), paused.PartyIds.Order());    // whom the webhooks service tells
         Assert.Equal("paused", (await GetAsync(operatorClient, $"/api/v1/programs/{s.ProgramId}")).GetProperty("status").GetString());
 
         var refused = await PostBatchAsync(college, Event(s, "s1", "T-1", "enrolled", "2025-09-01T08:00:00+08:00"));
