@@ -39,9 +39,9 @@ public sealed class DeliveryScheduleTests
             delivery.RecordAttempt(attempt % 2 == 0 ? Refused : Unavailable, now, DeliverySchedule.Default);
             Assert.Equal(DeliveryStatus.Pending, delivery.Status);
             Assert.Equal(now + DeliverySchedule.Default.RetryDelays[attempt - 1], delivery.NextAttemptAt);
+            Assert.Equal(attempt % 2 == 0 ? "Connection refused." : "The endpoint answered 503.", delivery.LastError);
             now = delivery.NextAttemptAt!.Value;
         }
-        Assert.Equal("Connection refused.", delivery.LastError);
 
         delivery.RecordAttempt(Unavailable, now, DeliverySchedule.Default);
 
