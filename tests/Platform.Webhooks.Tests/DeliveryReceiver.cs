@@ -72,7 +72,9 @@ public sealed class DeliveryWebhooksService(ThrowawayPostgres postgres, Throwawa
 {
     public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(400)];
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> Settings => TestSettings;
+
+    public static IReadOnlyDictionary<string, string> TestSettings { get; } = new Dictionary<string, string>
     {
         ["Webhooks:AllowPrivateTargets"] = "true",
         ["Webhooks:Delivery:RetryDelays:0"] = "00:00:00.200",

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Persistence;
 using Platform.Testing;
 using Platform.Webhooks.Features.Deliveries;
 using Platform.Webhooks.Persistence;
@@ -183,6 +184,42 @@ public sealed class DeliveryTests(DeliveryWebhooksService webhooks) : IClassFixt
 
         release.SetResult();
         await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(slow.Hits.Count == 50), "the slow receiver has all 50 once it answers");
+    }
+
+    [Fact]
+    public async Task Two_instances_share_the_queue_without_sending_a_delivery_twice_and_keep_the_per_endpoint_limit_together()
+    {
+        var current = 0;
+        var highest = 0;
+        await using var receiver = await DeliveryReceiver.StartAsync(async (_, context) =>
+        {
+            var now = Interlocked.Increment(ref current);
+            InterlockedMax(ref highest, now);
+            await Task.Delay(50, context.RequestAborted);
+            Interlocked.Decrement(ref current);
+            await DeliveryReceiver.Write(context, 200, "thanks");
+        });
+        var database = webhooks.Service.Services.GetRequiredService<ServiceDatabase>();
+        await using var second = ServiceUnderTest<Program>.Start("webhooksdb", database.ConnectionString, webhooks.Service.MessagingUri, TestSettings);
+        var (_, partner) = await webhooks.PartnerAsync();
+        using var _ = partner;
+        var (endpointId, _) = await EndpointAsync(partner, receiver.Url);
+
+        var messages = new List<string>();
+        for (var i = 0; i < 40; i++) messages.Add((await webhooks.EnqueueAsync(new { n = i }, endpointId)).Id);
+
+        await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(receiver.Hits.Count >= 40), "the receiver has all 40");
+        foreach (var id in messages) await EventuallyStatusAsync(partner, endpointId, id, "succeeded");
+        Assert.Equal(messages.Order(), receiver.MessageIds.Order());
+        Assert.InRange(highest, 1, 4);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 
     [Fact]

@@ -45,8 +45,9 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
                 {
                     await DispatchDueAsync(stoppingToken);
                 }
-                catch (Exception exception) when (exception is NpgsqlException or DbUpdateException or InvalidOperationException or TimeoutException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // Database unreachable and the like: the dispatcher must outlive it (claimed leases expire and are taken again).
                     LogClaimFailed(logger, exception);
                 }
                 await signal.WaitAsync(_settings.PollInterval, stoppingToken);
