@@ -147,7 +147,8 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the lease expires and the delivery is attempted again (same webhook-id).
+            // Stopping: give the delivery back so the next instance need not wait for the lease to expire.
+            await ReleaseAsync(delivery);
         }
         catch (Exception exception)
         {
@@ -158,6 +159,25 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
         {
             _inFlight.TryRemove(delivery.Id, out _);
             signal.Notify(); // a slot is free
+        }
+    }
+
+    /// <summary>Best effort, while stopping: when it fails, the lease simply expires.</summary>
+    private async Task ReleaseAsync(Claimed delivery)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var release = new NpgsqlCommand("UPDATE deliveries SET leased_until = NULL WHERE id = $1 AND leased_until = $2", connection);
+            release.Parameters.Add(new NpgsqlParameter { Value = delivery.Id });
+            release.Parameters.Add(new NpgsqlParameter { Value = delivery.LeasedUntil });
+            await release.ExecuteNonQueryAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogReleaseFailed(logger, exception, delivery.Id);
         }
     }
 
@@ -203,6 +223,9 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is attempted again when its lease expires")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: not given back while stopping; it is attempted again when its lease expires")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: lease lost (deleted, or taken by another dispatcher after it expired); this attempt is not recorded")]
     private static partial void LogLeaseLost(ILogger logger, Guid deliveryId);
