@@ -23,12 +23,14 @@ builder.AddWebhookTargets();
 builder.AddWebhookDeliveries();
 builder.DescribeWebhooks();
 builder.DescribeApiTags(
-    ("Webhook endpoints", "Partner systems register the URLs the platform pushes signed webhooks (Standard Webhooks v1.0) to, choose the event types, rotate the signing secret and send a test delivery."));
+    ("Webhook endpoints", "Partner systems register the URLs the platform pushes signed webhooks (Standard Webhooks v1.0) to, choose the event types, rotate the signing secret and send a test delivery."),
+    ("Webhook deliveries", "The delivery log of an endpoint (every attempt, its status, duration and the start of the answer) and redelivery of one message or everything since a time."));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 var api = app.MapPlatformApi();
 api.MapWebhookEndpoints();
+api.MapWebhookDeliveries();
 app.Run();
 
 /// <summary>Entry point; public so integration tests can host the service.</summary>

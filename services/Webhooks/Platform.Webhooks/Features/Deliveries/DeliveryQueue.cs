@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Http;
 using Platform.Webhooks.Domain;
 using Platform.Webhooks.Persistence;
@@ -114,10 +115,19 @@ internal sealed class DeliveryCommitInterceptor(DeliverySignal signal) : ISaveCh
 
 public static class DeliveryRegistration
 {
-    /// <summary>The durable delivery queue: the signal, the commit interceptor that fires it, and (next) the dispatcher.</summary>
+    /// <summary>
+    /// The durable delivery queue: the signal, the commit interceptor that fires it, the dispatcher and the retention
+    /// sweep, with their settings (<c>Webhooks:Delivery</c>, checked at start).
+    /// </summary>
     public static WebApplicationBuilder AddWebhookDeliveries(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        builder.Services.AddSingleton<DeliveryDispatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
+        builder.Services.AddSingleton<DeliveryRetention>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryRetention>());
         builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.AddSingleton<DeliveryCommitInterceptor>();
         builder.Services.ConfigureDbContext<WebhooksDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<DeliveryCommitInterceptor>()));

@@ -83,15 +83,6 @@ public sealed class WebhookTargets(WebhookTargetOptions options)
     }
 }
 
-/// <summary>What a receiver answered to one delivery attempt.</summary>
-/// <param name="StatusCode">The receiver's HTTP status; null when no answer came (timeout, refused connection).</param>
-/// <param name="Error">Why no answer came.</param>
-/// <param name="ResponseSnippet">The start of the receiver's body (at most 1,000 characters).</param>
-public sealed record DeliveryOutcome(int? StatusCode, TimeSpan Duration, string? Error, string? ResponseSnippet)
-{
-    public bool Succeeded => StatusCode is >= 200 and < 300;
-}
-
 /// <summary>Sends one signed delivery: 10 s timeout, no redirects followed, at most 64 KB of the answer read.</summary>
 public sealed class WebhookSender : IDisposable
 {
@@ -117,11 +108,19 @@ public sealed class WebhookSender : IDisposable
         }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
-    public async Task<DeliveryOutcome> SendAsync(WebhookEndpoint endpoint, string messageId, string body, CancellationToken cancellationToken)
+    /// <summary>Sends now (the test action).</summary>
+    public Task<AttemptOutcome> SendAsync(WebhookEndpoint endpoint, string messageId, string body, CancellationToken cancellationToken) =>
+        SendAsync(endpoint, messageId, body, _time.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="body"/> as it is (the same bytes on every attempt), signed at <paramref name="attemptTime"/> with the
+    /// endpoint's active secrets. Only 2xx succeeds; a redirect is a failure and is not followed. Throws only when
+    /// <paramref name="cancellationToken"/> is cancelled (the service stops).
+    /// </summary>
+    public async Task<AttemptOutcome> SendAsync(WebhookEndpoint endpoint, string messageId, string body, DateTimeOffset attemptTime, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var now = _time.GetUtcNow();
-        var signature = WebhookSigner.Sign(messageId, now, body, endpoint.SigningSecrets(now));
+        var signature = WebhookSigner.Sign(messageId, attemptTime, body, endpoint.SigningSecrets(attemptTime));
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.IdHeader, signature.Id);
         request.Headers.Add(WebhookSignature.TimestampHeader, signature.Timestamp);
@@ -134,18 +133,31 @@ public sealed class WebhookSender : IDisposable
         try
         {
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
             var snippet = await ReadSnippetAsync(response, timeout.Token);
-            return new DeliveryOutcome((int)response.StatusCode, Stopwatch.GetElapsedTime(started), null, snippet);
+            var succeeded = status is >= 200 and < 300;
+            // A redirect is not followed (it could lead inside the platform's network): say so, the receiver must answer at the registered URL.
+            var error = status is >= 300 and < 400
+                ? $"The endpoint answered {status} (redirect to '{response.Headers.Location}'); redirects are not followed, register the final URL."
+                : null;
+            return new AttemptOutcome(succeeded, status, Stopwatch.GetElapsedTime(started), error, snippet);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new DeliveryOutcome(null, Stopwatch.GetElapsedTime(started), $"No answer within {Timeout.TotalSeconds:0} s.", null);
+            return Failed(started, $"No answer within {Timeout.TotalSeconds:0} s.");
         }
         catch (HttpRequestException e)
         {
-            return new DeliveryOutcome(null, Stopwatch.GetElapsedTime(started), e.Message, null);
+            return Failed(started, e.Message);
+        }
+        catch (IOException e)
+        {
+            // The connection dropped while the answer was read.
+            return Failed(started, e.Message);
         }
     }
+
+    private static AttemptOutcome Failed(long started, string error) => new(false, null, Stopwatch.GetElapsedTime(started), error, null);
 
     private static async Task<string?> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.ServiceDefaults.Persistence;
+using Platform.Webhooks.Domain;
+using Platform.Webhooks.Features.Endpoints;
+using Platform.Webhooks.Persistence;
+
+namespace Platform.Webhooks.Features.Deliveries;
+
+/// <summary>
+/// Sends the due deliveries of enabled endpoints and records each attempt.
+/// <para>
+/// <b>Claim.</b> Woken by <see cref="DeliverySignal"/> (a commit that queued deliveries, a finished attempt, a
+/// redelivery) or every <see cref="DeliveryOptions.PollInterval"/>. One statement leases due deliveries
+/// (<c>leased_until</c>, <c>FOR UPDATE SKIP LOCKED</c>), so several instances never take the same one; a holder that
+/// dies leaves a lease that expires, and the delivery is taken again with the same <c>webhook-id</c> (the receiver
+/// de-duplicates).
+/// </para>
+/// <para>
+/// <b>Isolation.</b> A delivery leased and not yet recorded is in flight. The claim takes per endpoint at most
+/// <see cref="DeliveryOptions.MaxConcurrentPerEndpoint"/> minus what is in flight to it (over all instances), and
+/// overall at most the free part of <see cref="DeliveryOptions.MaxInFlight"/>: a hanging receiver holds a few slots,
+/// never the others' deliveries. Nothing waits in memory; the table is the queue.
+/// </para>
+/// </summary>
+public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, ServiceDatabase database, DeliverySignal signal, WebhookSender sender,
+    TimeProvider time, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private readonly DeliveryOptions _settings = options.Value;
+    private readonly DeliverySchedule _schedule = options.Value.Schedule();
+    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+
+    /// <summary>A leased delivery: the lease value is the token that proves this dispatcher still holds it when it records.</summary>
+    private sealed record Claimed(Guid Id, Guid EndpointId, string MessageId, DateTimeOffset LeasedUntil);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await DispatchDueAsync(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Database unreachable and the like: the dispatcher must outlive it (claimed leases expire and are taken again).
+                    LogClaimFailed(logger, exception);
+                }
+                await signal.WaitAsync(_settings.PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Attempts stop with the service (their sends are cancelled); unrecorded ones are taken again when their lease expires.
+        await Task.WhenAll(_inFlight.Values);
+    }
+
+    private async Task DispatchDueAsync(CancellationToken stoppingToken)
+    {
+        var free = _settings.MaxInFlight - _inFlight.Count;
+        if (free <= 0) return;
+        var claimed = await ClaimAsync(free, stoppingToken);
+        if (claimed.Count == 0) return;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WebhooksDbContext>();
+        var endpointIds = claimed.Select(c => c.EndpointId).Distinct().ToList();
+        var messageIds = claimed.Select(c => c.MessageId).Distinct().ToList();
+        var endpoints = await db.Endpoints.AsNoTracking().Where(e => endpointIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, stoppingToken);
+        var bodies = await db.Messages.AsNoTracking().Where(m => messageIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Body, stoppingToken);
+        foreach (var delivery in claimed)
+        {
+            // Deleted meanwhile (the cascade took the delivery too): nothing to send or record.
+            if (!endpoints.TryGetValue(delivery.EndpointId, out var endpoint) || !bodies.TryGetValue(delivery.MessageId, out var body)) continue;
+            // Registered before it starts, so its own removal when done never comes first.
+            var attempt = new Task<Task>(() => AttemptAsync(delivery, endpoint, body, stoppingToken), CancellationToken.None);
+            _inFlight[delivery.Id] = attempt.Unwrap();
+            attempt.Start(TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="free"/> due deliveries of enabled endpoints, each endpoint's oldest first and at
+    /// most its free slots, taking every endpoint's first before any endpoint's second (fair when slots are short).
+    /// </summary>
+    private async Task<List<Claimed>> ClaimAsync(int free, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var leasedUntil = DeliverySchedule.Stored(now + _settings.LeaseDuration);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // The lease and status are checked again in `chosen`: a row another instance leased and committed after this
+        // statement's snapshot is re-read there when locked (READ COMMITTED), and dropped.
+        await using var claim = new NpgsqlCommand("""
+            WITH in_flight AS (
+                SELECT endpoint_id, count(*) AS busy
+                  FROM deliveries
+                 WHERE leased_until > $1 AND status = 'Pending'
+                 GROUP BY endpoint_id
+            ), ranked AS (
+                SELECT d.id, d.next_attempt_at,
+                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS place,
+                       coalesce(f.busy, 0) AS busy
+                  FROM deliveries d
+                  JOIN endpoints e ON e.id = d.endpoint_id AND e.status = 'Enabled'
+                  LEFT JOIN in_flight f ON f.endpoint_id = d.endpoint_id
+                 WHERE d.status = 'Pending' AND d.next_attempt_at <= $1 AND (d.leased_until IS NULL OR d.leased_until <= $1)
+            ), chosen AS (
+                SELECT d.id
+                  FROM deliveries d
+                  JOIN ranked r ON r.id = d.id
+                 WHERE r.place + r.busy <= $2
+                   AND d.status = 'Pending' AND (d.leased_until IS NULL OR d.leased_until <= $1)
+                 ORDER BY r.place, r.next_attempt_at
+                 LIMIT $3
+                   FOR UPDATE OF d SKIP LOCKED
+            )
+            UPDATE deliveries d
+               SET leased_until = $4
+              FROM chosen c
+             WHERE d.id = c.id
+            RETURNING d.id, d.endpoint_id, d.message_id
+            """, connection);
+        claim.Parameters.Add(new NpgsqlParameter { Value = now });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (long)_settings.MaxConcurrentPerEndpoint });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (long)free });
+        claim.Parameters.Add(new NpgsqlParameter { Value = leasedUntil });
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<Claimed>();
+        while (await reader.ReadAsync(cancellationToken))
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), leasedUntil));
+        return claimed;
+    }
+
+    private async Task AttemptAsync(Claimed delivery, WebhookEndpoint endpoint, string body, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var attemptedAt = time.GetUtcNow();
+            var outcome = await sender.SendAsync(endpoint, delivery.MessageId, body, attemptedAt, stoppingToken);
+            await RecordAsync(delivery, outcome, attemptedAt, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: give the delivery back so the next instance need not wait for the lease to expire.
+            await ReleaseAsync(delivery);
+        }
+        catch (Exception exception)
+        {
+            // Not recorded: the lease expires and the delivery is attempted again; the dispatcher itself goes on.
+            LogAttemptFailed(logger, exception, delivery.Id);
+        }
+        finally
+        {
+            _inFlight.TryRemove(delivery.Id, out _);
+            signal.Notify(); // a slot is free
+        }
+    }
+
+    /// <summary>Best effort, while stopping: when it fails, the lease simply expires.</summary>
+    private async Task ReleaseAsync(Claimed delivery)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var release = new NpgsqlCommand("UPDATE deliveries SET leased_until = NULL WHERE id = $1 AND leased_until = $2", connection);
+            release.Parameters.Add(new NpgsqlParameter { Value = delivery.Id });
+            release.Parameters.Add(new NpgsqlParameter { Value = delivery.LeasedUntil });
+            await release.ExecuteNonQueryAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogReleaseFailed(logger, exception, delivery.Id);
+        }
+    }
+
+    /// <summary>
+    /// One transaction: the attempt row, the delivery's next step, and the endpoint only when its health changes
+    /// (EF writes it only then). A concurrent change of the endpoint (xmin) is read again and applied on top.
+    /// </summary>
+    private async Task RecordAsync(Claimed claimed, AttemptOutcome outcome, DateTimeOffset attemptedAt, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<WebhooksDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var delivery = await db.Deliveries.FromSql($"SELECT * FROM deliveries WHERE id = {claimed.Id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+            if (delivery is null || delivery.Status != DeliveryStatus.Pending || delivery.LeasedUntil != claimed.LeasedUntil)
+            {
+                // Deleted, or our lease expired and another dispatcher took it: its attempt counts, not ours.
+                LogLeaseLost(logger, claimed.Id);
+                return;
+            }
+            var now = time.GetUtcNow();
+            db.DeliveryAttempts.Add(DeliveryAttempt.Of(delivery.Id, outcome, attemptedAt));
+            delivery.RecordAttempt(outcome, now, _schedule);
+            var endpoint = await db.Endpoints.FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
+            var disabled = endpoint?.RecordAttempt(outcome, now) ?? false;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                if (disabled) LogEndpointDisabled(logger, delivery.EndpointId, endpoint!.DisabledReason);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // The endpoint changed meanwhile (updated, disabled, another attempt's health change): read it again.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due webhook deliveries failed; trying again at the next wake-up")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is attempted again when its lease expires")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: not given back while stopping; it is attempted again when its lease expires")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: lease lost (deleted, or taken by another dispatcher after it expired); this attempt is not recorded")]
+    private static partial void LogLeaseLost(ILogger logger, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} disabled: {Reason}")]
+    private static partial void LogEndpointDisabled(ILogger logger, Guid endpointId, string? reason);
+}
