@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Platform.Events.Contracts;
+using Platform.Hosting;
+using Platform.Membership.Contracts;
+using Platform.Testing;
+using Platform.TalentPipeline.Contracts;
+
+namespace Platform.Webhooks.Tests;
+
+/// <summary>
+/// Faults in the middle of a burst (the webhooks service killed with SIGKILL and started again; its PostgreSQL stopped
+/// for 10 s): every message taken from RabbitMQ reaches its endpoints, each under one <c>webhook-id</c> (a resend after
+/// the fault carries the same id, so the receiver sees it as the same delivery), nothing is left pending or failed.
+/// </summary>
+public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit, ITestOutputHelper output)
+{
+    private const int SigKillExitCode = 128 + 9;
+    private const int Colleges = 5;
+    private const int PlacementsPerCollege = 60;
+    private const int ScheduledEvents = 20;
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        // Short retries: a delivery interrupted by the kill is due again within seconds, not minutes.
+        ["Webhooks:Delivery:RetryDelays:0"] = "00:00:01",
+        ["Webhooks:Delivery:RetryDelays:1"] = "00:00:02",
+        ["Webhooks:Delivery:RetryDelays:2"] = "00:00:05",
+        ["Webhooks:Delivery:LeaseDuration"] = "00:00:15",
+    };
+
+    [Fact]
+    public async Task Killed_mid_burst_it_delivers_every_accepted_message_once_per_endpoint_after_the_restart()
+    {
+        var database = await postgres.CreateDatabaseAsync("webhookskill");
+        await RunBurstAsync(database, async (service, receiver) =>
+        {
+            Assert.Equal(SigKillExitCode, await service.KillAsync());
+            return $"killed with SIGKILL after {receiver.Unique - Colleges} deliveries of the burst";
+        }, restart: true);
+    }
+
+    [Fact]
+    public async Task With_its_PostgreSQL_stopped_mid_burst_it_delivers_every_accepted_message_once_per_endpoint_when_the_database_is_back()
+    {
+        // A PostgreSQL server of its own, so only this service loses it.
+        var folder = ThrowawayFolder.Create("webhooks-pg-outage");
+        var server = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = folder, Durable = false }, TestContext.Current.CancellationToken);
+        try
+        {
+            await server.EnsureDatabaseAsync("webhooks", TestContext.Current.CancellationToken);
+            await RunBurstAsync(server.ConnectionString("webhooks"), async (_, receiver) =>
+            {
+                var delivered = receiver.Unique - Colleges;
+                await server.StopAsync();
+                await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+                server = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = folder, Port = server.Port, Durable = false }, TestContext.Current.CancellationToken);
+                return $"PostgreSQL stopped for 10 s after {delivered} deliveries of the burst";
+            }, restart: false);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            ThrowawayFolder.Remove(folder);
+        }
+    }
+
+    /// <summary>
+    /// Starts the service on <paramref name="database"/>, makes 5 member colleges with an endpoint each, publishes the
+    /// burst, injects <paramref name="fault"/> once 80 deliveries of it arrived, starts a second instance if
+    /// <paramref name="restart"/>, and checks that every delivery arrived under one webhook-id and none is left.
+    /// </summary>
+    private async Task RunBurstAsync(string database, Func<WebhooksProcess, BurstReceiver, Task<string>> fault, bool restart)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var broker = await rabbit.CreateVirtualHostAsync("webhooksburst");
+        await using var receiver = await BurstReceiver.StartAsync();
+        var source = Bus.Factory.CreateUsingRabbitMq(bus => bus.Host(broker));
+        await source.StartAsync(cancellation);
+        WebhooksProcess? second = null;
+        try
+        {
+            var consortiumId = Guid.CreateVersion7();
+            var colleges = Enumerable.Range(0, Colleges).Select(_ => Guid.CreateVersion7()).ToList();
+            string what;
+            var clock = Stopwatch.StartNew();
+            var first = await WebhooksProcess.StartAsync(database, broker, Settings);
+            await using (first)
+            {
+                for (var i = 0; i < Colleges; i++)
+                {
+                    var name = $"Burst Test College {i}";
+                    await source.Publish(new OrganizationRegistered { OrganizationId = colleges[i], Name = name, Kind = "vocationalCollege", Region = "Jinan", OccurredAt = DateTimeOffset.UtcNow }, cancellation);
+                    await source.Publish(new MembershipActivated
+                    {
+                        MembershipId = Guid.CreateVersion7(), ConsortiumId = consortiumId, OrganizationId = colleges[i], OrganizationName = name,
+                        OrganizationKind = "vocationalCollege", OccurredAt = DateTimeOffset.UtcNow, Version = 1,
+                    }, cancellation);
+                }
+                using var http = first.Operator();
+                for (var i = 0; i < Colleges; i++)
+                {
+                    using var registered = await http.PostAsJsonAsync("/api/v1/webhook-endpoints",
+                        new { organizationId = colleges[i], url = $"{receiver.BaseAddress}hook/{i}", eventTypes = new[] { "placement.flagged", "event.scheduled" } }, cancellation);
+                    Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync(cancellation));
+                }
+                // The members are known once a consortium event reaches every endpoint.
+                var probe = Guid.CreateVersion7();
+                await source.Publish(Scheduled(consortiumId, colleges[0], probe), cancellation);
+                await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(receiver.EndpointsThatGot(probe.ToString()) == Colleges),
+                    "the probe event reaches every endpoint", TimeSpan.FromSeconds(60));
+
+                clock.Restart();
+                var burst = PublishBurstAsync(source, consortiumId, colleges, cancellation);
+                await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(receiver.Unique >= Colleges + 80),
+                    "a part of the burst is delivered before the fault", TimeSpan.FromSeconds(60));
+                what = await fault(first, receiver);
+                await burst;
+                if (restart) second = await WebhooksProcess.StartAsync(database, broker, Settings);
+                var running = second ?? first;
+
+                var expected = Colleges * PlacementsPerCollege + ScheduledEvents * Colleges;
+                try
+                {
+                    await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(receiver.Unique - Colleges >= expected),
+                        "every delivery of the burst arrives", TimeSpan.FromSeconds(120));
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.Unique - Colleges} of {expected} arrived. Service output:{Environment.NewLine}{running.Tail()}");
+                }
+                output.WriteLine($"{what}; all {expected} delivered {clock.Elapsed.TotalSeconds:0.0} s after the burst began; " +
+                    $"{receiver.Resends} resent with the same webhook-id after the fault");
+            }
+
+            // Exactly one webhook-id per (endpoint, source event): a resend is the same delivery, never a second message.
+            Assert.Empty(receiver.SourcesWithSeveralIds());
+            for (var i = 0; i < Colleges; i++)
+            {
+                Assert.Equal(PlacementsPerCollege, receiver.SourcesAt(i).Count(id => id.StartsWith("burst-", StringComparison.Ordinal)));
+                Assert.Equal(ScheduledEvents + 1, receiver.SourcesAt(i).Count(id => Guid.TryParse(id, out _)));
+            }
+            // Nothing left behind in the service: every delivery succeeded.
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(cancellation);
+            await using var pending = new NpgsqlCommand("SELECT count(*) FROM deliveries WHERE status <> 'Succeeded'", connection);
+            Assert.Equal(0L, (long)(await pending.ExecuteScalarAsync(cancellation))!);
+        }
+        finally
+        {
+            if (second is not null) await second.DisposeAsync();
+            await source.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>60 flagged placements per college (each to that college's endpoint) and 20 consortium events (each to all), interleaved.</summary>
+    private static async Task PublishBurstAsync(IBusControl source, Guid consortiumId, IReadOnlyList<Guid> colleges, CancellationToken cancellation)
+    {
+        for (var n = 0; n < PlacementsPerCollege; n++)
+        {
+            for (var i = 0; i < colleges.Count; i++)
+            {
+                await source.Publish(new PlacementRecorded
+                {
+                    EventId = $"burst-{i}-{n}", CollegeId = colleges[i], ProgramId = consortiumId, ConsortiumId = consortiumId, ProgramTitle = "Welding order class",
+                    TraineeRef = $"T{i}{n:000}", Type = "employed", Stage = "employed", Flagged = true, OccurredAt = DateTimeOffset.UtcNow, AcceptedAt = DateTimeOffset.UtcNow,
+                }, cancellation);
+            }
+            if (n % 3 == 0 && n / 3 < ScheduledEvents) await source.Publish(Scheduled(consortiumId, colleges[0], Guid.CreateVersion7()), cancellation);
+            await Task.Delay(25, cancellation);
+        }
+    }
+
+    private static ConsortiumEventScheduled Scheduled(Guid consortiumId, Guid organizer, Guid eventId) => new()
+    {
+        EventId = eventId, ConsortiumId = consortiumId, Kind = "seminar", Title = "Employment seminar", Venue = "Jinan",
+        StartsAt = DateTimeOffset.UtcNow.AddDays(10), EndsAt = DateTimeOffset.UtcNow.AddDays(10).AddHours(2), OrganizerIds = [organizer], OccurredAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>A partner receiver with one path per endpoint; notes each arrival's webhook-id and the source event id in <c>data.eventId</c>.</summary>
+    private sealed class BurstReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly ConcurrentDictionary<(int Endpoint, string Source), ConcurrentDictionary<string, int>> _ids = new();
+
+        private BurstReceiver(WebApplication app) => _app = app;
+
+        public Uri BaseAddress => new(_app.Urls.First() + "/");
+
+        /// <summary>Distinct (endpoint, source event) pairs that arrived.</summary>
+        public int Unique => _ids.Count;
+
+        /// <summary>Arrivals beyond the first of the same webhook-id (resends after the kill).</summary>
+        public int Resends => _ids.Values.Sum(ids => ids.Values.Sum(count => count - 1));
+
+        public int EndpointsThatGot(string source) => _ids.Keys.Count(k => k.Source == source);
+
+        public IEnumerable<string> SourcesAt(int endpoint) => _ids.Keys.Where(k => k.Endpoint == endpoint).Select(k => k.Source);
+
+        public IReadOnlyList<(int Endpoint, string Source)> SourcesWithSeveralIds() => [.. _ids.Where(pair => pair.Value.Count > 1).Select(pair => pair.Key)];
+
+        public static async Task<BurstReceiver> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var receiver = new BurstReceiver(app);
+            app.MapPost("/hook/{endpoint:int}", async (int endpoint, HttpRequest request) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                var source = body.RootElement.GetProperty("data").GetProperty("eventId").ToString();
+                receiver._ids.GetOrAdd((endpoint, source), _ => new()).AddOrUpdate(request.Headers["webhook-id"].ToString(), 1, (_, count) => count + 1);
+                return Results.Ok();
+            });
+            await app.StartAsync();
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+}
