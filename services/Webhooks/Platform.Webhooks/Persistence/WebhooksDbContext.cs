@@ -52,6 +52,7 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             delivery.HasIndex(d => new { d.EndpointId, d.MessageId }).IsUnique();
             delivery.HasIndex(d => d.NextAttemptAt).HasDatabaseName("ix_deliveries_due").HasFilter("status = 'Pending'");
             delivery.HasIndex(d => new { d.EndpointId, d.Id });
+            delivery.HasIndex(d => new { d.EndpointId, d.NextAttemptAt }).HasDatabaseName("ix_deliveries_endpoint_due").HasFilter("status = 'Pending'");
             delivery.HasIndex(d => d.EndpointId).HasDatabaseName("ix_deliveries_in_flight").HasFilter("leased_until IS NOT NULL");
             delivery.HasIndex(d => d.CreatedAt).HasDatabaseName("ix_deliveries_finished").HasFilter("status <> 'Pending'");
         });

@@ -25,11 +25,10 @@ namespace Platform.Webhooks.Features.Deliveries;
 /// never the others' deliveries. Nothing waits in memory; the table is the queue.
 /// </para>
 /// </summary>
-public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, ServiceDatabase database, DeliverySignal signal, WebhookSender sender,
-    TimeProvider time, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> logger) : BackgroundService
+internal sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, ServiceDatabase database, DeliverySignal signal, WebhookSender sender,
+    DeliveryRecorder recorder, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly DeliveryOptions _settings = options.Value;
-    private readonly DeliverySchedule _schedule = options.Value.Schedule();
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
 
     /// <summary>A leased delivery: the lease value is the token that proves this dispatcher still holds it when it records.</summary>
@@ -102,21 +101,26 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
                   FROM deliveries
                  WHERE leased_until > $1 AND status = 'Pending'
                  GROUP BY endpoint_id
-            ), ranked AS (
-                SELECT d.id, d.next_attempt_at,
-                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS place,
-                       coalesce(f.busy, 0) AS busy
-                  FROM deliveries d
-                  JOIN endpoints e ON e.id = d.endpoint_id AND e.status = 'Enabled'
-                  LEFT JOIN in_flight f ON f.endpoint_id = d.endpoint_id
-                 WHERE d.status = 'Pending' AND d.next_attempt_at <= $1 AND (d.leased_until IS NULL OR d.leased_until <= $1)
+            ), candidates AS (
+                -- Per enabled endpoint its oldest due deliveries, at most its free slots: an index probe per endpoint,
+                -- so neither a large backlog nor a hanging endpoint's queue makes a claim slow or starves the others.
+                SELECT c.id, c.next_attempt_at, c.place
+                  FROM endpoints e
+                  LEFT JOIN in_flight f ON f.endpoint_id = e.id
+                 CROSS JOIN LATERAL (
+                       SELECT d.id, d.next_attempt_at, row_number() OVER (ORDER BY d.next_attempt_at, d.id) AS place
+                         FROM deliveries d
+                        WHERE d.endpoint_id = e.id AND d.status = 'Pending' AND d.next_attempt_at <= $1
+                          AND (d.leased_until IS NULL OR d.leased_until <= $1)
+                        ORDER BY d.next_attempt_at, d.id
+                        LIMIT greatest($2 - coalesce(f.busy, 0), 0)) c
+                 WHERE e.status = 'Enabled'
             ), chosen AS (
                 SELECT d.id
                   FROM deliveries d
-                  JOIN ranked r ON r.id = d.id
-                 WHERE r.place + r.busy <= $2
-                   AND d.status = 'Pending' AND (d.leased_until IS NULL OR d.leased_until <= $1)
-                 ORDER BY r.place, r.next_attempt_at
+                  JOIN candidates c ON c.id = d.id
+                 WHERE d.status = 'Pending' AND (d.leased_until IS NULL OR d.leased_until <= $1)
+                 ORDER BY c.place, c.next_attempt_at
                  LIMIT $3
                    FOR UPDATE OF d SKIP LOCKED
             )
@@ -143,7 +147,7 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
         {
             var attemptedAt = time.GetUtcNow();
             var outcome = await sender.SendAsync(endpoint, delivery.MessageId, body, attemptedAt, stoppingToken);
-            await RecordAsync(delivery, outcome, attemptedAt, stoppingToken);
+            await recorder.RecordAsync(new FinishedAttempt(delivery.Id, delivery.LeasedUntil, outcome, attemptedAt));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -181,43 +185,6 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
         }
     }
 
-    /// <summary>
-    /// One transaction: the attempt row, the delivery's next step, and the endpoint only when its health changes
-    /// (EF writes it only then). A concurrent change of the endpoint (xmin) is read again and applied on top.
-    /// </summary>
-    private async Task RecordAsync(Claimed claimed, AttemptOutcome outcome, DateTimeOffset attemptedAt, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<WebhooksDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var delivery = await db.Deliveries.FromSql($"SELECT * FROM deliveries WHERE id = {claimed.Id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
-            if (delivery is null || delivery.Status != DeliveryStatus.Pending || delivery.LeasedUntil != claimed.LeasedUntil)
-            {
-                // Deleted, or our lease expired and another dispatcher took it: its attempt counts, not ours.
-                LogLeaseLost(logger, claimed.Id);
-                return;
-            }
-            var now = time.GetUtcNow();
-            db.DeliveryAttempts.Add(DeliveryAttempt.Of(delivery.Id, outcome, attemptedAt));
-            delivery.RecordAttempt(outcome, now, _schedule);
-            var endpoint = await db.Endpoints.FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
-            var disabled = endpoint?.RecordAttempt(outcome, now) ?? false;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                if (disabled) LogEndpointDisabled(logger, delivery.EndpointId, endpoint!.DisabledReason);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                // The endpoint changed meanwhile (updated, disabled, another attempt's health change): read it again.
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due webhook deliveries failed; trying again at the next wake-up")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
 
@@ -226,10 +193,4 @@ public sealed partial class DeliveryDispatcher(IServiceScopeFactory scopes, Serv
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: not given back while stopping; it is attempted again when its lease expires")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: lease lost (deleted, or taken by another dispatcher after it expired); this attempt is not recorded")]
-    private static partial void LogLeaseLost(ILogger logger, Guid deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} disabled: {Reason}")]
-    private static partial void LogEndpointDisabled(ILogger logger, Guid endpointId, string? reason);
 }

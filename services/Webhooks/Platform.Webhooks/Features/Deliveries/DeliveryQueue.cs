@@ -124,6 +124,8 @@ public static class DeliveryRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        builder.Services.AddSingleton<DeliveryRecorder>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryRecorder>());
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
         builder.Services.AddSingleton<DeliveryRetention>();
