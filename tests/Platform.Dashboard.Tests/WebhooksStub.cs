@@ -106,8 +106,12 @@ public sealed class WebhooksStub : IAsyncDisposable
         string? nextAttemptAt, string? lastAttemptAt, int? lastStatusCode, string? lastError);
 #pragma warning restore IDE1006
 
+    private int _disposed;
+
+    /// <summary>Stops the stub (a test may stop it early to play a service that went down); once only.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
