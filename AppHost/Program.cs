@@ -45,9 +45,9 @@ var webhooks = builder.AddProject<Projects.Platform_Webhooks>("webhooks", launch
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(membership);
-// A developer's receiver listens on localhost or the LAN: only an AppHost started in Development (DOTNET_ENVIRONMENT,
-// as Aspire.Hosting.Testing and `dotnet run` with a launch profile set it) lets the service deliver there.
-// ./run.sh starts the binary without it: Production, public https targets only.
+// A developer's receiver listens on localhost or the LAN: only an AppHost started in Development
+// (`DOTNET_ENVIRONMENT=Development ./run.sh`) lets the service deliver there. Without it (./run.sh, and the tests'
+// AppHosts, Aspire.Hosting.Testing included) the AppHost runs in Production: public https targets only.
 if (builder.Environment.IsDevelopment())
     webhooks.WithEnvironment("Webhooks__AllowPrivateTargets", "true");
 
