@@ -98,7 +98,7 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         await Assertions.Expect(page.Locator("a[data-link]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByText("Telemetry (Aspire dashboard)")).ToHaveCountAsync(0);
         // The views that moved to the Aspire dashboard are gone from this one.
-        await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium"]);
+        await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium", "Webhooks"]);
 
         await using var withSlash = platform.StartDashboard(new Dictionary<string, string?>(), aspireDashboard: Aspire + "/");
         using var linked = DashboardPlatform.Operator(withSlash.Url);
