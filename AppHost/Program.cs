@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Platform.AppHost.Local;
 using Platform.Hosting.Aspire;
 
@@ -13,6 +14,7 @@ var postgres = builder.AddPostgresServer("postgres", run.DataFolder.Combine("pos
 var membershipDb = postgres.AddDatabase("membershipdb");
 var talentPipelineDb = postgres.AddDatabase("talentpipelinedb");
 var eventsDb = postgres.AddDatabase("eventsdb");
+var webhooksDb = postgres.AddDatabase("webhooksdb");
 
 var messaging = builder.AddRabbitMqServer("messaging", run.DataFolder.Combine("messaging"), new RabbitMqPorts(
     Amqp: run.Ports.Keep("messaging-amqp"), Management: run.Ports.Keep("messaging-management"),
@@ -37,12 +39,25 @@ var events = builder.AddProject<Projects.Platform_Events>("events", launchProfil
     .WithReference(membership)
     .WithReference(talentPipeline);
 
-// The operator dashboard: consortium KPIs and message flow; telemetry is the Aspire dashboard's, which it links to.
+// Pushes the platform's events to partner systems as signed webhooks; membership for the partner keys' reconcile.
+var webhooks = builder.AddProject<Projects.Platform_Webhooks>("webhooks", launchProfileName: null)
+    .AsPlatformService(run)
+    .WithReference(webhooksDb).WaitFor(webhooksDb)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(membership);
+// A developer's receiver listens on localhost or the LAN: only an AppHost started in Development
+// (`DOTNET_ENVIRONMENT=Development ./run.sh`) lets the service deliver there. Without it (./run.sh, and the tests'
+// AppHosts, Aspire.Hosting.Testing included) the AppHost runs in Production: public https targets only.
+if (builder.Environment.IsDevelopment())
+    webhooks.WithEnvironment("Webhooks__AllowPrivateTargets", "true");
+
+// The operator dashboard: consortium KPIs, message flow and webhooks; telemetry is the Aspire dashboard's, which it links to.
 builder.AddProject<Projects.Platform_Dashboard>("dashboard", launchProfileName: null)
     .AsPlatformService(run)
     .WithReference(membership)
     .WithReference(talentPipeline)
     .WithReference(events)
+    .WithReference(webhooks)
     .WithReference(messaging)
     .WithEnvironment("Dashboard__RabbitMq__ManagementUrl", messaging.Resource.ManagementUrlExpression)
     .WithAspireDashboardUrl("Dashboard__AspireDashboard__Url");

@@ -15,7 +15,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     [Fact]
     public async Task Every_service_listed_in_endpoints_json_is_ready()
     {
-        Assert.Equal(["dashboard", "events", "membership", "talent-pipeline"], platform.Endpoints.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dashboard", "events", "membership", "talent-pipeline", "webhooks"], platform.Endpoints.Services.Keys.Order(StringComparer.Ordinal));
         using var http = RunningPlatform.CreateHttpClient();
         foreach (var (name, url) in platform.Endpoints.Services)
         {
@@ -51,7 +51,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     [Fact]
     public async Task Each_service_database_exists_and_its_connection_string_works()
     {
-        Assert.Equal(["eventsdb", "membershipdb", "talentpipelinedb"], platform.Endpoints.Databases.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["eventsdb", "membershipdb", "talentpipelinedb", "webhooksdb"], platform.Endpoints.Databases.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, connectionString) in platform.Endpoints.Databases)
         {
             await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
@@ -64,7 +64,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     [Fact]
     public async Task Each_service_connects_as_its_own_role_that_owns_its_database_is_no_superuser_and_cannot_open_the_others()
     {
-        var services = new[] { ("Platform.Membership", "membershipdb"), ("Platform.TalentPipeline", "talentpipelinedb"), ("Platform.Events", "eventsdb") };
+        var services = new[] { ("Platform.Membership", "membershipdb"), ("Platform.TalentPipeline", "talentpipelinedb"), ("Platform.Events", "eventsdb"), ("Platform.Webhooks", "webhooksdb") };
         foreach (var (project, database) in services)
         {
             var given = new NpgsqlConnectionStringBuilder(ServiceEnvironment(project)[$"ConnectionStrings__{database}"]) { Pooling = false };
@@ -121,7 +121,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal) { ["operator key"] = key };
         foreach (var file in Directory.EnumerateFiles(Path.Combine(platform.AppHost.DataFolder, "postgres", "roles"), "*.password"))
             secrets[Path.GetFileName(file)] = (await File.ReadAllTextAsync(file, Cancellation)).Trim();
-        Assert.Equal(4, secrets.Count);
+        Assert.Equal(5, secrets.Count);
 
         var logs = Directory.EnumerateFiles(Path.Combine(platform.AppHost.DataFolder, "logs"), "*", SearchOption.AllDirectories).ToList();
         Assert.Contains(logs, l => l.EndsWith("membership.log", StringComparison.Ordinal));
@@ -167,6 +167,18 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         Assert.DoesNotContain("ConnectionStrings__talentpipelinedb", events.Keys);
         Assert.Equal(endpoints.OperatorKey, events["Platform__OperatorKey"]);
 
+        // Webhooks: its database, the bus, membership for the partner keys' reconcile. The binary runs as ./run.sh runs
+        // it (no DOTNET_ENVIRONMENT: Production), so private targets stay refused.
+        var webhooks = ServiceEnvironment("Platform.Webhooks");
+        Assert.Equal("webhooksdb", new NpgsqlConnectionStringBuilder(webhooks["ConnectionStrings__webhooksdb"]).Username);
+        Assert.Equal(endpoints.Amqp, webhooks["ConnectionStrings__messaging"]);
+        Assert.Equal($"http://localhost:{endpoints.Services["membership"].Port}", webhooks["services__membership__http__0"]);
+        Assert.Equal(endpoints.OperatorKey, webhooks["Platform__OperatorKey"]);
+        Assert.DoesNotContain("ConnectionStrings__membershipdb", webhooks.Keys);
+        Assert.DoesNotContain("Webhooks__AllowPrivateTargets", webhooks.Keys);
+        Assert.NotEqual("Development", webhooks.GetValueOrDefault("DOTNET_ENVIRONMENT"));
+        Assert.NotEqual("Development", webhooks.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"));
+
         // Telemetry goes to the Aspire dashboard's OTLP endpoint, not to the operator dashboard: the endpoint takes
         // OTLP/HTTP with the key the service got, and refuses it without.
         Assert.Equal("talent-pipeline", pipeline["OTEL_SERVICE_NAME"]);
@@ -186,7 +198,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
     public async Task Each_domain_service_telemetry_reaches_the_Aspire_dashboard_under_its_instance_id()
     {
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (resource, project) in new[] { ("membership", "Platform.Membership"), ("talent-pipeline", "Platform.TalentPipeline"), ("events", "Platform.Events") })
+        foreach (var (resource, project) in new[] { ("membership", "Platform.Membership"), ("talent-pipeline", "Platform.TalentPipeline"), ("events", "Platform.Events"), ("webhooks", "Platform.Webhooks") })
             expected[resource] = Regex.Match(ServiceEnvironment(project)["OTEL_RESOURCE_ATTRIBUTES"], "service.instance.id=([^,]+)").Groups[1].Value;
 
         using var http = RunningPlatform.CreateHttpClient();
@@ -212,7 +224,7 @@ public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixtu
         Assert.Equal(endpoints.Management, dashboard["Dashboard__RabbitMq__ManagementUrl"]);
         Assert.Equal(endpoints.AspireDashboard.Url, dashboard["Dashboard__AspireDashboard__Url"]);
         Assert.Equal(endpoints.OperatorKey, dashboard["Platform__OperatorKey"]);
-        foreach (var service in new[] { "membership", "talent-pipeline", "events" })
+        foreach (var service in new[] { "membership", "talent-pipeline", "events", "webhooks" })
             Assert.Equal($"http://localhost:{endpoints.Services[service].Port}", dashboard[$"services__{service}__http__0"]);
     }
 

@@ -63,7 +63,7 @@ public sealed class ShutdownTests
         Assert.True(platform.Any(p => p.CommandLine.Contains("epmd", StringComparison.Ordinal)), $"no epmd in:\n{listing}");
         Assert.True(platform.Any(p => p.CommandLine.Contains("/dcp ", StringComparison.Ordinal)), $"no DCP in:\n{listing}");
         Assert.True(platform.Any(p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal)), $"no Aspire dashboard in:\n{listing}");
-        foreach (var project in new[] { "Platform.Membership", "Platform.TalentPipeline", "Platform.Events", "Platform.Dashboard" })
+        foreach (var project in new[] { "Platform.Membership", "Platform.TalentPipeline", "Platform.Events", "Platform.Webhooks", "Platform.Dashboard" })
             Assert.True(platform.Any(p => AppHostProcess.IsServiceProcess(p, project)), $"no {project} in:\n{listing}");
     }
 

@@ -8,7 +8,8 @@ namespace Platform.Dashboard.Tests;
 /// <summary>
 /// Garbage against every endpoint of the dashboard (bounded and seeded, so a failure repeats): odd query values,
 /// bodies that are not JSON, <c>null</c>, wrong types, NULs, lone surrogates, odd charsets, oversized bodies, broken
-/// forms. Every answer is below 500, and every error is a problem document. Real broker, no services watched.
+/// forms. Every answer is below 500, and every error is a problem document. Real broker; of the services only a stubbed
+/// webhooks service (and membership's organization names, from the same stub), so the webhooks routes reach it.
 /// </summary>
 public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
 {
@@ -36,8 +37,11 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
     public async Task Garbage_to_every_endpoint_answers_a_4xx_problem_document_never_a_5xx()
     {
         var broker = await rabbit.CreateVirtualHostAsync("dashboard-fuzz");
+        await using var webhooks = await WebhooksStub.StartAsync();
         await using var app = RealPortApp<dashboard::Program>.Start(new Dictionary<string, string?>
         {
+            ["services:webhooks:http:0"] = webhooks.Url,
+            ["services:membership:http:0"] = webhooks.Url,
             ["ConnectionStrings:messaging"] = broker.ToString(),
             ["Dashboard:RabbitMq:ManagementUrl"] = rabbit.Server.ManagementUri.ToString(),
             ["Platform:OperatorKey"] = DashboardPlatform.OperatorKey,
@@ -101,6 +105,28 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
         {
             var query = Query("consortiumId");
             await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/kpis?{query}"), $"GET /api/kpis?{query}");
+        }
+
+        // The webhooks routes: garbage in the query and in the path's ids, and the real ids now and then. Ids short enough
+        // for one request line and without NUL: Kestrel answers those itself (a bare 400) before the dashboard runs.
+        var idTexts = Texts.Where(t => t.Length <= 300 && !t.Contains('\0', StringComparison.Ordinal)).ToArray();
+        string Id(string real) => random.Next(4) == 0 ? real : Uri.EscapeDataString(Pick(idTexts));
+        for (var i = 0; i < RequestsPerEndpoint; i++)
+        {
+            var endpoint = Id(WebhooksStub.EndpointId);
+            var delivery = Id(WebhooksStub.FailedDeliveryId);
+            foreach (var path in new[]
+            {
+                $"/api/webhooks/endpoints?{Query("status", "organizationId", "cursor", "limit")}",
+                $"/api/webhooks/endpoints/{endpoint}/deliveries?{Query("status", "eventType", "cursor")}",
+                $"/api/webhooks/endpoints/{endpoint}/deliveries/{delivery}",
+            })
+                await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), $"GET {path}");
+            var (body, shown) = Body(random, Pick);
+            var redeliver = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/endpoints/{endpoint}/deliveries/{delivery}/redeliver") { Content = new ByteArrayContent(body) };
+            var contentType = Pick(ContentTypes);
+            if (contentType.Length > 0) redeliver.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            await SendAsync(redeliver, $"POST redeliver {endpoint}/{delivery} [{contentType}] {shown}");
         }
 
         foreach (var action in new[] { "replay", "discard" })

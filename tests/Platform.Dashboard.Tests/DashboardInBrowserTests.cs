@@ -98,7 +98,7 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         await Assertions.Expect(page.Locator("a[data-link]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByText("Telemetry (Aspire dashboard)")).ToHaveCountAsync(0);
         // The views that moved to the Aspire dashboard are gone from this one.
-        await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium"]);
+        await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["Resources", "Message flow", "Consortium", "Webhooks"]);
 
         await using var withSlash = platform.StartDashboard(new Dictionary<string, string?>(), aspireDashboard: Aspire + "/");
         using var linked = DashboardPlatform.Operator(withSlash.Url);
@@ -238,6 +238,55 @@ public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClass
         {
             await bus.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task Webhooks_view_lists_every_endpoint_opens_its_delivery_log_redelivers_a_failed_delivery_and_says_so_when_the_service_is_down()
+    {
+        await using var webhooks = await WebhooksStub.StartAsync();
+        await using var dashboard = platform.StartDashboard(new Dictionary<string, string?>
+        {
+            ["services:webhooks:http:0"] = webhooks.Url,
+            ["services:membership:http:0"] = webhooks.Url,
+        });
+        var page = await platform.OpenAsync("#webhooks", dashboard.Url);
+        var endpoints = page.GetByTestId("webhook-endpoints").Locator("tbody tr");
+        await Assertions.Expect(endpoints).ToHaveCountAsync(2);
+        await Assertions.Expect(endpoints.Nth(0).Locator("td[data-col=organization]")).ToHaveTextAsync(WebhooksStub.OrganizationName);
+        await Assertions.Expect(endpoints.Nth(0).Locator("td[data-col=eventTypes]")).ToHaveTextAsync("program.launched, placement.flagged");
+        await Assertions.Expect(endpoints.Nth(1).Locator("td[data-col=status]")).ToHaveTextAsync("disabled");
+        await Assertions.Expect(endpoints.Nth(1).Locator("td[data-col=disabledReason]")).ToHaveTextAsync("Disabled after failing every delivery for 5 days.");
+
+        await endpoints.Nth(0).ClickAsync();
+        var log = page.GetByTestId("webhook-delivery-log").Locator("tbody tr");
+        await Assertions.Expect(log).ToHaveCountAsync(3);
+        var failed = log.Filter(new() { HasText = "placement.flagged" });
+        await Assertions.Expect(failed.Locator("td[data-col=attemptCount]")).ToHaveTextAsync("8");
+        await Assertions.Expect(failed.Locator("td[data-col=lastStatusCode]")).ToHaveTextAsync("500");
+        await Assertions.Expect(failed.Locator("td[data-col=lastError]")).ToHaveTextAsync("500 Internal Server Error");
+        // Only a failed delivery offers "Redeliver"; the pending one shows when it is tried next.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Redeliver" })).ToHaveCountAsync(1);
+        await Assertions.Expect(log.Filter(new() { HasText = "pending" }).Locator("td[data-col=nextAttemptAt]")).Not.ToBeEmptyAsync();
+
+        await failed.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("webhook-attempts")).ToContainTextAsync("upstream says no");
+
+        var dialogs = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            dialogs.Add(dialog.Type);
+            await dialog.AcceptAsync();
+        };
+        await failed.GetByRole(AriaRole.Button, new() { Name = "Redeliver" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Redelivery queued: msg_failed");
+        Assert.Equal(["confirm"], dialogs);
+        Assert.Equal([WebhooksStub.FailedDeliveryId], webhooks.Redelivered);
+        await DashboardPlatform.ScreenshotAsync(page, "webhooks");
+
+        // The webhooks service goes away: the page says so instead of failing.
+        await webhooks.DisposeAsync();
+        await Assertions.Expect(page.GetByTestId("webhooks-unavailable")).ToContainTextAsync("The webhooks service is unavailable: webhooks is unavailable", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("● live");
     }
 
     [Fact]

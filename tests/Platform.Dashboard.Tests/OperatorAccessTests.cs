@@ -15,7 +15,8 @@ public sealed class OperatorAccessTests(DashboardPlatform platform) : IClassFixt
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static readonly string[] ApiReads = ["/api/links", "/api/resources", "/api/messaging", "/api/messaging/audit", "/api/kpis",
-        "/api/messaging/errors?vhost=%2F&queue=membership_error&limit=5"];
+        "/api/messaging/errors?vhost=%2F&queue=membership_error&limit=5", "/api/webhooks/endpoints",
+        $"/api/webhooks/endpoints/{WebhooksStub.EndpointId}/deliveries", $"/api/webhooks/endpoints/{WebhooksStub.EndpointId}/deliveries/{WebhooksStub.FailedDeliveryId}"];
 
     private static readonly string[] Pages = ["/", "/index.html", "/app.js", "/app.css", "/charts.js"];
 
@@ -43,7 +44,7 @@ public sealed class OperatorAccessTests(DashboardPlatform platform) : IClassFixt
             using var response = await http.GetAsync(path, Cancel);
             await AssertUnauthorizedProblemAsync(response, path);
         }
-        foreach (var path in new[] { "/api/messaging/errors/replay", "/api/messaging/errors/discard" })
+        foreach (var path in new[] { "/api/messaging/errors/replay", "/api/messaging/errors/discard", $"/api/webhooks/endpoints/{WebhooksStub.EndpointId}/deliveries/{WebhooksStub.FailedDeliveryId}/redeliver" })
         {
             using var response = await http.PostAsJsonAsync(path, new { virtualHost = "/", queue = "membership_error", messageId = "m" }, Cancel);
             await AssertUnauthorizedProblemAsync(response, path);

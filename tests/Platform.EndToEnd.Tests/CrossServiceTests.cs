@@ -15,7 +15,7 @@ public sealed class CrossServiceTests(RunningAppHost platform)
     public async Task Every_service_answers_ready_and_endpoints_json_says_where_everything_is()
     {
         var endpoints = await platform.EndpointsAsync();
-        foreach (var service in new[] { "membership", "talent-pipeline", "events", "dashboard" })
+        foreach (var service in new[] { "membership", "talent-pipeline", "events", "webhooks", "dashboard" })
         {
             using var http = platform.App.CreateHttpClient(service);
             using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);

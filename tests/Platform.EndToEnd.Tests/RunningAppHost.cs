@@ -15,7 +15,7 @@ public sealed class RunningAppHost : IAsyncLifetime
 
     /// <summary>Every resource of the platform, as the AppHost names them.</summary>
     public static readonly string[] Resources =
-        ["postgres", "membershipdb", "talentpipelinedb", "eventsdb", "messaging-epmd", "messaging", "membership", "talent-pipeline", "events", "dashboard"];
+        ["postgres", "membershipdb", "talentpipelinedb", "eventsdb", "webhooksdb", "messaging-epmd", "messaging", "membership", "talent-pipeline", "events", "webhooks", "dashboard"];
 
     private string? _folder;
     private DistributedApplication? _app;

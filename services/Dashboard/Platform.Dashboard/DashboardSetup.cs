@@ -5,6 +5,7 @@ using Platform.Dashboard.Features.Kpis;
 using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Messaging;
 using Platform.Dashboard.Features.Resources;
+using Platform.Dashboard.Features.Webhooks;
 using Platform.Dashboard.Operators;
 
 namespace Platform.Dashboard;
@@ -55,6 +56,7 @@ public static class DashboardSetup
         services.AddSingleton<BrokerManagement>();
         services.AddSingleton<ErrorQueues>();
         services.AddSingleton<ConsortiumKpis>();
+        services.AddSingleton<WebhooksService>();
         return builder;
     }
 

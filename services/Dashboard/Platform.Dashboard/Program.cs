@@ -3,9 +3,10 @@ using Platform.Dashboard.Features.Kpis;
 using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Messaging;
 using Platform.Dashboard.Features.Resources;
+using Platform.Dashboard.Features.Webhooks;
 
 // The operator dashboard: what only it has — consortium KPIs, message flow (queues, outbox backlog, error queues with
-// replay/discard, the operator-action audit) and the services' health. Traces, logs, metrics and console output are
+// replay/discard, the operator-action audit), webhook endpoints with their delivery logs, and the services' health. Traces, logs, metrics and console output are
 // the Aspire dashboard's: this one links to them (Dashboard:AspireDashboard:Url). Static pages from wwwroot, JSON
 // under /api/. Started by the AppHost; see DashboardSetup for its settings.
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ app.MapLinks();
 app.MapResources();
 app.MapMessageFlow();
 app.MapKpis();
+app.MapWebhooks();
 app.Run();
 
 /// <summary>Entry point; public so tests can host the dashboard.</summary>

@@ -26,3 +26,11 @@ namespace Platform.Clients.NSwag.Events
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => settings.Converters.Add(new JsonStringEnumConverter());
     }
 }
+
+namespace Platform.Clients.NSwag.Webhooks
+{
+    public partial class WebhooksClient
+    {
+        static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => settings.Converters.Add(new JsonStringEnumConverter());
+    }
+}

@@ -8,7 +8,7 @@ namespace Platform.EndToEnd.Tests.Clients;
 public static class PublishedDocuments
 {
     /// <summary>The services (AppHost resource names) whose documents are published, each as docs/openapi/&lt;service&gt;.json.</summary>
-    public static readonly string[] Services = ["membership", "talent-pipeline", "events"];
+    public static readonly string[] Services = ["membership", "talent-pipeline", "events", "webhooks"];
 
     public const string RefreshCommand =
         "UPDATE_OPENAPI=1 dotnet test tests/Platform.EndToEnd.Tests -c Release --filter FullyQualifiedName~The_published_OpenAPI_documents";

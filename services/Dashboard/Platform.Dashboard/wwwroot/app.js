@@ -1,4 +1,4 @@
-// The operator dashboard: one page, a view per hash (#resources, #messages, #consortium), each polling its JSON
+// The operator dashboard: one page, a view per hash (#resources, #messages, #consortium, #webhooks), each polling its JSON
 // endpoint every 2 seconds. Traces, logs and metrics are the Aspire dashboard's: when /api/links names it, the header,
 // the resources and the error messages' trace ids link there. Everything is built with DOM calls (textContent),
 // never innerHTML, since message bodies and headers are untrusted text.
@@ -232,8 +232,113 @@ async function renderConsortium(root) {
     h("div", { class: "grid" }, report.cards.map(card)));
 }
 
+// ---------- Webhooks ----------
+// Every endpoint; per endpoint its delivery log (newest first) with "redeliver" for a failed delivery. The webhooks
+// service being down is a notice on the page (the dashboard answers available: false), not an error.
+const webhookStatusKind = s => ({ enabled: "ok", succeeded: "ok", pending: "warn", disabled: "bad", failed: "bad" }[s] || "");
+const fmtTime = t => t ? new Date(t).toLocaleString() : "";
+const query = params => {
+  const given = Object.entries(params).filter(([, v]) => v);
+  return given.length === 0 ? "" : "?" + given.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+};
+
+async function redeliver(endpoint, delivery) {
+  if (!confirm(`Redeliver ${delivery.eventType} (${delivery.messageId}) to ${endpoint.url}?`)) return;
+  const response = await post(`/api/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`);
+  if (response.status === 401) { toLogin(); return; }
+  const body = await response.json().catch(() => ({}));
+  state.notice = response.ok
+    ? { kind: "ok", text: `Redelivery queued: ${delivery.messageId}` }
+    : { kind: "bad", text: body.detail || `redeliver failed (${response.status})` };
+  state.deliveryPanel = null;
+  refresh();
+}
+
+async function deliveryPanel(endpoint, deliveryId) {
+  const panel = h("div", { class: "panel", "data-testid": "webhook-delivery" },
+    h("h2", {}, "Delivery ", h("span", { class: "muted" }, deliveryId), " ",
+      h("button", { onclick: () => { state.deliveryPanel = null; refresh(); } }, "Refresh"), " ",
+      h("button", { onclick: () => { state.selected.delivery = null; state.deliveryPanel = null; refresh(); } }, "Close")));
+  const view = await getJson(`/api/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/deliveries/${encodeURIComponent(deliveryId)}`).catch(e => ({ available: false, problem: e.message }));
+  if (!view.available) { panel.appendChild(h("div", { class: "notice bad" }, view.problem)); return panel; }
+  const d = view.delivery;
+  panel.append(
+    h("dl", { class: "kv" }, [["message id", d.messageId], ["event type", d.eventType], ["status", d.status], ["attempts", d.attemptCount], ["created", fmtTime(d.createdAt)], ["next attempt", fmtTime(d.nextAttemptAt)]]
+      .flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "")])),
+    h("h2", {}, "Attempts"),
+    table([
+      { title: "When", value: a => fmtTime(a.attemptedAt) },
+      { title: "Result", value: a => badge(a.succeeded ? "succeeded" : "failed", a.succeeded ? "ok" : "bad") },
+      { title: "Status code", value: a => a.statusCode ?? "", num: true },
+      { title: "Duration", value: a => fmtMs(a.durationMs), num: true },
+      { title: "Error", value: a => a.error || "" },
+      { title: "Response", value: a => a.responseSnippet ? h("pre", {}, a.responseSnippet) : "" },
+    ], d.attempts || [], { testId: "webhook-attempts" }),
+    h("details", {}, h("summary", {}, "Payload"), h("pre", {}, JSON.stringify(d.payload, null, 2))));
+  return panel;
+}
+
+async function renderWebhooks(root) {
+  const filter = state.selected.webhookFilter || {};
+  const list = await getJson(`/api/webhooks/endpoints${query({ status: filter.endpointStatus, cursor: filter.endpointCursor })}`);
+  const selected = list.items.find(e => e.id === state.selected.endpoint);
+  const setFilter = change => { state.selected.webhookFilter = { ...filter, ...change }; state.deliveryPanel = null; refresh(); };
+  fill(root,
+    h("h2", {}, "Webhooks"),
+    state.notice ? h("div", { class: `notice ${state.notice.kind}`, "data-testid": "notice" }, state.notice.text) : null,
+    !list.available ? h("div", { class: "notice bad", "data-testid": "webhooks-unavailable" }, `The webhooks service is unavailable: ${list.problem}`) : null,
+    h("div", { class: "panel" },
+      h("div", { class: "filters" }, "Status ",
+        h("select", { onchange: e => setFilter({ endpointStatus: e.target.value, endpointCursor: null }) },
+          ["", "enabled", "disabled"].map(v => h("option", { value: v, selected: (filter.endpointStatus || "") === v }, v || "all"))),
+        filter.endpointCursor ? h("button", { onclick: () => setFilter({ endpointCursor: null }) }, "First page") : null,
+        list.nextCursor ? h("button", { onclick: () => setFilter({ endpointCursor: list.nextCursor }) }, "Next page") : null),
+      table([
+        { title: "Organization", key: "organization", value: e => h("span", { title: e.organizationId }, e.organizationName || e.organizationId) },
+        { title: "URL", key: "url", value: e => h("span", { title: e.description || "" }, e.url) },
+        { title: "Event types", key: "eventTypes", value: e => (e.eventTypes || []).join(", ") },
+        { title: "Status", key: "status", value: e => badge(e.status, webhookStatusKind(e.status)) },
+        { title: "Disabled because", key: "disabledReason", value: e => h("span", { class: "muted" }, e.disabledReason || "") },
+        { title: "Since", key: "createdAt", value: e => fmtTime(e.createdAt) },
+      ], list.items, {
+        testId: "webhook-endpoints",
+        onRow: e => { state.selected.endpoint = e.id; state.selected.delivery = null; state.selected.webhookFilter = { ...filter, deliveryStatus: null, deliveryCursor: null }; state.deliveryPanel = null; refresh(); },
+        selectedKey: e => e.id === state.selected.endpoint,
+      })));
+  if (!selected) return;
+
+  const log = await getJson(`/api/webhooks/endpoints/${encodeURIComponent(selected.id)}/deliveries${query({ status: filter.deliveryStatus, cursor: filter.deliveryCursor })}`)
+    .catch(e => ({ available: false, problem: e.message, items: [] }));
+  root.appendChild(h("div", { class: "panel", "data-testid": "webhook-deliveries" },
+    h("h2", {}, "Deliveries to ", h("span", {}, selected.url)),
+    !log.available ? h("div", { class: "notice bad" }, `The delivery log is unavailable: ${log.problem}`) : null,
+    h("div", { class: "filters" }, "Status ",
+      h("select", { onchange: e => setFilter({ deliveryStatus: e.target.value, deliveryCursor: null }) },
+        ["", "pending", "succeeded", "failed"].map(v => h("option", { value: v, selected: (filter.deliveryStatus || "") === v }, v || "all"))),
+      filter.deliveryCursor ? h("button", { onclick: () => setFilter({ deliveryCursor: null }) }, "Newest") : null,
+      log.nextCursor ? h("button", { onclick: () => setFilter({ deliveryCursor: log.nextCursor }) }, "Older") : null),
+    table([
+      { title: "Created", key: "createdAt", value: d => fmtTime(d.createdAt) },
+      { title: "Event type", key: "eventType", value: d => d.eventType },
+      { title: "Status", key: "status", value: d => badge(d.status, webhookStatusKind(d.status)) },
+      { title: "Attempts", key: "attemptCount", value: d => d.attemptCount, num: true },
+      { title: "Last code", key: "lastStatusCode", value: d => d.lastStatusCode ?? "", num: true },
+      { title: "Last error", key: "lastError", value: d => h("span", { class: "muted" }, d.lastError || "") },
+      { title: "Last attempt", key: "lastAttemptAt", value: d => fmtTime(d.lastAttemptAt) },
+      { title: "Next attempt", key: "nextAttemptAt", value: d => fmtTime(d.nextAttemptAt) },
+      { title: "", key: "actions", value: d => h("span", {},
+          h("button", { onclick: e => { e.stopPropagation(); state.selected.delivery = d.id; state.deliveryPanel = null; refresh(); } }, "Details"),
+          d.status === "failed" ? [" ", h("button", { class: "primary", onclick: e => { e.stopPropagation(); redeliver(selected, d); } }, "Redeliver")] : null) },
+    ], log.items || [], { testId: "webhook-delivery-log", selectedKey: d => d.id === state.selected.delivery })));
+  if (state.selected.delivery) {
+    // Built on opening (and after an action), then kept: what the operator unfolded stays unfolded.
+    if (!state.deliveryPanel) state.deliveryPanel = await deliveryPanel(selected, state.selected.delivery);
+    root.appendChild(state.deliveryPanel);
+  }
+}
+
 // ---------- Routing and polling ----------
-const views = { resources: renderResources, messages: renderMessages, consortium: renderConsortium };
+const views = { resources: renderResources, messages: renderMessages, consortium: renderConsortium, webhooks: renderWebhooks };
 
 // One render at a time: a timer tick and an action's refresh each await the API, and interleaved they would both
 // insert their own copy of a panel. A refresh asked for during a render runs once it is done.
@@ -263,7 +368,7 @@ async function render() {
 function show() {
   const name = location.hash.slice(1) || "resources";
   document.querySelectorAll("#nav a").forEach(a => a.classList.toggle("active", a.dataset.view === name));
-  if (state.view !== location.hash) { main.replaceChildren(); state.notice = null; state.errorPanel = null; state.view = location.hash; }
+  if (state.view !== location.hash) { main.replaceChildren(); state.notice = null; state.errorPanel = null; state.deliveryPanel = null; state.view = location.hash; }
   clearInterval(state.timer);
   refresh();
   state.timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
