@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Platform.Testing;
 
@@ -34,6 +35,8 @@ public sealed class RunningAppHost : IAsyncLifetime
             ["--data", _folder],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
+        // As a developer runs it (DOTNET_ENVIRONMENT=Development): webhooks may go to a receiver on this machine.
+        builder.CreateResourceBuilder<ProjectResource>("webhooks").WithEnvironment("Webhooks__AllowPrivateTargets", "true");
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         foreach (var resource in Resources)

@@ -35,6 +35,8 @@ internal sealed class WebhookDocument : IOpenApiDocumentTransformer
     {
         OperationId = "on" + string.Concat(name.Split('.').Select(part => char.ToUpperInvariant(part[0]) + part[1..])),
         Summary = Summary(type),
+        // The platform calls the partner: no API key; the webhook-signature header authenticates the call.
+        Security = [],
         Description = $"Sent to: {WebhookCatalogue.AudienceOf(type)} Only to enabled endpoints subscribed to `{name}` or `*`. "
             + "Verify the signature before trusting the body; de-duplicate by `webhook-id` (retries and redeliveries repeat it).",
         Parameters =
