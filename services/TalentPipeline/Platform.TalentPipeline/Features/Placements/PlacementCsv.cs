@@ -1,9 +1,9 @@
-using System.Text;
+using CsvHelper;
 
 namespace Platform.TalentPipeline.Features.Placements;
 
 /// <summary>
-/// Reads a CSV upload (RFC 4180: comma-separated, double quotes around fields with commas, quotes or line breaks)
+/// Reads a CSV upload (RFC 4180 through CsvHelper: comma-separated, double quotes around fields with commas, quotes or line breaks)
 /// whole before anything is imported: a structural problem (unknown or missing columns, a row with the wrong number
 /// of fields, a broken quote) fails the upload with its line number; field problems reject only their row.
 /// </summary>
@@ -39,69 +39,40 @@ public static class PlacementCsv
         return new Reading(candidates, null);
     }
 
-    /// <summary>Splits the text into rows of fields, skipping blank lines; returns an error for a broken quote.</summary>
+    /// <summary>
+    /// Splits the text into rows of fields with CsvHelper (RFC 4180), skipping blank lines; returns an error naming the
+    /// line of the first record with broken quoting (nothing is imported then, so such records are skipped, not recovered).
+    /// </summary>
     private static string? Split(string text, List<Row> rows)
     {
-        var line = 1;
-        var i = 0;
-        if (text.Length > 0 && text[0] == '\uFEFF') i = 1; // byte order mark
-        while (i < text.Length)
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..]; // byte order mark
+        CsvMalformedRecord? malformed = null;
+        var options = CsvReaderOptions.Default with
         {
-            var rowLine = line;
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            var wasQuoted = false;
-            var endOfRow = false;
-            while (i < text.Length && !endOfRow)
-            {
-                var ch = text[i];
-                if (quoted)
-                {
-                    if (ch == '"')
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                        quoted = false;
-                        i++;
-                        if (i < text.Length && text[i] is not (',' or '\r' or '\n'))
-                            return $"Line {line}: text after a closing quote; double a quote inside a quoted field (\"\").";
-                        continue;
-                    }
-                    if (ch == '\n') line++;
-                    field.Append(ch);
-                    i++;
-                    continue;
-                }
-                switch (ch)
-                {
-                    case '"' when field.Length == 0 && !wasQuoted:
-                        quoted = wasQuoted = true;
-                        i++;
-                        break;
-                    case '"':
-                        return $"Line {line}: a quote inside an unquoted field; quote the whole field and double the quote.";
-                    case ',':
-                        fields.Add(field.ToString());
-                        field.Clear();
-                        wasQuoted = false;
-                        i++;
-                        break;
-                    case '\r' or '\n':
-                        i += ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-                        line++;
-                        endOfRow = true;
-                        break;
-                    default:
-                        field.Append(ch);
-                        i++;
-                        break;
-                }
-            }
-            if (quoted) return $"Line {rowLine}: a quoted field is never closed.";
-            fields.Add(field.ToString());
-            if (fields.Count == 1 && fields[0].Trim().Length == 0 && !wasQuoted) continue; // blank line
-            rows.Add(new Row(rowLine, fields));
+            Separator = ',',
+            Mode = CsvMode.Rfc4180,
+            HasHeader = false, // the header is checked here, with messages of our own
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            TrimWhitespace = false,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => { malformed ??= record; },
+        };
+        using var reader = CsvReader.Create(new StringReader(text), options, false);
+        while (reader.Read())
+        {
+            var fields = Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToList();
+            // A line of spaces only is blank too (unless quoted).
+            if (fields.Count == 1 && fields[0].Trim().Length == 0 && !reader.RawRecord.Contains((byte)'"')) continue;
+            rows.Add(new Row((int)reader.LineNumber, fields));
         }
-        return null;
+        if (malformed is not { } bad) return null;
+        return $"Line {bad.LineNumber}: " + bad.Reason switch
+        {
+            CsvMalformedReason.StrayQuote => "a quote inside an unquoted field; quote the whole field and double the quote.",
+            CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote; double a quote inside a quoted field (\"\").",
+            CsvMalformedReason.UnterminatedQuote => "a quoted field is never closed.",
+            _ => "broken quoting.",
+        };
     }
 }
