@@ -40,30 +40,101 @@ public sealed class CouncilSession
         new() { Id = id, ConsortiumId = consortiumId, Number = number, StartsOn = startsOn, EndsOn = endsOn, OpenedAt = at };
 
     /// <summary>
-    /// Replaces the roles as a whole (rules already checked by <see cref="CouncilDesignationRules.Check"/>) and says
-    /// what changed: organizations with a new or different role, and organizations that lost their role.
+    /// Designates the session's roles as a whole, all-or-nothing: only the current session accepts designations
+    /// (<paramref name="currentSessionNumber"/> is the consortium's latest), and <see cref="CouncilDesignationRules.Check"/>
+    /// must find nothing wrong against <paramref name="activeMemberships"/> (the consortium's active memberships, whose
+    /// council roles follow). Says what changed: roles new or different, and roles lost because the organization was left out.
     /// </summary>
-    public (IReadOnlyList<CouncilDesignation> Assigned, IReadOnlyList<CouncilDesignation> Revoked) Redesignate(IReadOnlyList<CouncilDesignation> designations, DateTimeOffset at)
+    public DesignationResult Designate(IReadOnlyList<CouncilDesignation> designations, int currentSessionNumber,
+        IReadOnlyList<Membership> activeMemberships, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(designations);
-        LastDesignatedAt = at;
+        ArgumentNullException.ThrowIfNull(activeMemberships);
+        if (currentSessionNumber != Number) return new DesignationResult.NotCurrent(currentSessionNumber);
+        if (activeMemberships.FirstOrDefault(m => m.ConsortiumId != ConsortiumId || m.Status != MembershipStatus.Active) is { } stray)
+            throw new ArgumentException($"Membership {stray.Id} is not an active membership of this session's consortium.", nameof(activeMemberships));
+        var problems = CouncilDesignationRules.Check(designations, activeMemberships.Select(m => m.OrganizationId).ToHashSet());
+        if (problems.Count > 0) return new DesignationResult.Refused(problems);
+
         var before = Designations.ToDictionary(d => d.OrganizationId, d => d.Role);
-        var after = designations.Select(d => d.OrganizationId).ToHashSet();
-        var assigned = designations.Where(d => !before.TryGetValue(d.OrganizationId, out var role) || role != d.Role).ToList();
-        var revoked = Designations.Where(d => !after.Contains(d.OrganizationId)).ToList();
+        var after = designations.ToDictionary(d => d.OrganizationId, d => d.Role);
+        var assigned = designations.Where(d => !before.TryGetValue(d.OrganizationId, out var role) || role != d.Role)
+            .Select(d => new RoleAssigned(ConsortiumId, Number, d.OrganizationId, d.Role, at)).ToList();
+        var revoked = Designations.Where(d => !after.ContainsKey(d.OrganizationId))
+            .Select(d => new RoleRevoked(ConsortiumId, Number, d.OrganizationId, d.Role, RoleRevocationCause.Redesignated, at)).ToList();
         Designations = [.. designations];
-        return (assigned, revoked);
+        LastDesignatedAt = at;
+        foreach (var membership in activeMemberships)
+        {
+            CouncilRole? role = after.TryGetValue(membership.OrganizationId, out var r) ? r : null;
+            if (membership.CouncilRole != role) membership.DesignateCouncilRole(role);
+        }
+        return new DesignationResult.Applied(this, assigned, revoked);
     }
 
-    /// <summary>The organization loses its role on this session (suspended or withdrawn); returns the role it had.</summary>
-    public CouncilRole? RemoveDesignation(Guid organizationId)
+    /// <summary>
+    /// Opening the next session ends this one's term: every member's role ends with it (the session keeps its
+    /// designations as the record of who served). <paramref name="roleHolders"/> are the consortium's memberships holding a role.
+    /// </summary>
+    public IReadOnlyList<RoleRevoked> EndTerm(IEnumerable<Membership> roleHolders, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(roleHolders);
+        var revoked = new List<RoleRevoked>();
+        foreach (var membership in roleHolders)
+        {
+            if (membership.ConsortiumId != ConsortiumId || membership.CouncilRole is not { } role) continue;
+            revoked.Add(new RoleRevoked(ConsortiumId, Number, membership.OrganizationId, role, RoleRevocationCause.TermEnded, at));
+            membership.DesignateCouncilRole(null);
+        }
+        return revoked;
+    }
+
+    /// <summary>The organization loses its role on this session (it was suspended or withdrawn); null when it held none.</summary>
+    public RoleRevoked? RevokeRole(Guid organizationId, RoleRevocationCause cause, DateTimeOffset at)
     {
         var held = Designations.FirstOrDefault(d => d.OrganizationId == organizationId);
         if (held is null) return null;
         // A new list, so EF Core sees the JSON column change.
         Designations = [.. Designations.Where(d => d.OrganizationId != organizationId)];
-        return held.Role;
+        return new RoleRevoked(ConsortiumId, Number, organizationId, held.Role, cause, at);
     }
+
+    /// <summary>Rule for the next session's number: after the latest one (<paramref name="latest"/> null when none was opened); null when fine.</summary>
+    public static string? CheckNextNumber(int number, int? latest) =>
+        latest is { } n && number <= n ? $"Council session {n} is already open; the next session is number {n + 1}." : null;
+}
+
+/// <summary>Why an organization lost its council role.</summary>
+public enum RoleRevocationCause
+{
+    /// <summary>Left out of a new bulk designation of the same session.</summary>
+    Redesignated,
+    /// <summary>The next session was opened.</summary>
+    TermEnded,
+    Suspended,
+    Withdrawn,
+}
+
+/// <summary>An organization got a new or different role on a council session.</summary>
+public sealed record RoleAssigned(Guid ConsortiumId, int SessionNumber, Guid OrganizationId, CouncilRole Role, DateTimeOffset At);
+
+/// <summary>An organization lost its role on a council session.</summary>
+public sealed record RoleRevoked(Guid ConsortiumId, int SessionNumber, Guid OrganizationId, CouncilRole Role, RoleRevocationCause Cause, DateTimeOffset At);
+
+/// <summary>What became of a bulk designation of a council session.</summary>
+public abstract record DesignationResult
+{
+    private DesignationResult()
+    {
+    }
+
+    /// <summary>Only the latest session's roles can be designated; an earlier session's term is over.</summary>
+    public sealed record NotCurrent(int CurrentNumber) : DesignationResult;
+
+    /// <summary>Nothing was applied; every problem is listed.</summary>
+    public sealed record Refused(IReadOnlyList<DesignationProblem> Problems) : DesignationResult;
+
+    public sealed record Applied(CouncilSession Session, IReadOnlyList<RoleAssigned> Assigned, IReadOnlyList<RoleRevoked> Revoked) : DesignationResult;
 }
 
 /// <summary>A reason one designation in a bulk request cannot be applied; the whole request is then refused.</summary>
