@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults.Auth;
 
@@ -15,7 +14,7 @@ internal static class ConsortiumAccess
     {
         if (caller.IsOperator) return await db.Consortia.AnyAsync(c => c.Id == consortiumId, cancellationToken);
         var organizationId = caller.OrganizationId;
-        return await db.Memberships.AnyAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId
-            && (m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended), cancellationToken);
+        return await db.Memberships.Where(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId)
+            .AnyAsync(Domain.Membership.IsAdmittedExpression, cancellationToken);
     }
 }

@@ -52,6 +52,7 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             membership.Ignore(m => m.History);
             membership.Ignore(m => m.AllowedActions);
             membership.Ignore(m => m.IsCurrent);
+            membership.Ignore(m => m.IsAdmitted);
             membership.ComplexCollection<List<MembershipTransition>, MembershipTransition>("_history", history =>
             {
                 history.ToJson("history");

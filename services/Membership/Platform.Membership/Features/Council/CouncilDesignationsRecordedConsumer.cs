@@ -37,22 +37,22 @@ public sealed class CouncilDesignationsRecordedConsumer(MembershipDbContext db, 
         {
             switch (await CouncilRoleDesignation.DesignateAsync(db, recorded.ConsortiumId, recorded.SessionNumber, designations, now, context.CancellationToken))
             {
-                case DesignationOutcome.Applied applied:
+                case DesignationResult.Applied:
                     db.AddIntegrationEvent(new CouncilDesignationsApplied
                     {
                         RecordingId = recorded.RecordingId, ConsortiumId = recorded.ConsortiumId, SessionNumber = recorded.SessionNumber,
                         Designated = designations.Count, OccurredAt = now,
                     });
                     return;
-                case DesignationOutcome.NoSuchSession:
+                case null:
                     reasons["sessionNumber"] = [await db.Consortia.AnyAsync(c => c.Id == recorded.ConsortiumId, context.CancellationToken)
                         ? $"The consortium has no council session {recorded.SessionNumber}; open it first."
                         : "No such consortium."];
                     break;
-                case DesignationOutcome.NotCurrent notCurrent:
+                case DesignationResult.NotCurrent notCurrent:
                     reasons["sessionNumber"] = [$"Council session {recorded.SessionNumber} has been succeeded by session {notCurrent.CurrentNumber}."];
                     break;
-                case DesignationOutcome.Refused refused:
+                case DesignationResult.Refused refused:
                     foreach (var group in refused.Problems.GroupBy(p => $"designations[{p.Index}].organizationId"))
                         reasons[group.Key] = [.. group.Select(p => p.Reason)];
                     break;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults.Auth;
@@ -43,18 +42,14 @@ public static class CouncilEndpoints
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await CouncilRoleDesignation.LockCouncilAsync(db, consortiumId, cancellationToken);
             var previous = await db.CouncilSessions.Where(s => s.ConsortiumId == consortiumId).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
-            if (previous is not null && request.Number <= previous.Number)
-                return Problems.Conflict($"Council session {previous.Number} is already open; the next session is number {previous.Number + 1}.",
-                    new { currentSession = previous.Number });
+            if (CouncilSession.CheckNextNumber(request.Number, previous?.Number) is { } problem)
+                return Problems.Conflict(problem, new { currentSession = previous!.Number });
 
             var now = time.GetUtcNow();
             var session = CouncilSession.Open(Guid.CreateVersion7(), consortiumId, request.Number, request.StartsOn, request.EndsOn, now);
             db.CouncilSessions.Add(session);
             if (previous is not null) await EndTermAsync(db, previous, now, cancellationToken);
-            db.AddIntegrationEvent(new CouncilSessionOpened
-            {
-                ConsortiumId = consortiumId, SessionNumber = session.Number, StartsOn = session.StartsOn, EndsOn = session.EndsOn, OccurredAt = now,
-            });
+            db.AddIntegrationEvent(CouncilAnnouncements.Opened(session));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -69,21 +64,14 @@ public static class CouncilEndpoints
         });
     }
 
-    /// <summary>A new session starts without roles: the members' roles of the previous term end.</summary>
+    /// <summary>A new session starts without roles: the members' roles of the previous term end (see <see cref="CouncilSession.EndTerm"/>).</summary>
     private static async Task EndTermAsync(MembershipDbContext db, CouncilSession previous, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var holders = await db.Memberships.Where(m => m.ConsortiumId == previous.ConsortiumId && m.CouncilRole != null).ToListAsync(cancellationToken);
-        var ids = holders.Select(m => m.OrganizationId).ToList();
+        var revoked = previous.EndTerm(holders, now);
+        var ids = revoked.Select(r => r.OrganizationId).ToList();
         var names = await db.Organizations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
-        foreach (var membership in holders)
-        {
-            db.AddIntegrationEvent(new CouncilRoleRevoked
-            {
-                ConsortiumId = previous.ConsortiumId, SessionNumber = previous.Number, OrganizationId = membership.OrganizationId,
-                OrganizationName = names[membership.OrganizationId], Role = ApiEnum.Name(membership.CouncilRole!.Value), Cause = "termEnded", OccurredAt = now,
-            });
-            membership.DesignateCouncilRole(null);
-        }
+        foreach (var change in revoked) db.AddIntegrationEvent(CouncilAnnouncements.Revoked(change, names));
     }
 
     internal static async Task<Results<Ok<Page<CouncilSessionResponse>>, ProblemHttpResult>> ListAsync(
@@ -118,15 +106,15 @@ public static class CouncilEndpoints
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             switch (await CouncilRoleDesignation.DesignateAsync(db, consortiumId, sessionNumber, requested, time.GetUtcNow(), cancellationToken))
             {
-                case DesignationOutcome.NoSuchSession:
+                case null:
                     return Problems.NotFound($"The consortium has no council session {sessionNumber}.");
-                case DesignationOutcome.NotCurrent notCurrent:
+                case DesignationResult.NotCurrent notCurrent:
                     return Problems.Conflict($"Council session {sessionNumber} has been succeeded by session {notCurrent.CurrentNumber}; only the current session's roles can be designated.",
                         new { currentSession = notCurrent.CurrentNumber });
-                case DesignationOutcome.Refused refused:
+                case DesignationResult.Refused refused:
                     return Problems.Validation(refused.Problems.GroupBy(p => $"[{p.Index}].organizationId")
                         .ToDictionary(g => g.Key, g => g.Select(p => p.Reason).ToArray(), StringComparer.Ordinal));
-                case DesignationOutcome.Applied applied:
+                case DesignationResult.Applied applied:
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     return TypedResults.Ok(await ToResponseAsync(db, applied.Session, isCurrent: true, cancellationToken));

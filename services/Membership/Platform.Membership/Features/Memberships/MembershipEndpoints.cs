@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
+using Platform.Membership.Features.Council;
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
@@ -59,16 +59,7 @@ public static class MembershipEndpoints
             .MaxAsync(m => (long?)m.Version, cancellationToken) ?? 0;
         var membership = DomainMembership.Apply(Guid.CreateVersion7(), consortiumId, organization.Id, ActorOf(caller), time.GetUtcNow(), request.Reason?.Trim(), previousVersion);
         db.Memberships.Add(membership);
-        db.AddIntegrationEvent(new MembershipApplied
-        {
-            MembershipId = membership.Id,
-            ConsortiumId = consortiumId,
-            OrganizationId = organization.Id,
-            OrganizationName = organization.Name,
-            OrganizationKind = ApiEnum.Name(organization.Kind),
-            OccurredAt = membership.AppliedAt,
-            Version = membership.Version,
-        });
+        db.AddIntegrationEvent(MembershipAnnouncements.Applied(membership, organization));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -82,8 +73,8 @@ public static class MembershipEndpoints
     }
 
     private static Task<DomainMembership?> CurrentMembershipAsync(MembershipDbContext db, Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
-        db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId
-            && (m.Status == MembershipStatus.Applied || m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended), cancellationToken);
+        db.Memberships.AsNoTracking().Where(DomainMembership.IsCurrentExpression)
+            .FirstOrDefaultAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId, cancellationToken);
 
     private static ProblemHttpResult AlreadyMember(Organization organization, DomainMembership current) =>
         Problems.Conflict($"'{organization.Name}' already has a membership of this consortium ({current.Id}) in status '{ApiEnum.Name(current.Status)}'.",
@@ -120,7 +111,7 @@ public static class MembershipEndpoints
             var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == membership.OrganizationId, cancellationToken);
             var roleBefore = membership.CouncilRole;
             var now = time.GetUtcNow();
-            if (!membership.TryPerform(action, ActorOf(caller), now, reason, out _))
+            if (!membership.TryPerform(action, ActorOf(caller), now, reason, out var transition))
             {
                 var allowed = membership.AllowedActions.Count > 0 ? string.Join(", ", membership.AllowedActions.Select(ApiEnum.Name)) : "nothing (the status is final)";
                 return Problems.Conflict(
@@ -128,30 +119,21 @@ public static class MembershipEndpoints
                     new { status = membership.Status, allowedActions = membership.AllowedActions });
             }
 
-            db.AddIntegrationEvent(EventFor(action, membership, organization, reason, now));
-            if (roleBefore is not null && membership.CouncilRole is null)
-                await RevokeCouncilRoleAsync(db, membership, organization, action == MembershipAction.Suspend ? "suspended" : "withdrawn", now, cancellationToken);
+            db.AddIntegrationEvent(MembershipAnnouncements.Transitioned(membership, transition!, organization));
+            if (roleBefore is not null && DomainMembership.CouncilRoleLostBy(transition!) is { } cause)
+                await RevokeCouncilRoleAsync(db, membership, organization, cause, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return TypedResults.Ok(ToResponse(membership, organization));
         });
     }
 
     /// <summary>A suspended or withdrawn member loses its seat on the current council session too.</summary>
-    private static async Task RevokeCouncilRoleAsync(MembershipDbContext db, DomainMembership membership, Organization organization, string cause,
+    private static async Task RevokeCouncilRoleAsync(MembershipDbContext db, DomainMembership membership, Organization organization, RoleRevocationCause cause,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = await db.CouncilSessions.Where(s => s.ConsortiumId == membership.ConsortiumId).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
-        if (session?.RemoveDesignation(organization.Id) is not { } role) return;
-        db.AddIntegrationEvent(new CouncilRoleRevoked
-        {
-            ConsortiumId = membership.ConsortiumId,
-            SessionNumber = session.Number,
-            OrganizationId = organization.Id,
-            OrganizationName = organization.Name,
-            Role = ApiEnum.Name(role),
-            Cause = cause,
-            OccurredAt = now,
-        });
+        if (session?.RevokeRole(organization.Id, cause, now) is not { } revoked) return;
+        db.AddIntegrationEvent(CouncilAnnouncements.Revoked(revoked, new Dictionary<Guid, string> { [organization.Id] = organization.Name }));
     }
 
     private static string Past(MembershipAction action) => action switch
@@ -163,38 +145,12 @@ public static class MembershipEndpoints
         _ => "withdrawn",
     };
 
-    private static object EventFor(MembershipAction action, DomainMembership m, Organization o, string? reason, DateTimeOffset at) => action switch
-    {
-        MembershipAction.Approve => new MembershipActivated
-        {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at, Version = m.Version,
-        },
-        MembershipAction.Reject => new MembershipRejected
-        {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
-        },
-        MembershipAction.Suspend => new MembershipSuspended
-        {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
-        },
-        MembershipAction.Reinstate => new MembershipReinstated
-        {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
-            OrganizationKind = ApiEnum.Name(o.Kind), Reason = reason, OccurredAt = at, Version = m.Version,
-        },
-        _ => new MembershipWithdrawn
-        {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = reason, OccurredAt = at, Version = m.Version,
-        },
-    };
-
     /// <summary>The member list's version and whether the caller's organization is a member, compiled once: this runs on every list request.</summary>
     private static readonly Func<MembershipDbContext, Guid, Guid, CancellationToken, Task<MemberListState?>> ListStateQuery =
         EF.CompileAsyncQuery((MembershipDbContext db, Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
             db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
-                .Select(c => new MemberListState(c.MemberListVersion, db.Memberships.Any(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId
-                    && (m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended))))
+                .Select(c => new MemberListState(c.MemberListVersion,
+                    db.Memberships.Where(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId).Any(DomainMembership.IsAdmittedExpression)))
                 .FirstOrDefault());
 
     private sealed record MemberListState(long MemberListVersion, bool IsMember);

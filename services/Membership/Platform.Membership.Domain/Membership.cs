@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Platform.Membership.Domain;
 
 public enum MembershipStatus
@@ -71,8 +73,26 @@ public sealed class Membership
     /// </summary>
     public long Version { get; private set; }
 
-    /// <summary>Still counts as a member of the consortium (only one such membership per organization at a time).</summary>
-    public bool IsCurrent => Status is MembershipStatus.Applied or MembershipStatus.Active or MembershipStatus.Suspended;
+    /// <summary>
+    /// Still counts as a membership of the consortium: applied, active or suspended (only one such membership per
+    /// organization at a time; the database's ux_memberships_current index says the same). Queries filter with it.
+    /// </summary>
+    public static Expression<Func<Membership, bool>> IsCurrentExpression { get; } =
+        m => m.Status == MembershipStatus.Applied || m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended;
+
+    /// <summary>An admitted member, active or suspended (not a mere applicant): it sees the consortium's members, council and mentors.</summary>
+    public static Expression<Func<Membership, bool>> IsAdmittedExpression { get; } =
+        m => m.Status == MembershipStatus.Active || m.Status == MembershipStatus.Suspended;
+
+    // Compiled once from the expressions above, so the in-memory answer and the queries cannot drift apart.
+    private static readonly Func<Membership, bool> IsCurrentRule = IsCurrentExpression.Compile();
+    private static readonly Func<Membership, bool> IsAdmittedRule = IsAdmittedExpression.Compile();
+
+    /// <summary>See <see cref="IsCurrentExpression"/>.</summary>
+    public bool IsCurrent => IsCurrentRule(this);
+
+    /// <summary>See <see cref="IsAdmittedExpression"/>.</summary>
+    public bool IsAdmitted => IsAdmittedRule(this);
 
     /// <param name="previousVersion">The version of the organization's last membership of this consortium (0 if none).</param>
     public static Membership Apply(Guid id, Guid consortiumId, Guid organizationId, Actor actor, DateTimeOffset at, string? reason, long previousVersion = 0)
@@ -109,6 +129,18 @@ public sealed class Membership
         Version++;
         if (target is not MembershipStatus.Active) CouncilRole = null;
         return true;
+    }
+
+    /// <summary>Why <paramref name="transition"/> costs the member its council role (suspended, withdrawn), or null when it does not.</summary>
+    public static RoleRevocationCause? CouncilRoleLostBy(MembershipTransition transition)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        return transition.To switch
+        {
+            MembershipStatus.Suspended => RoleRevocationCause.Suspended,
+            MembershipStatus.Withdrawn => RoleRevocationCause.Withdrawn,
+            _ => null,
+        };
     }
 
     /// <summary>Records the role designated for the current council session (rules checked by <see cref="CouncilDesignationRules"/>).</summary>
