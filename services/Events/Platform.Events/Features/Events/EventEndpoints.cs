@@ -97,7 +97,7 @@ public static class EventEndpoints
         var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
         if (found is null) return Problems.NotFound();
         var names = await db.OrganizationsAsync(found.OrganizerIds, cancellationToken);
-        var outcomes = await OutcomeEndpoints.ReadOutcomesAsync(db, found, caller, cancellationToken);
+        var outcomes = await EventOutcomes.ReadAsync(db, found, caller, cancellationToken);
         return TypedResults.Ok(EventResponse.From(found, names, outcomes));
     }
 
