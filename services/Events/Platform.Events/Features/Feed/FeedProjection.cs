@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Contracts;

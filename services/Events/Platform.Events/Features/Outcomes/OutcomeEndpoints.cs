@@ -5,6 +5,7 @@ using Platform.Events.Contracts;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;

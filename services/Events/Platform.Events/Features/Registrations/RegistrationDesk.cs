@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Platform.Events.Domain;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 

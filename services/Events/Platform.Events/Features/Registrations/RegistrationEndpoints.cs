@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
