@@ -26,7 +26,7 @@ public sealed class MembershipOrderTests(EventsServiceFixture fixture) : IClassF
             MembershipId = membershipId, ConsortiumId = consortiumId, OrganizationId = organizationId, OrganizationName = Name,
             OrganizationKind = "vocationalCollege", OccurredAt = now, Version = 2,
         });
-        Assert.Equal((KnownMembership.Active, 2L), await StatusAsync(consortiumId, organizationId));
+        Assert.Equal((MembershipStatus.Active, 2L), await StatusAsync(consortiumId, organizationId));
 
         // From an instance whose clock is an hour behind: still the later change.
         await ConsumeAsync(new MembershipSuspended
@@ -34,7 +34,7 @@ public sealed class MembershipOrderTests(EventsServiceFixture fixture) : IClassF
             MembershipId = membershipId, ConsortiumId = consortiumId, OrganizationId = organizationId, OrganizationName = Name,
             OccurredAt = now.AddHours(-1), Version = 3,
         });
-        Assert.Equal(("suspended", 3L), await StatusAsync(consortiumId, organizationId));
+        Assert.Equal((MembershipStatus.Suspended, 3L), await StatusAsync(consortiumId, organizationId));
 
         // The application (version 1) and the activation (version 2) arriving late, stamped by a fast clock: ignored.
         await ConsumeAsync(new MembershipApplied
@@ -47,7 +47,7 @@ public sealed class MembershipOrderTests(EventsServiceFixture fixture) : IClassF
             MembershipId = membershipId, ConsortiumId = consortiumId, OrganizationId = organizationId, OrganizationName = Name,
             OrganizationKind = "vocationalCollege", OccurredAt = now.AddHours(2), Version = 2,
         });
-        Assert.Equal(("suspended", 3L), await StatusAsync(consortiumId, organizationId));
+        Assert.Equal((MembershipStatus.Suspended, 3L), await StatusAsync(consortiumId, organizationId));
     }
 
     /// <summary>Publishes through the outbox and waits until the directory consumer has processed the message.</summary>
@@ -68,7 +68,7 @@ public sealed class MembershipOrderTests(EventsServiceFixture fixture) : IClassF
         }, $"{typeof(TMessage).Name} consumed by the member directory");
     }
 
-    private async Task<(string Status, long Version)> StatusAsync(Guid consortiumId, Guid organizationId)
+    private async Task<(MembershipStatus Status, long Version)> StatusAsync(Guid consortiumId, Guid organizationId)
     {
         await using var scope = fixture.Service.Services.CreateAsyncScope();
         var membership = await scope.ServiceProvider.GetRequiredService<EventsDbContext>().KnownMemberships.AsNoTracking()

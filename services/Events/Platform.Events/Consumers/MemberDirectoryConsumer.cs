@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Platform.Events.Domain;
 using Platform.Events.Persistence;
 using Platform.Membership.Contracts;
 
@@ -8,7 +9,7 @@ namespace Platform.Events.Consumers;
 /// <summary>
 /// Keeps the member directory (consortia, organizations, memberships) from membership's events. Upserts that keep
 /// the newest state (memberships by membership's version, the rest by the events' own time), so a late or
-/// reordered delivery never rolls a status back.
+/// reordered delivery never rolls a status back (<see cref="KnownMembership.TryApply"/>).
 /// </summary>
 public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     IConsumer<ConsortiumEstablished>,
@@ -41,31 +42,31 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "applied", m.Version, m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Applied, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<MembershipActivated> context)
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.Version, m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Active, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipRejected> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "rejected", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, MembershipStatus.Rejected, context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     public Task Consume(ConsumeContext<MembershipSuspended> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "suspended", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, MembershipStatus.Suspended, context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<MembershipReinstated> context)
     {
         var m = context.Message;
         await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
-        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, "active", m.Version, m.OccurredAt, context.CancellationToken);
+        await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Active, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipWithdrawn> context) =>
-        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, "withdrawn", context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
+        MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, MembershipStatus.Withdrawn, context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
     private Task OrganizationAsync(Guid id, string name, string kind, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
@@ -74,15 +75,12 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
              WHERE known_organizations.changed_at <= excluded.changed_at
             """, cancellationToken);
 
-    // Ordered by membership's version, not by the producers' clocks; version 0 (a producer from before versions)
-    // only against other version-0 rows, by time.
-    private Task MembershipAsync(Guid consortiumId, Guid organizationId, Guid membershipId, string status, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO known_memberships (consortium_id, organization_id, membership_id, status, changed_at, version)
-            VALUES ({consortiumId}, {organizationId}, {membershipId}, {status}, {at.ToUniversalTime()}, {version})
-            ON CONFLICT (consortium_id, organization_id) DO UPDATE
-               SET membership_id = excluded.membership_id, status = excluded.status, changed_at = excluded.changed_at, version = excluded.version
-             WHERE CASE WHEN excluded.version > 0 THEN excluded.version > known_memberships.version
-                        ELSE known_memberships.version = 0 AND known_memberships.changed_at <= excluded.changed_at END
-            """, cancellationToken);
+    // The row is locked for the inbox's transaction, so announcements about one membership apply one at a time; two
+    // first announcements racing to insert it fail one attempt, and its retry finds the row. The order rule is the domain's.
+    private async Task MembershipAsync(Guid consortiumId, Guid organizationId, Guid membershipId, MembershipStatus status, long version, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var membership = await db.LockMembershipAsync(consortiumId, organizationId, cancellationToken);
+        if (membership is null) db.KnownMemberships.Add(KnownMembership.Create(consortiumId, organizationId, membershipId, status, version, at));
+        else membership.TryApply(status, version, at, membershipId);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Platform.Events.Domain;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Events.Persistence;
@@ -21,8 +22,16 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     public DbSet<FeedSource> FeedSources => Set<FeedSource>();
 
     /// <summary>The event row, locked until the transaction ends: every seat change on one event happens one at a time.</summary>
+    /// <summary>The membership row, locked until the transaction ends, so two announcements about it apply one after the other.</summary>
+    public Task<KnownMembership?> LockMembershipAsync(Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
+        KnownMemberships.FromSql($"SELECT * FROM known_memberships WHERE consortium_id = {consortiumId} AND organization_id = {organizationId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+
     public Task<ConsortiumEvent?> LockEventAsync(Guid id, CancellationToken cancellationToken) =>
         Events.FromSql($"SELECT *, xmin FROM consortium_events WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+
+    private static MembershipStatus ReadMembershipStatus(string stored) =>
+        ApiEnum.TryParse<MembershipStatus>(stored, out var status) ? status : throw new InvalidOperationException($"Unknown membership status '{stored}'.");
 
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
@@ -140,7 +149,9 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
         {
             m.ToTable("known_memberships");
             m.HasKey(x => new { x.ConsortiumId, x.OrganizationId });
-            m.Property(x => x.Status).HasMaxLength(20);
+            // Stored in membership's own spelling (active, suspended…), as before the enum: schema and data unchanged.
+            m.Property(x => x.Status).HasMaxLength(20).HasConversion(v => ApiEnum.Name(v), s => ReadMembershipStatus(s));
+            m.Ignore(x => x.IsActive);
         });
 
         modelBuilder.Entity<FeedEntry>(f =>

@@ -12,8 +12,6 @@ namespace Platform.Events.Features.Directory;
 /// </summary>
 public static class ConsortiumAccess
 {
-    private const string Suspended = "suspended";
-
     public static async Task<bool> CanReadConsortiumAsync(this EventsDbContext db, Caller caller, Guid consortiumId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -24,7 +22,7 @@ public static class ConsortiumAccess
                    || await db.KnownMemberships.AnyAsync(m => m.ConsortiumId == consortiumId, cancellationToken);
         }
         var organizationId = caller.OrganizationId;
-        return await db.KnownMemberships.AnyAsync(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId
-            && (m.Status == KnownMembership.Active || m.Status == Suspended), cancellationToken);
+        return await db.KnownMemberships.Where(m => m.ConsortiumId == consortiumId && m.OrganizationId == organizationId)
+            .AnyAsync(KnownMembership.BelongsToConsortium, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 
 namespace Platform.Events.Features.Directory;
@@ -14,7 +15,7 @@ public static class MemberDirectory
         var ids = organizationIds.Distinct().ToList();
         var rows = await (from m in db.KnownMemberships
                           join o in db.KnownOrganizations on m.OrganizationId equals o.Id
-                          where m.ConsortiumId == consortiumId && m.Status == KnownMembership.Active && ids.Contains(m.OrganizationId)
+                          where m.ConsortiumId == consortiumId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId)
                           select new NamedOrganization { OrganizationId = o.Id, Name = o.Name, Kind = o.Kind })
             .ToListAsync(cancellationToken);
         return rows.ToDictionary(o => o.OrganizationId);

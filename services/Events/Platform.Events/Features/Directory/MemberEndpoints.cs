@@ -23,12 +23,7 @@ public static class MemberEndpoints
     {
         if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
         var memberships = db.KnownMemberships.AsNoTracking().Where(m => m.ConsortiumId == consortiumId);
-        // The directory keeps membership's own spelling of the status.
-        if (status is { } wanted)
-        {
-            var name = wanted.ToString();
-            memberships = memberships.Where(m => m.Status == name);
-        }
+        if (status is { Value: var wanted }) memberships = memberships.Where(m => m.Status == wanted);
         var page = await memberships.ToPageAsync(m => m.ChangedAt, m => m.OrganizationId, paging, cancellationToken);
         var names = await db.OrganizationsAsync(page.Items.Select(m => m.OrganizationId), cancellationToken);
         return TypedResults.Ok(page.Map(m => new MemberResponse
@@ -36,7 +31,7 @@ public static class MemberEndpoints
             OrganizationId = m.OrganizationId,
             Name = names.GetValueOrDefault(m.OrganizationId)?.Name ?? "",
             Kind = names.GetValueOrDefault(m.OrganizationId)?.Kind ?? "",
-            Status = ApiEnum.TryParse<MembershipStatus>(m.Status, out var known) ? known : throw new InvalidOperationException($"Unknown membership status '{m.Status}'."),
+            Status = m.Status,
             ChangedAt = m.ChangedAt,
         }));
     }

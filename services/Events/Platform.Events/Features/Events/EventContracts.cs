@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Platform.Events.Domain;
+using Platform.Events.Features.Time;
 using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Events;

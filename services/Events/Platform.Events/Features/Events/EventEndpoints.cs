@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Platform.Events.Contracts;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Outcomes;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.Events.Features.Events;
 
@@ -97,7 +96,7 @@ public static class EventEndpoints
         var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
         if (found is null) return Problems.NotFound();
         var names = await db.OrganizationsAsync(found.OrganizerIds, cancellationToken);
-        var outcomes = await OutcomeEndpoints.ReadOutcomesAsync(db, found, caller, cancellationToken);
+        var outcomes = await EventOutcomes.ReadAsync(db, found, caller, cancellationToken);
         return TypedResults.Ok(EventResponse.From(found, names, outcomes));
     }
 
@@ -116,48 +115,7 @@ public static class EventEndpoints
         if (!found.TryPerform(action, now, reason?.Trim() is { Length: > 0 } r ? r : null))
             return Problems.Conflict($"An event that is {ApiEnum.Name(from)} cannot be moved by '{ApiEnum.Name(action)}'.", EventState.Of(found));
 
-        var shown = ConsortiumTime.Zone(found.TimeZone);
-        switch (action)
-        {
-            case EventAction.Schedule:
-                db.AddIntegrationEvent(new ConsortiumEventScheduled
-                {
-                    EventId = found.Id,
-                    ConsortiumId = found.ConsortiumId,
-                    Kind = ApiEnum.Name(found.Kind),
-                    Title = found.Title,
-                    Venue = found.Venue,
-                    StartsAt = ConsortiumTime.Show(found.StartsAt, shown),
-                    EndsAt = ConsortiumTime.Show(found.EndsAt, shown),
-                    OrganizerIds = found.OrganizerIds,
-                    OccurredAt = now,
-                });
-                break;
-            case EventAction.Hold:
-                db.AddIntegrationEvent(new ConsortiumEventHeld
-                {
-                    EventId = found.Id,
-                    ConsortiumId = found.ConsortiumId,
-                    Kind = ApiEnum.Name(found.Kind),
-                    Title = found.Title,
-                    Attendees = found.CheckedInCount,
-                    OccurredAt = now,
-                });
-                break;
-            case EventAction.Cancel:
-                var registrants = await db.Registrations.Where(r => r.EventId == found.Id && r.Status != RegistrationStatus.Cancelled)
-                    .OrderBy(r => r.Arrival).Select(r => r.Id).ToListAsync(cancellationToken);
-                db.AddIntegrationEvent(new ConsortiumEventCancelled
-                {
-                    EventId = found.Id,
-                    ConsortiumId = found.ConsortiumId,
-                    Title = found.Title,
-                    Reason = found.CancellationReason,
-                    RegistrantIds = registrants,
-                    OccurredAt = now,
-                });
-                break;
-        }
+        await ConsortiumEventAnnouncements.AnnounceAsync(db, found, action, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

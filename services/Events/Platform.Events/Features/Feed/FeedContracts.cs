@@ -1,4 +1,5 @@
 using Platform.Events.Domain;
+using Platform.Events.Features.Time;
 using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Feed;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 using Platform.Events.Features.Directory;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;

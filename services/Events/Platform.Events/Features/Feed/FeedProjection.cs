@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Http;
 using Platform.TalentPipeline.Contracts;
@@ -146,7 +147,7 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
         var lines = counted.DistinctBy(c => c.Id).OrderBy(c => c.Id.ToString("N"), StringComparer.Ordinal).ToList();
         foreach (var (placement, receivedAt, _, id) in lines)
         {
-            var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramId, placement.ProgramTitle, placement.OccurredAt, receivedAt);
+            var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramTitle, $"{PlatformApi.Prefix}/programs/{placement.ProgramId}", placement.OccurredAt, receivedAt);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally, updated_at)
                 VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb), {fresh.UpdatedAt})

@@ -5,6 +5,7 @@ using Platform.Events.Contracts;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
@@ -220,21 +221,5 @@ public static class OutcomeEndpoints
         var eventIds = page.Items.Select(a => a.EventId).Distinct().ToList();
         var titles = await db.Events.Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, cancellationToken);
         return TypedResults.Ok(page.Map(a => AgreementResponse.From(a, titles.GetValueOrDefault(a.EventId))));
-    }
-
-    /// <summary>Everything recorded on one event, for <c>getEvent</c>.</summary>
-    internal static async Task<EventOutcomesResponse> ReadOutcomesAsync(EventsDbContext db, ConsortiumEvent e, Caller caller, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var agreements = await db.Agreements.AsNoTracking().Where(a => a.EventId == e.Id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
-        var unveilings = await db.Unveilings.AsNoTracking().Where(u => u.EventId == e.Id).OrderBy(u => u.Id).ToListAsync(cancellationToken);
-        var designations = await db.CouncilDesignationRecordings.AsNoTracking().Where(d => d.EventId == e.Id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
-        var results = await db.CompetitionResults.AsNoTracking().SingleOrDefaultAsync(r => r.EventId == e.Id, cancellationToken);
-        return new EventOutcomesResponse(
-            [.. agreements.Select(a => AgreementResponse.From(a, e.Title))],
-            [.. unveilings.Select(UnveilingResponse.From)],
-            [.. designations.Select(CouncilDesignationsResponse.From)],
-            // A trainee ref is a person's reference: shown to the operator, the organizers and the entrant's own college only.
-            results is null ? null : CompetitionResultsResponse.From(results, college => caller.CanActFor(college) || caller.CanActForAny(e.OrganizerIds)));
     }
 }

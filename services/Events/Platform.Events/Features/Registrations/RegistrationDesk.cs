@@ -1,16 +1,10 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Platform.Events.Domain;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using RegisterResult = Microsoft.AspNetCore.Http.HttpResults.Results<
-    Microsoft.AspNetCore.Http.HttpResults.Created<Platform.Events.Features.Registrations.RegistrationResponse>,
-    Microsoft.AspNetCore.Http.HttpResults.Ok<Platform.Events.Features.Registrations.RegistrationResponse>,
-    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
-    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Platform.Events.Features.Registrations;
 
@@ -33,11 +27,11 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
     private bool _closed;
 
     /// <summary>
-    /// Registers the person, or answers why not (201 new, 200 the address's existing registration, 404, 409, 503).
+    /// Registers the person, or answers why not (a new registration, the address's existing one, or a refusal).
     /// Cancelling while still waiting in line withdraws the request; once its turn has started it is decided
     /// and committed regardless, so a retry with the same address finds it.
     /// </summary>
-    public async Task<RegisterResult> RegisterAsync(Guid eventId, Registrant person, Caller caller, CancellationToken cancellationToken)
+    public async Task<RegistrationAnswer> RegisterAsync(Guid eventId, Registrant person, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(person);
         ArgumentNullException.ThrowIfNull(caller);
@@ -71,7 +65,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         lock (_gate) return _lines.TryGetValue(eventId, out var line) ? line.People.Count : 0;
     }
 
-    /// <summary>Turns away everyone still in line with 503; turns already started finish and answer their own.</summary>
+    /// <summary>Turns away everyone still in line (nothing saved); turns already started finish and answer their own.</summary>
     public async ValueTask DisposeAsync()
     {
         List<Waiting> turnedAway = [];
@@ -161,7 +155,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
     private static bool IsDatabaseUnavailable(Exception exception) =>
         exception is NpgsqlException { IsTransient: true } || (exception.InnerException is { } inner && IsDatabaseUnavailable(inner));
 
-    private static void Answer(List<Waiting> turn, RegisterResult[] answers)
+    private static void Answer(List<Waiting> turn, RegistrationAnswer[] answers)
     {
         for (var i = 0; i < turn.Count; i++) turn[i].Answer.TrySetResult(answers[i]);
     }
@@ -170,7 +164,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
     /// The answers for a turn, in line order, committed before they are returned: each one exactly what a
     /// registration alone would get, with the earlier ones of the turn already counted.
     /// </summary>
-    private async Task<RegisterResult[]> DecideAsync(Guid eventId, List<Waiting> turn)
+    private async Task<RegistrationAnswer[]> DecideAsync(Guid eventId, List<Waiting> turn)
     {
         // Not the requests' cancellation: once a turn has started, every answer in it is decided.
         var cancellationToken = CancellationToken.None;
@@ -179,11 +173,10 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // One turn at a time per event, also across service instances: seats and arrival order are decided under this lock.
         var found = await db.LockEventAsync(eventId, cancellationToken);
-        var answers = new RegisterResult[turn.Count];
+        var answers = new RegistrationAnswer[turn.Count];
         if (found is null)
         {
-            // A fresh problem per answer: the problem writer adds the request's trace id to it.
-            for (var i = 0; i < answers.Length; i++) answers[i] = Problems.NotFound();
+            Array.Fill(answers, new RegistrationAnswer.EventNotFound());
             return answers;
         }
         var zone = ConsortiumTime.Zone(found.TimeZone);
@@ -205,17 +198,17 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
                 // Idempotent by address; the existing registration belongs to whoever registered it first.
                 if (!caller.CanActFor(existing.OrganizationId) && !caller.CanActForAny(found.OrganizerIds))
                 {
-                    answers[i] = Problems.Conflict("This email address is already registered for the event by another organization.");
+                    answers[i] = new RegistrationAnswer.TakenByAnotherOrganization();
                     continue;
                 }
                 var position = madeNow.TryGetValue(existing.Id, out var p) ? p
-                    : await RegistrationEndpoints.WaitlistPositionAsync(db, existing, cancellationToken);
-                answers[i] = TypedResults.Ok(RegistrationResponse.From(existing, zone, position));
+                    : await db.PositionAsync(existing, cancellationToken);
+                answers[i] = new RegistrationAnswer.AlreadyMade(RegistrationResponse.From(existing, zone, position));
                 continue;
             }
             if (!found.AcceptsRegistrations)
             {
-                answers[i] = Problems.Conflict($"Registration is not open; the event is {ApiEnum.Name(found.Status)}.", EventState.Of(found));
+                answers[i] = new RegistrationAnswer.NotOpen(EventState.Of(found));
                 continue;
             }
 
@@ -224,8 +217,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
             known.Add(email, registration);
             var waitlistPosition = registration.Status == RegistrationStatus.Waitlisted ? found.WaitlistedCount : (int?)null;
             madeNow.Add(registration.Id, waitlistPosition);
-            answers[i] = TypedResults.Created($"{PlatformApi.Prefix}/events/{eventId}/registrations/{registration.Id}",
-                RegistrationResponse.From(registration, zone, waitlistPosition));
+            answers[i] = new RegistrationAnswer.Made(eventId, RegistrationResponse.From(registration, zone, waitlistPosition));
         }
 
         // Only a turn that registered someone commits; the others just release the lock.
@@ -237,12 +229,11 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         return answers;
     }
 
-    private static ProblemHttpResult ShuttingDown() =>
-        Problems.Status(StatusCodes.Status503ServiceUnavailable, "The service is shutting down; nothing was registered. Try again.");
+    private static RegistrationAnswer.NotSaved ShuttingDown() =>
+        new("The service is shutting down; nothing was registered. Try again.");
 
-    private static ProblemHttpResult NotSaved() =>
-        Problems.Status(StatusCodes.Status503ServiceUnavailable,
-            "The registration could not be saved. Try again: the same email address returns the registration if it was made.");
+    private static RegistrationAnswer.NotSaved NotSaved() =>
+        new("The registration could not be saved. Try again: the same email address returns the registration if it was made.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A turn of {Count} registrations for event {EventId} failed; serving them one by one")]
     private static partial void LogTurnFailed(ILogger logger, Exception exception, Guid eventId, int count);
@@ -263,6 +254,6 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         public Caller Caller { get; } = caller;
         public string Email { get; } = Registrant.NormalizeEmail(person.Email);
         // Answered from the line's task; the request continues on its own thread, never inside a turn.
-        public TaskCompletionSource<RegisterResult> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<RegistrationAnswer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
+using Platform.Events.Features.Time;
 using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
@@ -40,8 +41,20 @@ public static class RegistrationEndpoints
 
         // Seats, waitlist and arrival order are decided at the event's desk, together with whoever else is waiting.
         var person = new Registrant(request.PersonName.Trim(), request.Title?.Trim() is { Length: > 0 } t ? t : null, request.OrganizationId, email);
-        return await desk.RegisterAsync(eventId, person, caller, cancellationToken);
+        return Respond(await desk.RegisterAsync(eventId, person, caller, cancellationToken));
     }
+
+    /// <summary>The desk's answer in HTTP: 201, 200, 404, 409 or 503.</summary>
+    public static Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult> Respond(RegistrationAnswer answer) => answer switch
+    {
+        RegistrationAnswer.Made made => TypedResults.Created($"{PlatformApi.Prefix}/events/{made.EventId}/registrations/{made.Registration.Id}", made.Registration),
+        RegistrationAnswer.AlreadyMade existing => TypedResults.Ok(existing.Registration),
+        RegistrationAnswer.EventNotFound => Problems.NotFound(),
+        RegistrationAnswer.TakenByAnotherOrganization => Problems.Conflict("This email address is already registered for the event by another organization."),
+        RegistrationAnswer.NotOpen closed => Problems.Conflict($"Registration is not open; the event is {ApiEnum.Name(closed.Event.Status)}.", closed.Event),
+        RegistrationAnswer.NotSaved notSaved => Problems.Status(StatusCodes.Status503ServiceUnavailable, notSaved.Detail),
+        _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "An answer the desk does not give."),
+    };
 
     private static async Task<Results<Ok<Page<RegistrationResponse>>, ProblemHttpResult>> ListAsync(
         Guid eventId, ApiEnum<RegistrationStatus>? status, PageRequest paging, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
@@ -72,7 +85,7 @@ public static class RegistrationEndpoints
         var found = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
         var registration = await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == registrationId && r.EventId == eventId, cancellationToken);
         if (found is null || !CanSee(caller, found, registration)) return Problems.NotFound();
-        return TypedResults.Ok(RegistrationResponse.From(registration, ConsortiumTime.Zone(found.TimeZone), await WaitlistPositionAsync(db, registration, cancellationToken)));
+        return TypedResults.Ok(RegistrationResponse.From(registration, ConsortiumTime.Zone(found.TimeZone), await db.PositionAsync(registration, cancellationToken)));
     }
 
     private static async Task<Results<Ok<CancellationResponse>, ProblemHttpResult>> CancelAsync(
@@ -124,11 +137,4 @@ public static class RegistrationEndpoints
     /// <summary>Personal data: the operator, the event's organizers and the person's own organization.</summary>
     private static bool CanSee(Caller caller, ConsortiumEvent e, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] Registration? registration) =>
         registration is not null && (caller.CanActFor(registration.OrganizationId) || caller.CanActForAny(e.OrganizerIds));
-
-    internal static async Task<int?> WaitlistPositionAsync(EventsDbContext db, Registration registration, CancellationToken cancellationToken)
-    {
-        if (registration.Status != RegistrationStatus.Waitlisted) return null;
-        return await db.Registrations.CountAsync(r => r.EventId == registration.EventId && r.Status == RegistrationStatus.Waitlisted
-                                                      && r.Arrival <= registration.Arrival, cancellationToken);
-    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Platform.ServiceDefaults.Http;
 
-namespace Platform.Events.Features;
+namespace Platform.Events.Features.Time;
 
 /// <summary>
 /// Times as the consortium lives them: stored UTC, shown with the offset of the consortium's zone (e.g.

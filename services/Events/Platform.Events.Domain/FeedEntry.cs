@@ -1,5 +1,4 @@
 using System.Globalization;
-using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Domain;
 
@@ -48,9 +47,9 @@ public sealed class FeedEntry
 
     public const string PlacementMilestones = "placementMilestones";
 
-    /// <summary>The empty entry of one program's placement milestones on one day (local to the consortium).</summary>
-    public static FeedEntry PlacementDay(Guid id, Guid consortiumId, Guid programId, string programTitle, DateTimeOffset occurredAt, DateTimeOffset receivedAt) =>
-        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, $"{PlatformApi.Prefix}/programs/{programId}", receivedAt)
+    /// <summary>The empty entry of one program's placement milestones on one day (local to the consortium), linking to the program.</summary>
+    public static FeedEntry PlacementDay(Guid id, Guid consortiumId, string programTitle, string programLink, DateTimeOffset occurredAt, DateTimeOffset receivedAt) =>
+        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, programLink, receivedAt)
         {
             Tally = [],
         };
@@ -95,17 +94,4 @@ public sealed class FeedEntry
             _ => $"{who}: {type}",
         };
     }
-}
-
-/// <summary>A message the feed was built from, kept so the feed can be rebuilt from scratch.</summary>
-public sealed class FeedSource
-{
-    public Guid MessageId { get; set; }
-    public Guid ConsortiumId { get; set; }
-    /// <summary>The contract's type name, e.g. <c>AgreementSigned</c>.</summary>
-    public required string MessageType { get; set; }
-    /// <summary>The message as JSON.</summary>
-    public required string Body { get; set; }
-    public DateTimeOffset OccurredAt { get; set; }
-    public DateTimeOffset ReceivedAt { get; set; }
 }

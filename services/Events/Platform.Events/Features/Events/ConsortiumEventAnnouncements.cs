@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Events.Contracts;
+using Platform.Events.Domain;
+using Platform.Events.Features.Time;
+using Platform.Events.Persistence;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.Events.Features.Events;
+
+/// <summary>
+/// The one place a consortium event's lifecycle change becomes its integration event (into the outbox, with the
+/// change). Only schedule, hold and cancel are announced; opening and closing registration concern no other service.
+/// </summary>
+public static class ConsortiumEventAnnouncements
+{
+    public static async Task AnnounceAsync(EventsDbContext db, ConsortiumEvent e, EventAction performed, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(e);
+        switch (performed)
+        {
+            case EventAction.Schedule:
+                var shown = ConsortiumTime.Zone(e.TimeZone);
+                db.AddIntegrationEvent(new ConsortiumEventScheduled
+                {
+                    EventId = e.Id,
+                    ConsortiumId = e.ConsortiumId,
+                    Kind = ApiEnum.Name(e.Kind),
+                    Title = e.Title,
+                    Venue = e.Venue,
+                    StartsAt = ConsortiumTime.Show(e.StartsAt, shown),
+                    EndsAt = ConsortiumTime.Show(e.EndsAt, shown),
+                    OrganizerIds = e.OrganizerIds,
+                    OccurredAt = at,
+                });
+                break;
+            case EventAction.Hold:
+                db.AddIntegrationEvent(new ConsortiumEventHeld
+                {
+                    EventId = e.Id,
+                    ConsortiumId = e.ConsortiumId,
+                    Kind = ApiEnum.Name(e.Kind),
+                    Title = e.Title,
+                    Attendees = e.CheckedInCount,
+                    OccurredAt = at,
+                });
+                break;
+            case EventAction.Cancel:
+                var registrants = await db.Registrations.Where(r => r.EventId == e.Id && r.Status != RegistrationStatus.Cancelled)
+                    .OrderBy(r => r.Arrival).Select(r => r.Id).ToListAsync(cancellationToken);
+                db.AddIntegrationEvent(new ConsortiumEventCancelled
+                {
+                    EventId = e.Id,
+                    ConsortiumId = e.ConsortiumId,
+                    Title = e.Title,
+                    Reason = e.CancellationReason,
+                    RegistrantIds = registrants,
+                    OccurredAt = at,
+                });
+                break;
+            case EventAction.OpenRegistration or EventAction.CloseRegistration:
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(performed), performed, "An action the lifecycle does not know.");
+        }
+    }
+}
