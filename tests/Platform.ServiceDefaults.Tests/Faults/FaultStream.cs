@@ -64,14 +64,15 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
     /// none duplicated, both outboxes empty, both error queues empty. Returns the time it took.
     /// </summary>
     public async Task<TimeSpan> AssertConvergedAsync(Func<Task<List<ConsumedMessage>>> consumerRecords, Func<Task<int>> consumerOutbox,
-        Uri vhost, string consumerQueue, TimeSpan patience, Func<string>? consumerLog = null)
+        Uri vhost, string consumerQueue, TimeSpan patience, Func<string>? consumerLog = null, Func<Task<string>>? missing = null)
     {
         var clock = Stopwatch.StartNew();
         var expected = Enumerable.Range(1, _committed).ToList();
         var consumed = await Eventually.ReturnsAsync(consumerRecords, c => c.Count >= _committed, patience,
             $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; {await QueueDepthAsync(vhost, consumerQueue)} waiting in {consumerQueue}, " +
                 $"{await QueueDepthAsync(vhost, consumerQueue + "_error")} in its error queue, {await RedeliveryDepthsAsync(vhost)}; " +
-                $"producer {await producer.DescribeAsync()}{(consumerLog is null ? "" : Environment.NewLine + "consumer log:" + Environment.NewLine + consumerLog())}");
+                $"producer {await producer.DescribeAsync()}{(missing is null ? "" : "; " + await missing())}" +
+                $"{(consumerLog is null ? "" : Environment.NewLine + "consumer log:" + Environment.NewLine + consumerLog())}");
         var acknowledged = await Eventually.ReturnsAsync(() => producer.ConsumedAsync(nameof(OrderAcknowledgedConsumer)), c => c.Count >= _committed, patience,
             $"all {_committed} acknowledgements recorded by the producer");
         await Eventually.ReturnsAsync(producer.OutboxAsync, rows => rows.Count == 0, patience, "the producer's outbox empty");
@@ -127,4 +128,17 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
         ProbeDatabase.QueryAsync(database, db => db.ConsumedMessages.AsNoTracking().Where(c => c.Consumer == nameof(OrderPlacedConsumer)).OrderBy(c => c.Id).ToListAsync());
 
     public static Task<int> OutboxCountIn(string database) => ProbeDatabase.QueryAsync(database, db => db.OutboxMessages.CountAsync());
+
+    /// <summary>
+    /// For a failure message: the order numbers the consumer has not recorded, and how many inbox records its endpoint
+    /// holds — more inbox records than recorded orders would mean a message was marked processed without its effect.
+    /// </summary>
+    public async Task<string> MissingInAsync(string database, string consumerQueue)
+    {
+        var numbers = (await RecordsIn(database)).Select(c => c.Number).ToHashSet();
+        var missing = Enumerable.Range(1, _committed).Where(n => !numbers.Contains(n)).Take(10).ToList();
+        var inbox = await ProbeDatabase.QueryAsync(database, db => db.Database
+            .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM platform.inbox_records WHERE consumer = {consumerQueue}").SingleAsync());
+        return $"missing order numbers: [{string.Join(", ", missing)}]; {inbox} inbox records for {consumerQueue}";
+    }
 }
