@@ -70,7 +70,8 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
         var expected = Enumerable.Range(1, _committed).ToList();
         var consumed = await Eventually.ReturnsAsync(consumerRecords, c => c.Count >= _committed, patience,
             $"all {_committed} orders recorded by the consumer", async () => $"{(await consumerRecords()).Count} recorded; {await QueueDepthAsync(vhost, consumerQueue)} waiting in {consumerQueue}, " +
-                $"{await QueueDepthAsync(vhost, consumerQueue + "_error")} in its error queue, {await RedeliveryDepthsAsync(vhost)}; " +
+                $"{await QueueDepthAsync(vhost, consumerQueue + "_error")} in its error queue, {await QueueDepthAsync(vhost, consumerQueue + "_skipped")} in its skipped queue, " +
+                $"{await RedeliveryDepthsAsync(vhost)}; " +
                 $"producer {await producer.DescribeAsync()}{(missing is null ? "" : "; " + await missing())}" +
                 $"{(consumerLog is null ? "" : Environment.NewLine + "consumer log:" + Environment.NewLine + consumerLog())}");
         var acknowledged = await Eventually.ReturnsAsync(() => producer.ConsumedAsync(nameof(OrderAcknowledgedConsumer)), c => c.Count >= _committed, patience,
