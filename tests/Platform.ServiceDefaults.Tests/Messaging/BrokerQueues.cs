@@ -23,4 +23,12 @@ internal static class BrokerQueues
         await FindAsync(server, virtualHost, queue) is { } json && json.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number
             ? messages.GetInt64()
             : -1;
+
+    /// <summary>For a failure message: ready, unacknowledged and consumers of a queue, as the management API last sampled them.</summary>
+    public static async Task<string> DescribeAsync(RabbitMqServer server, Uri virtualHost, string queue)
+    {
+        if (await FindAsync(server, virtualHost, queue) is not { } json) return $"{queue}: none";
+        string Field(string name) => json.TryGetProperty(name, out var value) ? value.ToString() : "?";
+        return $"{queue}: {Field("messages_ready")} ready, {Field("messages_unacknowledged")} unacknowledged, {Field("consumers")} consumers";
+    }
 }
