@@ -111,15 +111,15 @@ internal sealed class FaultStream(ProbeService producer, int committed = 0)
         }
     }
 
-    // Where a message waits between delayed redeliveries (Settings' intervals).
+    /// <summary>Where a message waits between delayed redeliveries (Settings' intervals).</summary>
+    public static IReadOnlyList<string> RedeliveryQueues { get; } =
+        [.. new[] { 1, 3, 10, 20, 40 }.Select(seconds => DelayedRedeliveryFilter.DelayExchangeName(TimeSpan.FromSeconds(seconds)))];
+
     private static async Task<string> RedeliveryDepthsAsync(Uri vhost)
     {
         var depths = new List<string>();
-        foreach (var seconds in new[] { 1, 3, 10, 20, 40 })
-        {
-            var queue = DelayedRedeliveryFilter.DelayExchangeName(TimeSpan.FromSeconds(seconds));
+        foreach (var queue in RedeliveryQueues)
             depths.Add($"{await QueueDepthAsync(vhost, queue)} in {queue}");
-        }
         return string.Join(", ", depths);
     }
 

@@ -44,7 +44,7 @@ public sealed class InstanceKillTests(ThrowawayPostgres postgres, ThrowawayRabbi
         await using var second = ProbeProcess.Start(consumerDatabase, vhost, firstNumber: 0, count: 0, deliver: true, consume: true, FaultStream.Settings());
         // Up to 74 s of delayed redeliveries (Settings) plus the restart under CI load: wait long enough for a message on its last one.
         var converged = await stream.AssertConvergedAsync(() => FaultStream.RecordsIn(consumerDatabase), () => FaultStream.OutboxCountIn(consumerDatabase),
-            vhost, "probe-order-placed", TimeSpan.FromSeconds(180), () => second.Tail(), async () => await stream.MissingInAsync(consumerDatabase, "probe-order-placed") + "; " + await BrokerQueues.DescribeAsync(rabbit.Server, vhost, "probe-order-placed"));
+            vhost, "probe-order-placed", TimeSpan.FromSeconds(180), () => second.Tail(), async () => await stream.MissingInAsync(consumerDatabase, "probe-order-placed") + "; " + string.Join("; ", await Task.WhenAll(FaultStream.RedeliveryQueues.Prepend("probe-order-placed").Select(q => BrokerQueues.DescribeAsync(rabbit.Server, vhost, q)))));
         FaultStream.Report($"{stream.Committed} orders accepted; all consumed and acknowledged exactly once {clock.Elapsed.TotalSeconds:0.0} s after the restart (checks took {converged.TotalSeconds:0.0} s); 0 in error queues");
     }
 }

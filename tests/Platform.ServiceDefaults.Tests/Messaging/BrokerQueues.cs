@@ -29,6 +29,8 @@ internal static class BrokerQueues
     {
         if (await FindAsync(server, virtualHost, queue) is not { } json) return $"{queue}: none";
         string Field(string name) => json.TryGetProperty(name, out var value) ? value.ToString() : "?";
-        return $"{queue}: {Field("messages_ready")} ready, {Field("messages_unacknowledged")} unacknowledged, {Field("consumers")} consumers";
+        // Quorum queues with at-least-once dead-lettering hold expired messages apart until the target confirms them.
+        var deadLettering = string.Concat(json.EnumerateObject().Where(p => p.Name.Contains("dlx", StringComparison.Ordinal)).Select(p => $", {p.Name} {p.Value}"));
+        return $"{queue}: {Field("messages_ready")} ready, {Field("messages_unacknowledged")} unacknowledged, {Field("consumers")} consumers{deadLettering}";
     }
 }
