@@ -45,4 +45,16 @@ public static class FieldChecks
     {
         if (value == Guid.Empty) yield return (field, "Required; must not be the empty id.");
     }
+
+    /// <summary>
+    /// One error per item of a list that refers to something the handler did not find (an organization that is not
+    /// registered, not an active member…), named by its place: <c>field(i)</c> gives e.g. <c>parties[2]</c>.
+    /// </summary>
+    public static (string Field, string Message)[] Unknown<T>(IReadOnlyList<T> items, Func<T, bool> isKnown, Func<int, string> field, string message)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(isKnown);
+        ArgumentNullException.ThrowIfNull(field);
+        return [.. items.Select((item, i) => (item, i)).Where(x => !isKnown(x.item)).Select(x => (field(x.i), message))];
+    }
 }

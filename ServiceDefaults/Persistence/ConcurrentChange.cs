@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Resilience;
+using Polly;
 
 namespace Platform.ServiceDefaults.Persistence;
 
@@ -25,22 +27,15 @@ public static class ConcurrentChange
     /// });
     /// </code>
     /// </example>
-    public static async Task<T> RetryOnConflictAsync<T>(this DbContext db, Func<Task<T>> readDecideSave)
+    public static Task<T> RetryOnConflictAsync<T>(this DbContext db, Func<Task<T>> readDecideSave)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(readDecideSave);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await readDecideSave();
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                // Forget the stale entities and the outbox rows of this attempt; the next one reads again.
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-            }
-        }
+        // Forget the stale entities and the outbox rows of a failed attempt; the next one reads again.
+        return OnConflict.RunAsync(_ => readDecideSave(), db.ChangeTracker.Clear, CancellationToken.None);
     }
+
+    // A short random pause, growing with each attempt, so two losers do not collide again at once.
+    private static readonly ResiliencePipeline OnConflict = Retries.Define(MaxAttempts, e => e is DbUpdateConcurrencyException,
+        attempt => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)));
 }

@@ -68,14 +68,15 @@ public sealed class ConsortiumEvent
     /// <summary>The actions allowed now (shown to a caller whose action was refused).</summary>
     public IReadOnlyList<EventAction> AllowedActions => [.. Enum.GetValues<EventAction>().Where(a => Target(Status, a) is not null)];
 
-    /// <summary>Performs the action, or returns false (changing nothing) when the current status does not allow it.</summary>
-    public bool TryPerform(EventAction action, DateTimeOffset at, string? reason)
+    /// <summary>Performs the action and says what changed, or returns null (changing nothing) when the current status does not allow it.</summary>
+    public EventStatusChange? Perform(EventAction action, DateTimeOffset at, string? reason)
     {
-        if (Target(Status, action) is not { } target) return false;
+        if (Target(Status, action) is not { } target) return null;
+        var change = new EventStatusChange(action, Status, target, at);
         Status = target;
         StatusChangedAt = at;
         if (target == EventStatus.Cancelled) CancellationReason = reason;
-        return true;
+        return change;
     }
 
     public bool IsOrganizer(Guid organizationId) => OrganizerIds.Contains(organizationId);

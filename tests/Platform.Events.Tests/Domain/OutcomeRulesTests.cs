@@ -13,8 +13,8 @@ public sealed class OutcomeRulesTests
     {
         var e = ConsortiumEvent.Plan(Guid.CreateVersion7(), Guid.CreateVersion7(), kind, "Meeting", "Jining", At.AddDays(-2), At.AddDays(-2).AddHours(2),
             KnownConsortium.DefaultTimeZone, 50, [College.OrganizationId], At.AddDays(-10));
-        Assert.True(e.TryPerform(EventAction.Schedule, At, null));
-        if (held) Assert.True(e.TryPerform(EventAction.Hold, At, null));
+        Assert.NotNull(e.Perform(EventAction.Schedule, At, null));
+        if (held) Assert.NotNull(e.Perform(EventAction.Hold, At, null));
         return e;
     }
 

@@ -12,8 +12,8 @@ public sealed class SeatsAndWaitlistTests
     {
         var e = ConsortiumEvent.Plan(Guid.CreateVersion7(), Guid.CreateVersion7(), kind, "Welding symposium", "Jining",
             At.AddDays(30), At.AddDays(30).AddHours(3), KnownConsortium.DefaultTimeZone, capacity, [Organizer], At);
-        Assert.True(e.TryPerform(EventAction.Schedule, At, null));
-        Assert.True(e.TryPerform(EventAction.OpenRegistration, At, null));
+        Assert.NotNull(e.Perform(EventAction.Schedule, At, null));
+        Assert.NotNull(e.Perform(EventAction.OpenRegistration, At, null));
         return e;
     }
 
@@ -96,11 +96,11 @@ public sealed class SeatsAndWaitlistTests
         var e = OpenEvent(capacity: 5);
         var seated = e.Register(Guid.CreateVersion7(), Person(1), At);
         var late = e.Register(Guid.CreateVersion7(), Person(3), At);
-        Assert.True(e.TryPerform(EventAction.CloseRegistration, At, null));
+        Assert.NotNull(e.Perform(EventAction.CloseRegistration, At, null));
 
         Assert.Throws<InvalidOperationException>(() => e.Register(Guid.CreateVersion7(), Person(2), At));
         Assert.Null(e.TryCheckIn(seated, At));
-        Assert.True(e.TryPerform(EventAction.Hold, At, null));
+        Assert.NotNull(e.Perform(EventAction.Hold, At, null));
         Assert.NotNull(e.TryCheckIn(late, At));
         Assert.Throws<InvalidOperationException>(() => e.Cancel(late, null, At));
     }
@@ -114,8 +114,8 @@ public sealed class SeatsAndWaitlistTests
 
         var e = OpenEvent(capacity: 1);
         Assert.Equal([EventAction.CloseRegistration, EventAction.Cancel], e.AllowedActions);
-        Assert.False(e.TryPerform(EventAction.Schedule, At, null));
-        Assert.True(e.TryPerform(EventAction.Cancel, At, "Venue flooded"));
+        Assert.Null(e.Perform(EventAction.Schedule, At, null));
+        Assert.NotNull(e.Perform(EventAction.Cancel, At, "Venue flooded"));
         Assert.Equal((EventStatus.Cancelled, "Venue flooded"), (e.Status, e.CancellationReason));
     }
 

@@ -14,11 +14,13 @@ namespace Platform.Events.Features.Events;
 /// </summary>
 public static class ConsortiumEventAnnouncements
 {
-    public static async Task AnnounceAsync(EventsDbContext db, ConsortiumEvent e, EventAction performed, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task AnnounceAsync(EventsDbContext db, ConsortiumEvent e, EventStatusChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(e);
-        switch (performed)
+        ArgumentNullException.ThrowIfNull(change);
+        var at = change.At;
+        switch (change.Action)
         {
             case EventAction.Schedule:
                 var shown = ConsortiumTime.Zone(e.TimeZone);
@@ -62,7 +64,7 @@ public static class ConsortiumEventAnnouncements
             case EventAction.OpenRegistration or EventAction.CloseRegistration:
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(performed), performed, "An action the lifecycle does not know.");
+                throw new ArgumentOutOfRangeException(nameof(change), change.Action, "An action the lifecycle does not know.");
         }
     }
 }

@@ -111,11 +111,10 @@ public static class EventEndpoints
             return Problems.Status(StatusCodes.Status403Forbidden, "Only the event's organizers (or the operator) change its lifecycle.");
 
         var now = time.GetUtcNow();
-        var from = found.Status;
-        if (!found.TryPerform(action, now, reason?.Trim() is { Length: > 0 } r ? r : null))
-            return Problems.Conflict($"An event that is {ApiEnum.Name(from)} cannot be moved by '{ApiEnum.Name(action)}'.", EventState.Of(found));
+        if (found.Perform(action, now, reason?.Trim() is { Length: > 0 } r ? r : null) is not { } change)
+            return Problems.Conflict($"An event that is {ApiEnum.Name(found.Status)} cannot be moved by '{ApiEnum.Name(action)}'.", EventState.Of(found));
 
-        await ConsortiumEventAnnouncements.AnnounceAsync(db, found, action, now, cancellationToken);
+        await ConsortiumEventAnnouncements.AnnounceAsync(db, found, change, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

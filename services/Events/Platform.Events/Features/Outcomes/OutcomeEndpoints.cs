@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Platform.Events.Contracts;
 using Platform.Events.Domain;
 using Platform.Events.Features.Directory;
 using Platform.Events.Features.Events;
@@ -10,7 +9,6 @@ using Platform.Events.Persistence;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
-using ContractDesignation = Platform.Events.Contracts.CouncilDesignation;
 
 namespace Platform.Events.Features.Outcomes;
 
@@ -50,11 +48,6 @@ public static class OutcomeEndpoints
         return (found, null);
     }
 
-    /// <summary>Who records the outcome: consumers grant privileged effects (council roles, launching programs) by it.</summary>
-    private static OutcomeRecorder RecorderOf(Caller caller) => caller.IsOperator
-        ? new OutcomeRecorder { Kind = OutcomeRecorder.OperatorKind }
-        : new OutcomeRecorder { Kind = OutcomeRecorder.PartnerKind, OrganizationId = caller.OrganizationId };
-
     private static DateOnly EventDay(ConsortiumEvent e) => ConsortiumTime.Day(e.StartsAt, ConsortiumTime.Zone(e.TimeZone));
 
     private static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> RecordAgreementAsync(
@@ -67,31 +60,14 @@ public static class OutcomeEndpoints
         var (held, problem) = await HeldEventAsync(eventId, caller, db, cancellationToken);
         if (held is null) return problem!;
         var members = await db.ActiveMembersAsync(held.ConsortiumId, request.Parties, cancellationToken);
-        var errors = new List<(string, string)>();
-        for (var i = 0; i < request.Parties.Count; i++)
-        {
-            if (!members.ContainsKey(request.Parties[i])) errors.Add(($"parties[{i}]", "Not an active member of the event's consortium."));
-        }
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        if (FieldChecks.Unknown(request.Parties, members.ContainsKey, i => $"parties[{i}]", "Not an active member of the event's consortium.") is { Length: > 0 } strangers)
+            return Problems.Validation(strangers);
 
         var now = time.GetUtcNow();
         var agreement = new Agreement(Guid.CreateVersion7(), held, request.Kind, request.Title.Trim(), request.Occupation?.Trim() is { Length: > 0 } o ? o : null,
             request.Parties.Select(p => members[p]), request.SignedOn ?? EventDay(held), now);
         db.Agreements.Add(agreement);
-        db.AddIntegrationEvent(new AgreementSigned
-        {
-            AgreementId = agreement.Id,
-            EventId = held.Id,
-            EventTitle = held.Title,
-            ConsortiumId = held.ConsortiumId,
-            Kind = ApiEnum.Name(agreement.Kind),
-            Title = agreement.Title,
-            Occupation = agreement.Occupation,
-            Parties = [.. agreement.Parties.Select(p => new AgreementParty { OrganizationId = p.OrganizationId, OrganizationName = p.Name, OrganizationKind = p.Kind })],
-            SignedOn = agreement.SignedOn,
-            OccurredAt = now,
-            RecordedBy = RecorderOf(caller),
-        });
+        db.AddIntegrationEvent(OutcomeAnnouncements.Signed(agreement, held, caller));
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", AgreementResponse.From(agreement, held.Title));
     }
@@ -111,19 +87,7 @@ public static class OutcomeEndpoints
         var now = time.GetUtcNow();
         var unveiling = new Unveiling(Guid.CreateVersion7(), held, request.Name.Trim(), host, request.Kind, request.UnveiledOn ?? EventDay(held), now);
         db.Unveilings.Add(unveiling);
-        db.AddIntegrationEvent(new PlaqueUnveiled
-        {
-            UnveilingId = unveiling.Id,
-            EventId = held.Id,
-            ConsortiumId = held.ConsortiumId,
-            Name = unveiling.Name,
-            HostOrganizationId = host.OrganizationId,
-            HostOrganizationName = host.Name,
-            Kind = ApiEnum.Name(unveiling.Kind),
-            UnveiledOn = unveiling.UnveiledOn,
-            OccurredAt = now,
-            RecordedBy = RecorderOf(caller),
-        });
+        db.AddIntegrationEvent(OutcomeAnnouncements.Unveiled(unveiling, caller));
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", UnveilingResponse.From(unveiling));
     }
@@ -138,28 +102,14 @@ public static class OutcomeEndpoints
                 new { kind = held.Kind, status = held.Status });
         // Names only: whether each organization may hold the role is membership's rule, answered by Applied/Rejected.
         var known = await db.OrganizationsAsync(request.Designations.Select(d => d.OrganizationId), cancellationToken);
-        var errors = new List<(string, string)>();
-        for (var i = 0; i < request.Designations.Count; i++)
-        {
-            if (!known.ContainsKey(request.Designations[i].OrganizationId))
-                errors.Add(($"designations[{i}].organizationId", "Unknown organization."));
-        }
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        if (FieldChecks.Unknown(request.Designations, d => known.ContainsKey(d.OrganizationId), i => $"designations[{i}].organizationId", "Unknown organization.") is { Length: > 0 } unknown)
+            return Problems.Validation(unknown);
 
         var now = time.GetUtcNow();
         var recording = new CouncilDesignationRecording(Guid.CreateVersion7(), held, request.SessionNumber,
             request.Designations.Select(d => new Designation { OrganizationId = d.OrganizationId, OrganizationName = known[d.OrganizationId].Name, Role = d.Role }), now);
         db.CouncilDesignationRecordings.Add(recording);
-        db.AddIntegrationEvent(new CouncilDesignationsRecorded
-        {
-            RecordingId = recording.Id,
-            EventId = held.Id,
-            ConsortiumId = held.ConsortiumId,
-            SessionNumber = recording.SessionNumber,
-            Designations = [.. recording.Designations.Select(d => new ContractDesignation { OrganizationId = d.OrganizationId, Role = ApiEnum.Name(d.Role) })],
-            OccurredAt = now,
-            RecordedBy = RecorderOf(caller),
-        });
+        db.AddIntegrationEvent(OutcomeAnnouncements.DesignationsRecorded(recording, caller));
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", CouncilDesignationsResponse.From(recording));
     }
@@ -175,12 +125,8 @@ public static class OutcomeEndpoints
         if (existing is not null)
             return Problems.Conflict("The competition's results are already published.", CompetitionResultsResponse.From(existing));
         var colleges = await db.OrganizationsAsync(request.Entrants.Select(e => e.CollegeId), cancellationToken);
-        var errors = new List<(string, string)>();
-        for (var i = 0; i < request.Entrants.Count; i++)
-        {
-            if (!colleges.ContainsKey(request.Entrants[i].CollegeId)) errors.Add(($"entrants[{i}].collegeId", "Unknown organization."));
-        }
-        if (errors.Count > 0) return Problems.Validation([.. errors]);
+        if (FieldChecks.Unknown(request.Entrants, e => colleges.ContainsKey(e.CollegeId), i => $"entrants[{i}].collegeId", "Unknown organization.") is { Length: > 0 } unknown)
+            return Problems.Validation(unknown);
 
         var now = time.GetUtcNow();
         var results = new CompetitionResults(Guid.CreateVersion7(), held, request.Entrants.Select(e => new RankedEntrant
@@ -192,16 +138,7 @@ public static class OutcomeEndpoints
             Award = e.Award?.Trim() is { Length: > 0 } a ? a : null,
         }), now);
         db.CompetitionResults.Add(results);
-        db.AddIntegrationEvent(new CompetitionResultsPublished
-        {
-            ResultsId = results.Id,
-            EventId = held.Id,
-            EventTitle = held.Title,
-            ConsortiumId = held.ConsortiumId,
-            Entrants = [.. results.Entrants.Select(e => new CompetitionEntrant { TraineeRef = e.TraineeRef, CollegeId = e.CollegeId, CollegeName = e.CollegeName, Rank = e.Rank, Award = e.Award })],
-            OccurredAt = now,
-            RecordedBy = RecorderOf(caller),
-        });
+        db.AddIntegrationEvent(OutcomeAnnouncements.ResultsPublished(results, held, caller));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

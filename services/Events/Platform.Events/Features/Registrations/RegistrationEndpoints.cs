@@ -92,10 +92,7 @@ public static class RegistrationEndpoints
         Guid eventId, Guid registrationId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var found = await db.LockEventAsync(eventId, cancellationToken);
-        var registration = found is null ? null
-            : await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.EventId == eventId, cancellationToken);
-        if (found is null || !CanSee(caller, found, registration)) return Problems.NotFound();
+        if (await LockVisibleAsync(eventId, registrationId, caller, db, cancellationToken) is not ({ } found, { } registration)) return Problems.NotFound();
         if (registration.Status == RegistrationStatus.Cancelled)
             return Problems.Conflict("The registration is already cancelled.", new { status = registration.Status });
         if (!found.AcceptsRegistrationChanges)
@@ -119,10 +116,7 @@ public static class RegistrationEndpoints
         Guid eventId, Guid registrationId, Caller caller, EventsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var found = await db.LockEventAsync(eventId, cancellationToken);
-        var registration = found is null ? null
-            : await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.EventId == eventId, cancellationToken);
-        if (found is null || !CanSee(caller, found, registration)) return Problems.NotFound();
+        if (await LockVisibleAsync(eventId, registrationId, caller, db, cancellationToken) is not ({ } found, { } registration)) return Problems.NotFound();
         if (!caller.CanActForAny(found.OrganizerIds))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only the event's organizers (or the operator) check people in.");
 
@@ -132,6 +126,16 @@ public static class RegistrationEndpoints
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(RegistrationResponse.From(registration, ConsortiumTime.Zone(found.TimeZone), null));
+    }
+
+    /// <summary>The event, locked like every seat change, and its registration if the caller may see it; null answers 404.</summary>
+    private static async Task<(ConsortiumEvent Event, Registration Registration)?> LockVisibleAsync(
+        Guid eventId, Guid registrationId, Caller caller, EventsDbContext db, CancellationToken cancellationToken)
+    {
+        var found = await db.LockEventAsync(eventId, cancellationToken);
+        var registration = found is null ? null
+            : await db.Registrations.SingleOrDefaultAsync(r => r.Id == registrationId && r.EventId == eventId, cancellationToken);
+        return found is not null && CanSee(caller, found, registration) ? (found, registration) : null;
     }
 
     /// <summary>Personal data: the operator, the event's organizers and the person's own organization.</summary>

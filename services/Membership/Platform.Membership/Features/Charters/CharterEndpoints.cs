@@ -7,6 +7,8 @@ using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;
+using Platform.ServiceDefaults.Resilience;
+using Polly;
 
 namespace Platform.Membership.Features.Charters;
 
@@ -32,9 +34,9 @@ public static class CharterEndpoints
             return Problems.Validation(("approvedBySession", $"The consortium has no council session {number}."));
 
         // Two approvals at once both pick the next version; the unique index lets one win and the other takes the one after.
-        for (var attempt = 1; ; attempt++)
+        return await VersionTaken.RunAsync<Results<Created<CharterResponse>, ValidationProblem, ProblemHttpResult>>(async ct =>
         {
-            var version = 1 + (await db.Charters.Where(c => c.ConsortiumId == consortiumId).MaxAsync(c => (int?)c.Version, cancellationToken) ?? 0);
+            var version = 1 + (await db.Charters.Where(c => c.ConsortiumId == consortiumId).MaxAsync(c => (int?)c.Version, ct) ?? 0);
             var charter = Charter.Approve(Guid.CreateVersion7(), consortiumId, version, request.Text?.Trim(), request.Link, request.ApprovedOn, request.ApprovedBySession);
             db.Charters.Add(charter);
             db.AddIntegrationEvent(new CharterApproved
@@ -42,17 +44,13 @@ public static class CharterEndpoints
                 ConsortiumId = consortiumId, CharterId = charter.Id, Version = version, ApprovedOn = charter.ApprovedOn,
                 ApprovedBySession = charter.ApprovedBySession, Link = charter.Link, OccurredAt = time.GetUtcNow(),
             });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return TypedResults.Created($"/api/v1/consortia/{consortiumId}/charters", CharterResponse.From(charter));
-            }
-            catch (DbUpdateException e) when (e.IsUniqueViolation(VersionIndex) && attempt < ConcurrentChange.MaxAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"/api/v1/consortia/{consortiumId}/charters", CharterResponse.From(charter));
+        }, db.ChangeTracker.Clear, cancellationToken);
     }
+
+    private static readonly ResiliencePipeline VersionTaken = Retries.Define(ConcurrentChange.MaxAttempts,
+        e => e is DbUpdateException u && u.IsUniqueViolation(VersionIndex));
 
     internal static async Task<Results<Ok<Page<CharterResponse>>, ProblemHttpResult>> ListAsync(
         Guid consortiumId, PageRequest paging, Caller caller, MembershipDbContext db, CancellationToken cancellationToken)

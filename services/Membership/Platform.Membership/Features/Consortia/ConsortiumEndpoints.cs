@@ -28,9 +28,8 @@ public static class ConsortiumEndpoints
     {
         var leads = request.LeadOrganizationIds ?? [];
         var known = await db.Organizations.Where(o => leads.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
-        var unknown = leads.Select((id, i) => (id, i)).Where(lead => !known.Contains(lead.id))
-            .Select(lead => ($"leadOrganizationIds[{lead.i}]", "No such organization; register it first.")).ToArray();
-        if (unknown.Length > 0) return Problems.Validation(unknown);
+        if (FieldChecks.Unknown(leads, known.Contains, i => $"leadOrganizationIds[{i}]", "No such organization; register it first.") is { Length: > 0 } unknown)
+            return Problems.Validation(unknown);
 
         var consortium = Consortium.Establish(Guid.CreateVersion7(), request.Name, request.Kind, request.Region, request.Sectors ?? [], leads,
             request.EstablishedOn, request.TimeZone, time.GetUtcNow());

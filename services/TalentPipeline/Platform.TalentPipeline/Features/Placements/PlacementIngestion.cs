@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Resilience;
 using Platform.TalentPipeline.Domain;
 using Platform.TalentPipeline.Persistence;
+using Polly;
 
 namespace Platform.TalentPipeline.Features.Placements;
 
@@ -56,26 +58,21 @@ public sealed class PlacementIngestion(TalentPipelineDbContext db, TimeProvider 
         {
             // Locks are taken in one order, so deadlocks should not happen; if PostgreSQL still picks this batch as a
             // deadlock or serialization victim, nothing was committed and the whole batch runs again.
-            for (var attempt = 1; ; attempt++)
+            await DeadlockVictim.RunAsync(async ct =>
             {
-                try
-                {
-                    db.ChangeTracker.Clear();
-                    foreach (var c in pending) results[c.Index] = null;
-                    await IngestValidAsync(pending, programs, results, now, cancellationToken);
-                    break;
-                }
-                catch (Exception exception) when (attempt < 3 && IsTransient(exception))
-                {
-                    foreach (var c in pending) c.Reasons.RemoveAll(r => r.Message.StartsWith("Conflict:", StringComparison.Ordinal));
-                }
-            }
+                db.ChangeTracker.Clear();
+                foreach (var c in pending) results[c.Index] = null;
+                await IngestValidAsync(pending, programs, results, now, ct);
+            }, () =>
+            {
+                foreach (var c in pending) c.Reasons.RemoveAll(r => r.Message.StartsWith("Conflict:", StringComparison.Ordinal));
+            }, cancellationToken);
         }
         return [.. results.Select(r => r!)];
     }
 
-    private static bool IsTransient(Exception exception) =>
-        (exception as PostgresException ?? exception.InnerException as PostgresException)?.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+    private static readonly ResiliencePipeline DeadlockVictim = Retries.Define(3, exception =>
+        (exception as PostgresException ?? exception.InnerException as PostgresException)?.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure);
 
     private static PlacementResult Conflict(PlacementCandidate c)
     {
