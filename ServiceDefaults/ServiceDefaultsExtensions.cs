@@ -38,6 +38,25 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRequestEdge(serviceName);
+        var services = builder.Services;
+        services.AddApiKeyAuth();
+        services.AddPerKeyRateLimiting(builder.Configuration);
+        services.AddIdempotency(builder.Configuration);
+        services.AddPlatformOpenApi(serviceName);
+        services.Configure<ApiDocumentOptions>(options => options.PublicUrl = builder.Configuration["Platform:PublicUrl"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// The part of <see cref="AddServiceDefaults"/> that needs no database and no broker: <see cref="TimeProvider"/>,
+    /// telemetry, the live health check, the JSON conventions, problem details for every error, and the request limits
+    /// (body size: <c>Platform:Http:MaxRequestBodyBytes</c>, else <paramref name="maxRequestBodyBytes"/>, else 10 MB).
+    /// For a host that is not a service (the operator dashboard); with <see cref="UseRequestEdge"/> and <see cref="MapHealthProbes"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddRequestEdge(this WebApplicationBuilder builder, string serviceName, long? maxRequestBodyBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -53,7 +72,7 @@ public static class ServiceDefaultsExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
 
-        var maxBody = builder.Configuration.GetValue("Platform:Http:MaxRequestBodyBytes", MaxRequestBody.DefaultBytes);
+        var maxBody = builder.Configuration.GetValue("Platform:Http:MaxRequestBodyBytes", maxRequestBodyBytes ?? MaxRequestBody.DefaultBytes);
         services.AddSingleton(new MaxRequestBody(maxBody));
         services.Configure<KestrelServerOptions>(kestrel =>
         {
@@ -62,14 +81,31 @@ public static class ServiceDefaultsExtensions
             kestrel.Limits.MaxRequestLineSize = RequestGuard.KestrelRequestLineBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = RequestGuard.KestrelHeaderBytes;
         });
-
-        services.AddApiKeyAuth();
-        services.AddPerKeyRateLimiting(builder.Configuration);
-        services.AddIdempotency(builder.Configuration);
-        services.AddPlatformOpenApi(serviceName);
-        services.Configure<ApiDocumentOptions>(options => options.PublicUrl = builder.Configuration["Platform:PublicUrl"]);
         services.AddSingleton(new ServiceIdentity(serviceName));
         return builder;
+    }
+
+    /// <summary>
+    /// The first middleware of every host: problem documents for exceptions and empty 4xx/5xx answers, then
+    /// <see cref="RequestGuard"/> (URL and header sizes, UTF-8 bodies, clean path and query text). Needs <see cref="AddRequestEdge"/>.
+    /// </summary>
+    public static WebApplication UseRequestEdge(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        // Empty 4xx/5xx responses (unmatched route, 405, a bare TypedResults.NotFound()) get a problem body.
+        app.UseStatusCodePages();
+        // URL and header sizes, the body's charset, control characters in the path and query string: before anything reads them.
+        app.UseMiddleware<RequestGuard>();
+        return app;
+    }
+
+    /// <summary>The anonymous probes <c>/health/live</c> and <c>/health/ready</c> (see <see cref="HealthEndpoints"/>).</summary>
+    public static IEndpointRouteBuilder MapHealthProbes(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapHealthEndpoints();
+        return endpoints;
     }
 
     /// <summary>What each OpenAPI tag (a feature area) is for, shown to partners beside its operations.</summary>
@@ -94,11 +130,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(app);
         var service = app.Services.GetRequiredService<ServiceIdentity>();
 
-        app.UseExceptionHandler();
-        // Empty 4xx/5xx responses (unmatched route, 405, a bare TypedResults.NotFound()) get a problem body.
-        app.UseStatusCodePages();
-        // URL and header sizes, the body's charset, control characters in the path and query string: before anything reads them.
-        app.UseMiddleware<RequestGuard>();
+        app.UseRequestEdge();
         // Static files of the interactive page, served from the package: no CDN, no key needed to read the docs.
         app.UseSwaggerUI(ui =>
         {
@@ -116,7 +148,7 @@ public static class ServiceDefaultsExtensions
         // Last: only authorized requests claim idempotency keys, and it sees the endpoint's real response.
         app.UseMiddleware<IdempotencyMiddleware>();
 
-        app.MapHealthEndpoints();
+        app.MapHealthProbes();
         app.MapCallerEndpoint();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -57,7 +56,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var hash = PartnerKeys.Hash(key);
         Caller? caller = null;
-        if (!string.IsNullOrEmpty(Options.OperatorKey) && CryptographicOperations.FixedTimeEquals(hash, PartnerKeys.Hash(Options.OperatorKey)))
+        if (new KnownKey(Options.OperatorKey).MatchesHash(hash))
         {
             caller = Caller.Operator;
         }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Platform.Membership.Contracts;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Persistence;
 

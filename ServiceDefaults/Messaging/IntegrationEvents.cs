@@ -103,8 +103,9 @@ internal static class MessageTypeName
 
     public static string Of(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    /// <summary>The CLR type, or null when this build does not know it.</summary>
-    public static Type? Resolve(string name) => Resolved.GetOrAdd(name, static n => Type.GetType(n, throwOnError: false));
+    /// <summary>The CLR type, or null when this build does not know it. Rows written before a type moved resolve to where it is now.</summary>
+    public static Type? Resolve(string name) => Resolved.GetOrAdd(name, static n =>
+        Auth.FormerContracts.OutboxTypeNames.TryGetValue(n, out var moved) ? moved : Type.GetType(n, throwOnError: false));
 }
 
 /// <summary>

@@ -57,12 +57,12 @@ public sealed class OperatorAccessTests(DashboardPlatform platform) : IClassFixt
             Assert.DoesNotContain("app.js", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
-        // The probes stay open for the AppHost and say nothing but the status.
+        // The probes stay open for the AppHost and answer as the services' do (ServiceDefaults' health document).
         foreach (var probe in new[] { "/health/live", "/health/ready" })
         {
             using var response = await http.GetAsync(probe, Cancel);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Cancel));
+            Assert.Equal("healthy", (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
         }
         using var login = await http.GetAsync("/login", Cancel);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);

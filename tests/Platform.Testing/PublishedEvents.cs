@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
@@ -36,7 +37,8 @@ public sealed class PublishedEvents<TMessage> : IAsyncDisposable where TMessage 
 
     internal static async Task<PublishedEvents<TMessage>> BindAsync(Uri virtualHost)
     {
-        var exchange = $"{typeof(TMessage).Namespace}:{typeof(TMessage).Name}";
+        // MassTransit's exchange name: the type's [EntityName] (a type that moved keeps its former one), else namespace:name.
+        var exchange = typeof(TMessage).GetCustomAttribute<MassTransit.EntityNameAttribute>()?.EntityName ?? $"{typeof(TMessage).Namespace}:{typeof(TMessage).Name}";
         var connection = await new ConnectionFactory { Uri = virtualHost }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         // Declared as MassTransit declares a message type's exchange, so it does not matter who comes first.

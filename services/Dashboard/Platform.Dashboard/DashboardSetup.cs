@@ -1,12 +1,10 @@
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Dashboard.Features.Kpis;
 using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Messaging;
 using Platform.Dashboard.Features.Resources;
 using Platform.Dashboard.Features.Webhooks;
 using Platform.Dashboard.Operators;
+using Platform.ServiceDefaults;
 
 namespace Platform.Dashboard;
 
@@ -23,21 +21,14 @@ public static class DashboardSetup
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // ServiceDefaults' edge only: the dashboard has no database and no broker consumer, and its own operator access.
+        // The largest thing the dashboard takes is a replay/discard body or the login form: a few hundred bytes.
+        builder.AddRequestEdge("dashboard", MaxRequestBody);
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        });
-        services.AddProblemDetails();
-        services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 
         services.AddSingleton(AspireDashboard.FromConfiguration(builder.Configuration));
         services.AddSingleton(new OperatorKey(builder.Configuration["Platform:OperatorKey"]));
         services.AddOperatorAccess(builder.Configuration);
-        // The largest thing the dashboard takes is a replay/discard body or the login form: a few hundred bytes.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBody);
         services.AddSingleton<OperatorAudit>();
 
         // No proxy: everything the dashboard calls listens on 127.0.0.1; an http_proxy variable must not get in between.
@@ -66,39 +57,14 @@ public static class DashboardSetup
     public static WebApplication UseDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // A request the server cannot read (too large, cut off) is the client's error, not a 500.
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
-        app.UseStatusCodePages();
-        app.UseJsonCharsetCheck();
+        // Problem documents for every error and the request guard (sizes, UTF-8 bodies, clean query text), as on the services.
+        app.UseRequestEdge();
         app.UseOperatorAccess();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        // Anonymous, and they say only Healthy/Unhealthy: the details are on /api/resources.
-        app.MapHealthChecks("/health/live").AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions()).AllowAnonymous();
+        // Anonymous, as on the services (the dashboard's only check is "self"; the platform's health is on /api/resources).
+        app.MapHealthProbes();
         app.MapOperatorLogin();
-        return app;
-    }
-
-    /// <summary>
-    /// A JSON body in a charset other than UTF-8 is refused with 415 before any endpoint reads it (System.Text.Json
-    /// reads UTF-8; an unknown charset would otherwise surface as an exception).
-    /// </summary>
-    private static WebApplication UseJsonCharsetCheck(this WebApplication app)
-    {
-        app.Use(async (http, next) =>
-        {
-            if (http.Request.ContentType is { } contentType && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-                && media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
-            {
-                await OperatorAccess.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", $"charset={media.Charset}: only UTF-8 is read.");
-                return;
-            }
-            await next(http);
-        });
         return app;
     }
 }

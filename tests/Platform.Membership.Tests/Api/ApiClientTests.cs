@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using Platform.Membership.Contracts;
+using Platform.ServiceDefaults.Auth;
 using Platform.Membership.Features.ApiClients;
 using Platform.ServiceDefaults.Http;
 using Platform.Testing;

@@ -141,7 +141,7 @@ public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitM
         using (var anonymous = Service.CreateClient())
             await ProblemAsync(await anonymous.GetAsync("/internal/partner-keys", Cancel), HttpStatusCode.Unauthorized);
 
-        var list = await ReadAsync<Platform.Membership.Contracts.PartnerKeyList>(await Operator.GetAsync("/internal/partner-keys", Cancel), HttpStatusCode.OK);
+        var list = await ReadAsync<Platform.ServiceDefaults.Auth.PartnerKeyList>(await Operator.GetAsync("/internal/partner-keys", Cancel), HttpStatusCode.OK);
         var entry = Assert.Single(list.Keys, k => k.OrganizationId == organization.Id);
         Assert.Equal(64, entry.KeyHash.Length);
         Assert.Equal([Scopes.MembershipRead, Scopes.MembershipWrite], entry.Scopes);

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.Membership.Contracts;
+using Platform.ServiceDefaults.Auth;
 using Platform.OutboxProbe;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Persistence;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Operators;
 
@@ -82,7 +83,7 @@ public static class OperatorAccess
                 && !http.Request.Path.StartsWithSegments("/login")
                 && string.IsNullOrEmpty(http.Request.Headers[CsrfHeader]))
             {
-                await Problem(http, StatusCodes.Status403Forbidden, "Forbidden", $"A change made with the login cookie needs the {CsrfHeader} header (the dashboard's page sends it).");
+                await Problems.Status(StatusCodes.Status403Forbidden, $"A change made with the login cookie needs the {CsrfHeader} header (the dashboard's page sends it).").ExecuteAsync(http);
                 return;
             }
             await next(http);
@@ -95,18 +96,7 @@ public static class OperatorAccess
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
-    internal static Task Unauthorized(HttpContext http, string detail) => Problem(http, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
-
-    internal static async Task Problem(HttpContext http, int status, string title, string detail)
-    {
-        http.Response.StatusCode = status;
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status, Title = title, Detail = detail } }))
-        {
-            http.Response.ContentType = "text/plain; charset=utf-8";
-            await http.Response.WriteAsync($"{title}: {detail}");
-        }
-    }
+    internal static Task Unauthorized(HttpContext http, string detail) => Problems.Status(StatusCodes.Status401Unauthorized, detail).ExecuteAsync(http);
 
     /// <summary><c>X-Api-Key</c> with the operator key: authenticated; another key: 401; none: not this scheme's business.</summary>
     private sealed class OperatorKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OperatorKey key)
@@ -188,7 +178,7 @@ public static class OperatorAccess
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, StatusCodeHttpResult>> LogInAsync(HttpContext http, OperatorKey key)
     {
         if (!http.Request.HasFormContentType)
-            return TypedResults.Problem("The login takes a form (application/x-www-form-urlencoded) with the field key.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The login takes a form (application/x-www-form-urlencoded) with the field key.");
         IFormCollection form;
         try
         {
@@ -196,7 +186,7 @@ public static class OperatorAccess
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return TypedResults.Problem($"The form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Status(StatusCodes.Status400BadRequest, $"The form could not be read: {e.Message}");
         }
         var returnUrl = form["returnUrl"].ToString();
         if (!IsLocalUrl(returnUrl)) returnUrl = "/";

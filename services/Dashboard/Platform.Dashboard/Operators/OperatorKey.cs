@@ -1,27 +1,23 @@
-using System.Security.Cryptography;
-using System.Text;
+using Platform.ServiceDefaults.Auth;
 
 namespace Platform.Dashboard.Operators;
 
 /// <summary>
 /// The platform's operator key (<c>Platform:OperatorKey</c>): the only credential of the dashboard, presented in
-/// <c>X-Api-Key</c> or once on the login form (<see cref="OperatorAccess"/>).
+/// <c>X-Api-Key</c> or once on the login form (<see cref="OperatorAccess"/>), checked as the services check it (<see cref="KnownKey"/>).
 /// </summary>
 public sealed class OperatorKey(string? key)
 {
-    public const string Header = "X-Api-Key";
+    public const string Header = ApiKeyDefaults.HeaderName;
 
-    private readonly byte[]? _hash = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    private readonly KnownKey _known = new(key);
 
     /// <summary>The key itself, for the dashboard's own calls to the services' APIs (the KPIs).</summary>
     internal string? Value => key;
 
-    public bool IsConfigured => _hash is not null;
+    public bool IsConfigured => _known.IsConfigured;
 
-    /// <summary>Constant-time comparison of hashes, so the answer time does not reveal how much of a guess was right.</summary>
-    public bool Matches(string? presented) =>
-        _hash is not null && !string.IsNullOrEmpty(presented)
-        && CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+    public bool Matches(string? presented) => _known.Matches(presented);
 }
 
 /// <summary>One operator action on the platform, as the audit list shows it.</summary>

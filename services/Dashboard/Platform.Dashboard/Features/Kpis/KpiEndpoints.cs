@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Features.Kpis;
 
@@ -16,8 +17,7 @@ public static class KpiEndpoints
         if (string.IsNullOrWhiteSpace(consortiumId)) return TypedResults.Ok(await kpis.ReportAsync(null, cancellationToken));
         // Consortium ids are GUIDs (membership's): anything else would only come back as 404s from every service.
         if (!Guid.TryParseExact(consortiumId, "D", out var id))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["consortiumId"] = ["Must be a consortium id (a GUID such as 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b)."] },
-                detail: "Check consortiumId.", title: "Validation failed");
+            return Problems.Validation(("consortiumId", "Must be a consortium id (a GUID such as 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b)."));
         return TypedResults.Ok(await kpis.ReportAsync(id.ToString("D"), cancellationToken));
     }
 }

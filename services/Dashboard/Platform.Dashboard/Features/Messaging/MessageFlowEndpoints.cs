@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Dashboard.Features.Resources;
 using Platform.Dashboard.Operators;
 using RabbitMQ.Client.Exceptions;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Features.Messaging;
 
@@ -58,16 +59,16 @@ public static class MessageFlowEndpoints
         {
             var messages = await queues.PeekAsync(vhost!, queue!, Math.Clamp(limit ?? 50, 1, 200), cancellationToken);
             return messages is null
-                ? TypedResults.Problem($"There is no queue {queue} in virtual host {vhost}.", statusCode: StatusCodes.Status404NotFound)
+                ? Problems.NotFound($"There is no queue {queue} in virtual host {vhost}.")
                 : TypedResults.Ok(messages);
         }
         catch (Exception e) when (ErrorQueues.IsUnknownVirtualHost(e))
         {
-            return TypedResults.Problem($"There is no virtual host {vhost}.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound($"There is no virtual host {vhost}.");
         }
         catch (Exception e) when (IsBrokerFailure(e))
         {
-            return TypedResults.Problem($"The error queue could not be read: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, $"The error queue could not be read: {e.Message}");
         }
     }
 
@@ -98,20 +99,20 @@ public static class MessageFlowEndpoints
         }
         catch (Exception e) when (ErrorQueues.IsUnknownVirtualHost(e))
         {
-            return TypedResults.Problem($"There is no virtual host {action.VirtualHost}.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound($"There is no virtual host {action.VirtualHost}.");
         }
         catch (Exception e) when (IsBrokerFailure(e))
         {
             audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, messageId, $"failed: {e.Message}", From(http)));
-            return TypedResults.Problem($"The {verb} failed, the message stays in {action.Queue}: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, $"The {verb} failed, the message stays in {action.Queue}: {e.Message}");
         }
         audit.Record(new AuditEntry(time.GetUtcNow(), verb, action.VirtualHost!, action.Queue!, messageId, outcome.ToString(), From(http)));
         return outcome switch
         {
-            ErrorQueueOutcome.NotFound => TypedResults.Problem($"Message {messageId} is not in {action.Queue} (any more).", statusCode: StatusCodes.Status404NotFound),
-            ErrorQueueOutcome.QueueMissing => TypedResults.Problem($"There is no queue {action.Queue} in virtual host {action.VirtualHost}.", statusCode: StatusCodes.Status404NotFound),
-            ErrorQueueOutcome.OriginalQueueMissing => TypedResults.Problem(
-                $"The original queue {ErrorQueues.OriginalQueue(action.Queue!)} does not exist, so nothing was replayed.", statusCode: StatusCodes.Status409Conflict),
+            ErrorQueueOutcome.NotFound => Problems.NotFound($"Message {messageId} is not in {action.Queue} (any more)."),
+            ErrorQueueOutcome.QueueMissing => Problems.NotFound($"There is no queue {action.Queue} in virtual host {action.VirtualHost}."),
+            ErrorQueueOutcome.OriginalQueueMissing => Problems.Conflict(
+                $"The original queue {ErrorQueues.OriginalQueue(action.Queue!)} does not exist, so nothing was replayed."),
             _ => TypedResults.Ok(new ErrorMessageResult(outcome.ToString(), action.Queue!, messageId)),
         };
     }
@@ -130,25 +131,13 @@ public static class MessageFlowEndpoints
                 problem = field is "vhost" or "virtualHost" ? "Required (\"/\" for the default virtual host)." : "Required.";
             else if (System.Text.Encoding.UTF8.GetByteCount(value) > MaxNameBytes)
                 problem = $"At most {MaxNameBytes} bytes.";
-            else if (HasBadCharacters(value))
-                problem = "Must not contain control characters, lone surrogates or noncharacters.";
+            else if (TextRules.Problem(value) is { } text)
+                problem = text;
             else if (field == "queue" && (!value.EndsWith(BrokerManagement.ErrorSuffix, StringComparison.Ordinal) || value.Length == BrokerManagement.ErrorSuffix.Length))
                 problem = "Must be an error queue (its name ends with _error).";
             if (problem is not null) errors[field] = [problem];
         }
-        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, detail: $"Check {string.Join(", ", errors.Keys)}.", title: "Validation failed");
-    }
-
-    private static bool HasBadCharacters(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsControl(c) || c is '\uFFFE' or '\uFFFF') return true;
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
-            if (char.IsSurrogate(c)) return true;
-        }
-        return false;
+        return errors.Count == 0 ? null : Problems.Validation(errors);
     }
 
     private static string From(HttpContext http) => OperatorAccess.From(http);

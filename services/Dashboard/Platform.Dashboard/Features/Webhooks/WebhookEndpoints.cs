@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Dashboard.Operators;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Features.Webhooks;
 
@@ -97,15 +98,15 @@ public static class WebhookEndpoints
             deliveryId, endpointId, OperatorAccess.From(http), answer.Succeeded ? "accepted" : answer.Problem);
         if (answer.Succeeded) return TypedResults.Accepted((string?)null, new RedeliverResult("accepted", endpointId, deliveryId));
         if (Refused(answer) is { } refused) return refused;
-        if (answer.Status is 409) return TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status409Conflict);
-        return TypedResults.Problem($"Nothing was redelivered: {answer.Problem}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        if (answer.Status is 409) return Problems.Conflict(answer.Problem ?? "The webhooks service refused the redelivery in the delivery's current state.");
+        return Problems.Status(StatusCodes.Status503ServiceUnavailable, $"Nothing was redelivered: {answer.Problem}");
     }
 
     /// <summary>The webhooks service's own "no": 400 (its reason passed on) and 404, for the operator to see.</summary>
     private static ProblemHttpResult? Refused(WebhooksAnswer answer) => answer.Status switch
     {
-        StatusCodes.Status400BadRequest => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status400BadRequest),
-        StatusCodes.Status404NotFound => TypedResults.Problem(answer.Problem ?? "Not found in the webhooks service.", statusCode: StatusCodes.Status404NotFound),
+        StatusCodes.Status400BadRequest => Problems.Status(StatusCodes.Status400BadRequest, answer.Problem ?? "The webhooks service refused the request."),
+        StatusCodes.Status404NotFound => Problems.NotFound(answer.Problem ?? "Not found in the webhooks service."),
         _ => null,
     };
 
@@ -143,12 +144,12 @@ public static class WebhookEndpoints
         {
             if (string.IsNullOrEmpty(value)) return;
             if (value.Length > maxLength) _errors[field] = [$"At most {maxLength} characters."];
-            else if (value.Any(c => char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')) _errors[field] = ["Must not contain control characters, surrogates or noncharacters."];
+            else if (TextRules.Problem(value) is { } problem) _errors[field] = [problem];
         }
 
         public void Cursor(string? value) => Text("cursor", value, 500);
 
         public ValidationProblem? Problem() =>
-            _errors.Count == 0 ? null : TypedResults.ValidationProblem(_errors, detail: $"Check {string.Join(", ", _errors.Keys)}.", title: "Validation failed");
+            _errors.Count == 0 ? null : Problems.Validation(_errors);
     }
 }

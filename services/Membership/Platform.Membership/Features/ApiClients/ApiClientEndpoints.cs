@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Contracts;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
 using Platform.ServiceDefaults.Auth;
