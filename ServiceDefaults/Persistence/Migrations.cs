@@ -92,10 +92,10 @@ public static partial class MigrationRunner
     /// </summary>
     private static async Task BaselineSqlEraDatabaseAsync(PlatformDbContext context, ILogger logger, CancellationToken cancellationToken)
     {
-        var history = context.GetService<IHistoryRepository>();
-        if (await history.ExistsAsync(cancellationToken)) return;
         var database = context.Database;
-        var sqlEra = await database.SqlQueryRaw<bool>("SELECT to_regclass('platform.schema_migrations') IS NOT NULL AS \"Value\"").SingleAsync(cancellationToken);
+        var sqlEra = await database.SqlQueryRaw<bool>(
+            $"SELECT to_regclass('platform.schema_migrations') IS NOT NULL AND to_regclass('platform.\"{ServiceDatabaseOptions.MigrationsHistoryTable}\"') IS NULL AS \"Value\"")
+            .SingleAsync(cancellationToken);
         if (!sqlEra) return;
         var recorded = await database.SqlQueryRaw<string>("SELECT id AS \"Value\" FROM platform.schema_migrations").ToListAsync(cancellationToken);
         if (recorded.Count == 0) return;
@@ -107,6 +107,7 @@ public static partial class MigrationRunner
                 $"The database was built by the SQL migrations of an earlier version and lacks {string.Join(", ", missing)}. " +
                 $"Start the last version with SQL migrations once (it applies them), then this one; only a complete SQL-era schema is taken as EF migration '{initial}'.");
 
+        var history = context.GetService<IHistoryRepository>();
         await database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
         await database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(initial, ProductInfo.GetVersion())), cancellationToken);
         LogBaselined(logger, initial);
