@@ -1,107 +1,126 @@
-using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Platform.ServiceDefaults.Persistence;
 
-/// <summary>One versioned schema change: a SQL script embedded in an assembly.</summary>
-/// <param name="Id">Origin and file name, e.g. <c>platform/0001_platform_tables</c> or <c>service/0001_organizations</c>.</param>
-/// <param name="Sql">The script; it runs in one transaction.</param>
-public sealed record Migration(string Id, string Sql)
+/// <summary>
+/// How every service DbContext reaches PostgreSQL: at run time, at design time (<c>dotnet ef</c>) and in tests alike,
+/// so the migrations history table is always the same one.
+/// </summary>
+public static class ServiceDatabaseOptions
 {
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    /// <summary>EF Core's history of applied migrations, kept with the other platform tables.</summary>
+    public const string MigrationsHistoryTable = "__EFMigrationsHistory";
+
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, PlatformDbContext.Schema));
+
+    public static DbContextOptions<TDbContext> For<TDbContext>(string connectionString) where TDbContext : DbContext
+    {
+        var options = new DbContextOptionsBuilder<TDbContext>();
+        options.UseServiceDatabase(connectionString);
+        return options.Options;
+    }
 
     /// <summary>
-    /// The platform's own migrations (ServiceDefaults) followed by the service's, each set in file-name order.
-    /// Services embed theirs as <c>Persistence/Migrations/NNNN_name.sql</c> (see the service csproj).
+    /// For a service's <see cref="IDesignTimeDbContextFactory{TContext}"/>: <c>dotnet ef migrations add</c> never
+    /// connects, so a placeholder will do; <c>dotnet ef database update --connection "…"</c> overrides it.
     /// </summary>
-    public static IReadOnlyList<Migration> For(Assembly serviceAssembly) =>
-        [.. FromAssembly(typeof(Migration).Assembly, "platform"), .. FromAssembly(serviceAssembly, "service")];
-
-    private static IEnumerable<Migration> FromAssembly(Assembly assembly, string origin)
-    {
-        var prefix = $"migrations/{origin}/";
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            yield return new Migration($"{origin}/{Path.GetFileNameWithoutExtension(name[prefix.Length..])}", reader.ReadToEnd());
-        }
-    }
+    public static DbContextOptions<TDbContext> ForDesignTime<TDbContext>() where TDbContext : DbContext =>
+        For<TDbContext>("Host=localhost;Database=design_time;Username=design_time");
 }
 
 /// <summary>
-/// Applies pending migrations at start-up. An advisory lock makes concurrent starts of several instances
-/// safe: one applies, the others wait and then find nothing to do. Each migration runs in its own
-/// transaction together with its history row, so a failure leaves the schema at the last good version.
+/// Applies pending EF Core migrations at start-up. An advisory lock makes concurrent starts of several instances
+/// safe: one applies, the others wait and then find nothing to do (EF's own migration lock alone does not cover
+/// the first creation of its history table). A database built by the SQL scripts of earlier versions is
+/// baselined first: see <see cref="PlatformDbContext.SqlEraServiceMigrations"/>.
 /// </summary>
 public static partial class MigrationRunner
 {
     // Any constant works; it only has to be the same for every instance of every service.
     private const long AdvisoryLockKey = 0x706c_6174_666f_726d; // "platform"
 
-    public static async Task ApplyAsync(string connectionString, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>What the SQL runner recorded in <c>platform.schema_migrations</c> for the platform tables.</summary>
+    private static readonly string[] SqlEraPlatformMigrations = ["platform/0001_platform_tables", "platform/0002_outbox_parked", "platform/0002_partner_api_key_expiry"];
+
+    public static async Task ApplyAsync(PlatformDbContext context, ILogger logger, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(migrations);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "SELECT pg_advisory_lock($1)", cancellationToken, AdvisoryLockKey);
+        ArgumentNullException.ThrowIfNull(context);
+        var database = context.Database;
+        // One connection for the lock and everything done under it: the lock belongs to the session.
+        await database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await ExecuteAsync(connection, null, """
-                CREATE SCHEMA IF NOT EXISTS platform;
-                CREATE TABLE IF NOT EXISTS platform.schema_migrations (
-                    id text PRIMARY KEY,
-                    checksum text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now());
-                """, cancellationToken);
-
-            var applied = new Dictionary<string, string>(StringComparer.Ordinal);
-            await using (var read = new NpgsqlCommand("SELECT id, checksum FROM platform.schema_migrations", connection))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            await database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", [AdvisoryLockKey], cancellationToken);
+            try
             {
-                while (await reader.ReadAsync(cancellationToken))
-                    applied[reader.GetString(0)] = reader.GetString(1);
-            }
-
-            foreach (var migration in migrations)
-            {
-                if (applied.TryGetValue(migration.Id, out var checksum))
+                if (!database.GetMigrations().Any())
                 {
-                    if (checksum != migration.Checksum)
-                        throw new InvalidOperationException($"Migration '{migration.Id}' was changed after it was applied. Never edit an applied migration; add a new one.");
-                    continue;
+                    // Test doubles and benches only: every service has migrations (its SchemaTests fail without).
+                    await database.EnsureCreatedAsync(cancellationToken);
+                    LogCreatedFromModel(logger, context.GetType().Name);
+                    return;
                 }
 
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
-                await ExecuteAsync(connection, transaction, "INSERT INTO platform.schema_migrations (id, checksum) VALUES ($1, $2)", cancellationToken, migration.Id, migration.Checksum);
-                await transaction.CommitAsync(cancellationToken);
-                LogApplied(logger, migration.Id);
-            }
+                await BaselineSqlEraDatabaseAsync(context, logger, cancellationToken);
+                var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                await database.MigrateAsync(cancellationToken);
+                foreach (var id in pending) LogApplied(logger, id);
 
-            var unknown = applied.Keys.Except(migrations.Select(m => m.Id)).ToList();
-            if (unknown.Count > 0)
-                LogUnknown(logger, string.Join(", ", unknown));
+                var unknown = (await database.GetAppliedMigrationsAsync(cancellationToken)).Except(database.GetMigrations()).ToList();
+                if (unknown.Count > 0) LogUnknown(logger, string.Join(", ", unknown));
+            }
+            finally
+            {
+                await database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", [AdvisoryLockKey], CancellationToken.None);
+            }
         }
         finally
         {
-            await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock($1)", CancellationToken.None, AdvisoryLockKey);
+            await database.CloseConnectionAsync();
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    /// <summary>
+    /// A database made by the SQL runner (rows in <c>platform.schema_migrations</c>, no EF history) holds exactly the
+    /// schema of the first EF migration when every SQL script was applied: record that migration as applied. One that
+    /// missed a script cannot be brought there safely, so start-up stops.
+    /// </summary>
+    private static async Task BaselineSqlEraDatabaseAsync(PlatformDbContext context, ILogger logger, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var parameter in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var database = context.Database;
+        var sqlEra = await database.SqlQueryRaw<bool>(
+            $"SELECT to_regclass('platform.schema_migrations') IS NOT NULL AND to_regclass('platform.\"{ServiceDatabaseOptions.MigrationsHistoryTable}\"') IS NULL AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!sqlEra) return;
+        var recorded = await database.SqlQueryRaw<string>("SELECT id AS \"Value\" FROM platform.schema_migrations").ToListAsync(cancellationToken);
+        if (recorded.Count == 0) return;
+
+        var initial = database.GetMigrations().First();
+        var missing = SqlEraPlatformMigrations.Concat(context.SqlEraServiceMigrations).Except(recorded, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException(
+                $"The database was built by the SQL migrations of an earlier version and lacks {string.Join(", ", missing)}. " +
+                $"Start the last version with SQL migrations once (it applies them), then this one; only a complete SQL-era schema is taken as EF migration '{initial}'.");
+
+        var history = context.GetService<IHistoryRepository>();
+        await database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
+        await database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(initial, ProductInfo.GetVersion())), cancellationToken);
+        LogBaselined(logger, initial);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {MigrationId}")]
     private static partial void LogApplied(ILogger logger, string migrationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database was built by the SQL migrations of an earlier version: recorded {MigrationId} as applied")]
+    private static partial void LogBaselined(ILogger logger, string migrationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{DbContext} has no migrations: its schema was created from the EF model")]
+    private static partial void LogCreatedFromModel(ILogger logger, string dbContext);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database has migrations this build does not know ({MigrationIds}); a newer version of the service ran against it")]
     private static partial void LogUnknown(ILogger logger, string migrationIds);

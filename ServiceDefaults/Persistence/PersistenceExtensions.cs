@@ -11,8 +11,8 @@ public static class PersistenceExtensions
 {
     /// <summary>
     /// The service's PostgreSQL database from <c>ConnectionStrings:{connectionName}</c>: its DbContext (also
-    /// resolvable as <see cref="PlatformDbContext"/> for the outbox, inbox and API keys), migrations applied
-    /// at start-up before anything else runs, and a readiness check.
+    /// resolvable as <see cref="PlatformDbContext"/> for the outbox, inbox and API keys), its EF Core migrations
+    /// applied at start-up before anything else runs, and a readiness check.
     /// </summary>
     public static WebApplicationBuilder AddServiceDatabase<TDbContext>(this WebApplicationBuilder builder, string connectionName)
         where TDbContext : PlatformDbContext
@@ -21,23 +21,28 @@ public static class PersistenceExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
 
-        builder.Services.AddDbContext<TDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddDbContext<TDbContext>(options => options.UseServiceDatabase(connectionString));
         builder.Services.AddScoped<PlatformDbContext>(provider => provider.GetRequiredService<TDbContext>());
-        builder.Services.AddSingleton(new ServiceDatabase(connectionString, Migration.For(typeof(TDbContext).Assembly)));
+        builder.Services.AddSingleton(new ServiceDatabase(connectionString));
         // Registered first among hosted services: the schema is in place before workers and the server start.
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService>());
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService<TDbContext>>());
         builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>("database", tags: ["ready"]);
         return builder;
     }
 }
 
-/// <summary>The service's connection string and the migrations its schema needs.</summary>
-public sealed record ServiceDatabase(string ConnectionString, IReadOnlyList<Migration> Migrations);
+/// <summary>The service's connection string, for the few places that use Npgsql directly.</summary>
+public sealed record ServiceDatabase(string ConnectionString);
 
-internal sealed class DatabaseMigrationService(ServiceDatabase database, ILogger<DatabaseMigrationService> logger) : IHostedService
+internal sealed class DatabaseMigrationService<TDbContext>(IServiceScopeFactory scopes, ILoggerFactory loggers) : IHostedService
+    where TDbContext : PlatformDbContext
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        MigrationRunner.ApplyAsync(database.ConnectionString, database.Migrations, logger, cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await MigrationRunner.ApplyAsync(context, loggers.CreateLogger(typeof(MigrationRunner)), cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

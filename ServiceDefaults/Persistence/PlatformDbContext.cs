@@ -5,7 +5,7 @@ namespace Platform.ServiceDefaults.Persistence;
 /// <summary>
 /// Base of every service's DbContext. Adds the tables the platform itself keeps in each service's database
 /// (schema <c>platform</c>): the outbox, the inbox, the replicated partner API keys and idempotent requests.
-/// Names are snake_case throughout, so hand-written SQL migrations read naturally.
+/// Names are snake_case throughout, so hand-written SQL (stores, raw SQL in migrations) reads naturally.
 /// </summary>
 public abstract class PlatformDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -26,6 +26,13 @@ public abstract class PlatformDbContext(DbContextOptions options) : DbContext(op
 
     /// <summary>The service's own entities (default schema).</summary>
     protected abstract void ConfigureServiceModel(ModelBuilder modelBuilder);
+
+    /// <summary>
+    /// The service's SQL scripts (<c>service/NNNN_name</c>) that versions before EF Core migrations recorded in
+    /// <c>platform.schema_migrations</c>. A database with all of them (and the platform's) is taken as having the
+    /// first EF migration applied; empty for a service born with EF migrations.
+    /// </summary>
+    protected internal virtual IReadOnlyCollection<string> SqlEraServiceMigrations => [];
 
     private static void ConfigurePlatformTables(ModelBuilder modelBuilder)
     {

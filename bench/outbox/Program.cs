@@ -20,7 +20,10 @@ try
     await postgres.EnsureDatabaseAsync("bench_floor_producer");
     await postgres.EnsureDatabaseAsync("bench_floor_consumer");
     foreach (var database in new[] { "bench_floor_producer", "bench_floor_consumer" })
-        await MigrationRunner.ApplyAsync(postgres.ConnectionString(database), Migration.For(typeof(BenchDbContext).Assembly), NullLogger.Instance, CancellationToken.None);
+    {
+        await using var context = new BenchDbContext(ServiceDatabaseOptions.For<BenchDbContext>(postgres.ConnectionString(database)));
+        await MigrationRunner.ApplyAsync(context, NullLogger.Instance, CancellationToken.None);
+    }
 
     await using var outbox = await OutboxPath.StartAsync(postgres.ConnectionString("bench_producer"), postgres.ConnectionString("bench_consumer"), rabbit.AmqpUri, options);
     await using var baseline = await BaselinePath.StartAsync(rabbit.AmqpUri, options);

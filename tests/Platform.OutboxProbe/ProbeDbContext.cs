@@ -8,6 +8,9 @@ public sealed class ProbeDbContext(DbContextOptions<ProbeDbContext> options) : P
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<ConsumedMessage> ConsumedMessages => Set<ConsumedMessage>();
 
+    /// <summary>The SQL scripts of the versions before EF migrations: the schema the Initial migration builds.</summary>
+    protected override IReadOnlyCollection<string> SqlEraServiceMigrations => ["service/0001_probe_tables"];
+
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);

@@ -33,6 +33,9 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
     private static MembershipStatus ReadMembershipStatus(string stored) =>
         ApiEnum.TryParse<MembershipStatus>(stored, out var status) ? status : throw new InvalidOperationException($"Unknown membership status '{stored}'.");
 
+    /// <summary>The SQL scripts of the versions before EF migrations: the schema the Initial migration builds.</summary>
+    protected override IReadOnlyCollection<string> SqlEraServiceMigrations => ["service/0001_events", "service/0002_known_membership_version", "service/0002_unveiling_answers", "service/0003_feed_without_private_data", "service/0004_feed_updated"];
+
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ConsortiumEvent>(e =>

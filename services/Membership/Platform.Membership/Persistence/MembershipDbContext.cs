@@ -15,6 +15,9 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
     public DbSet<Person> People => Set<Person>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
 
+    /// <summary>The SQL scripts of the versions before EF migrations: the schema the Initial migration builds.</summary>
+    protected override IReadOnlyCollection<string> SqlEraServiceMigrations => ["service/0001_membership", "service/0002_membership_times_and_member_list", "service/0003_member_list_version", "service/0004_api_client_expiry_and_own_keys", "service/0004_membership_version"];
+
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Consortium>(consortium =>

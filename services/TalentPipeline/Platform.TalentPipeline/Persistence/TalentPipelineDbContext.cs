@@ -15,6 +15,9 @@ public sealed class TalentPipelineDbContext(DbContextOptions<TalentPipelineDbCon
     public DbSet<Trainee> Trainees => Set<Trainee>();
     public DbSet<FunnelCount> FunnelCounts => Set<FunnelCount>();
 
+    /// <summary>The SQL scripts of the versions before EF migrations: the schema the Initial migration builds.</summary>
+    protected override IReadOnlyCollection<string> SqlEraServiceMigrations => ["service/0001_talent_pipeline", "service/0002_member_version"];
+
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Member>(member =>

@@ -13,6 +13,9 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
     public DbSet<ConsortiumMember> Members => Set<ConsortiumMember>();
     public DbSet<KnownOrganization> Organizations => Set<KnownOrganization>();
 
+    /// <summary>The SQL scripts of the versions before EF migrations: the schema the Initial migration builds.</summary>
+    protected override IReadOnlyCollection<string> SqlEraServiceMigrations => ["service/0001_webhooks", "service/0002_deliveries", "service/0003_read_models", "service/0004_dispatch"];
+
     protected override void ConfigureServiceModel(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<WebhookEndpoint>(endpoint =>
