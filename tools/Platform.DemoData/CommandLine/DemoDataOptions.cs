@@ -105,6 +105,7 @@ public sealed class DemoDataCommandLine
         {
             var endpoints = result.GetResult(_endpoints) is not null;
             var membership = result.GetResult(_membership) is not null;
+            if (result.GetResult(_membership) is { Tokens.Count: 0 }) return;   // named by its own error
             var operatorKey = result.GetResult(_operatorKey) is not null;
             if (endpoints && (membership || operatorKey))
                 result.AddError("Give either --endpoints FILE or --membership URL --operator-key KEY, not both.");
@@ -129,7 +130,12 @@ public sealed class DemoDataCommandLine
 
     private static Uri? HttpUrl(ArgumentResult result)
     {
-        var text = result.Tokens.Single().Value;
+        if (result.Tokens.Count != 1)
+        {
+            result.AddError("--membership needs a URL: --membership URL");
+            return null;
+        }
+        var text = result.Tokens[0].Value;
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
         result.AddError($"--membership needs an absolute http(s) URL, not '{text}'.");
         return null;

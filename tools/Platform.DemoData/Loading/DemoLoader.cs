@@ -82,7 +82,7 @@ public static class DemoLoader
                     foreach (var step in steps ?? DefaultSteps())
                     {
                         log.Heading(step.Title);
-                        log.Track(progress.AddTask(step.Title));
+                        log.Track(progress, progress.AddTask(step.Title));
                         try
                         {
                             await step.RunAsync(context, cancellationToken);

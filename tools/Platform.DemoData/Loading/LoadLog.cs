@@ -22,6 +22,7 @@ public sealed class LoadLog(TextWriter output, IAnsiConsole? terminal = null)
     private readonly SortedDictionary<string, int[]> _areas = new(StringComparer.Ordinal);
     private int _created;
     private int _alreadyThere;
+    private ProgressContext? _progress;
     private ProgressTask? _step;
     private string _stepTitle = "";
 
@@ -45,8 +46,9 @@ public sealed class LoadLog(TextWriter output, IAnsiConsole? terminal = null)
     }
 
     /// <summary>The live display's line for the current step, kept up to date with its counts.</summary>
-    internal void Track(ProgressTask step)
+    internal void Track(ProgressContext progress, ProgressTask step)
     {
+        _progress = progress;
         _step = step;
         ShowCounts();
     }
@@ -57,6 +59,8 @@ public sealed class LoadLog(TextWriter output, IAnsiConsole? terminal = null)
         if (_step is null) return;
         _step.Description = $"[red]failed[/] {Markup.Escape(_stepTitle)}";
         _step.StopTask();
+        // The display stops with the exception; show the failure before it does.
+        _progress?.Refresh();
     }
 
     internal void StepDone()
