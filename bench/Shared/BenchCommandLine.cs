@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Spectre.Console;
 
 namespace Platform.Bench;
@@ -10,14 +12,23 @@ namespace Platform.Bench;
 /// </summary>
 public static class BenchCommandLine
 {
-    /// <summary>A whole-number option (<c>--runs N</c>) with its default, which the help shows.</summary>
+    /// <summary>A whole-number option (<c>--runs N</c>, N ≥ 0) with its default, which the help shows.</summary>
     public static Option<int> Number(string name, int fallback, string description) => new(name)
     {
         HelpName = "N",
         Description = description,
         DefaultValueFactory = _ => fallback,
-        Validators = { result => { if (result.GetValueOrDefault<int>() < 0) result.AddError($"{name} cannot be negative."); } },
+        CustomParser = result => WholeNumber(result, name),
     };
+
+    /// <summary>The one token as a whole number of 0 or more; anything else is an error naming the option and the value.</summary>
+    public static int WholeNumber(ArgumentResult result, string name)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return number;
+        result.AddError($"{name} needs a whole number of 0 or more, not '{string.Join(' ', result.Tokens.Select(t => t.Value))}'.");
+        return 0;
+    }
 
     /// <summary>
     /// Parses <paramref name="args"/>. Null when there is nothing to run: then <paramref name="exitCode"/> is 0 (help

@@ -19,7 +19,7 @@ var runsArgument = new Argument<int>("runs")
     Description = "Measured runs after a warm-up.",
     Arity = ArgumentArity.ZeroOrOne,
     DefaultValueFactory = _ => 5,
-    Validators = { result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("runs must be at least 1."); } },
+    CustomParser = result => BenchCommandLine.WholeNumber(result, "runs"),
 };
 var command = new RootCommand("""
     Events service under load over real HTTP: registrations/s with 50 clients against one event of 1,000 seats, and feed
