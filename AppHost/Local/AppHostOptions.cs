@@ -41,6 +41,13 @@ public sealed record AppHostOptions
         {
             HelpName = "DIR",
             Description = "Keep databases, broker state, logs and the operator key in DIR (default: <repo root>/.data).",
+            // As before: `--data --fresh` is a forgotten folder, not a folder named --fresh.
+            CustomParser = result =>
+            {
+                var folder = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (folder.Length == 0 || folder.StartsWith('-')) result.AddError("--data needs a folder: --data DIR");
+                return folder;
+            },
         };
         var fresh = new Option<bool>("--fresh") { Description = "Wipe the data folder first: all local data is lost." };
         // run.sh consumes it; listed (and accepted, doing nothing) so the one help tells every option of ./run.sh.
@@ -59,6 +66,7 @@ public sealed record AppHostOptions
             Demo = parsed.GetValue(demo),
         });
 
+        HelpTells(root, AfterOptions);
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)
         {
@@ -67,7 +75,6 @@ public sealed record AppHostOptions
             exitCode = 2;
             return null;
         }
-        HelpTells(root, AfterOptions);
         exitCode = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         return options;
     }

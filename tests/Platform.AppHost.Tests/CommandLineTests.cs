@@ -47,7 +47,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("--data", "Required argument missing for option: '--data'")]
-    [InlineData("--data --fresh", "Required argument missing for option: '--data'")]
+    [InlineData("--data --fresh", "--data needs a folder: --data DIR")]
     [InlineData("--fresh=maybe", "'maybe'")]
     [InlineData("-x", "Unrecognized command or argument '-x'")]
     [InlineData("start", "Unrecognized command or argument 'start'")]
@@ -73,6 +73,7 @@ public sealed class CommandLineTests
         Assert.Null(options);
         Assert.Equal(0, exitCode);
         Assert.Contains("--fresh", output, StringComparison.Ordinal);
+        Assert.Contains("DIR/endpoints.json", output, StringComparison.Ordinal);
         Assert.DoesNotContain("--version", output, StringComparison.Ordinal);
     }
 
