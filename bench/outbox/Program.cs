@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Bench;
 using Platform.Bench.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Hosting;
@@ -16,7 +17,7 @@ var folder = Directory.CreateTempSubdirectory("platform-bench-outbox-").FullName
 var serverOutput = new ServerOutput();
 try
 {
-    Platform.Bench.BenchCommandLine.Phase($"Starting PostgreSQL ({(options.Durable ? "durable: fsync, synchronous_commit on" : "fast: fsync off")}) and RabbitMQ ...");
+    BenchCommandLine.Phase($"Starting PostgreSQL ({(options.Durable ? "durable: fsync, synchronous_commit on" : "fast: fsync off")}) and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Durable = options.Durable, Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"bench{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("bench_producer");
@@ -33,7 +34,7 @@ try
     Console.WriteLine($"{options.Messages} messages per run, {options.Runs} runs (after a warm-up run), {options.Producers} concurrent producer request loop(s), {options.EventsPerCommit} event(s) per producer transaction, " +
                       $"publish window/outbox batch {options.Window}, consumer prefetch {options.Prefetch}, outbox consumer concurrency {options.ConcurrentMessageLimit}");
     // Warm-up, not counted: JIT tiers, connection pools, PostgreSQL caches, queue creation.
-    Platform.Bench.BenchCommandLine.Phase("warm-up ...");
+    BenchCommandLine.Phase("warm-up ...");
     await baseline.RunAsync(options.Messages);
     await outbox.RunAsync(options.Messages);
     await floor.RunAsync(options.Messages);
@@ -41,7 +42,7 @@ try
     var baselineRates = new List<double>();
     var outboxRates = new List<double>();
     var floorRates = new List<double>();
-    var table = Platform.Bench.BenchCommandLine.Results($"{options.Messages} messages per run", "baseline msg/s", "outbox msg/s", "outbox producer done after s", "db floor msg/s");
+    var table = BenchCommandLine.Results($"{options.Messages} messages per run", "baseline msg/s", "outbox msg/s", "outbox producer done after s", "db floor msg/s");
     Console.WriteLine();
     Console.WriteLine("run  baseline msg/s   outbox msg/s   (outbox producer done after)   db floor msg/s");
     for (var run = 1; run <= options.Runs; run++)
@@ -94,24 +95,24 @@ internal sealed record BenchOptions(int Messages, int Runs, int Producers, int E
     /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
     public static BenchOptions? Read(string[] args, out int exitCode)
     {
-        var messages = Platform.Bench.BenchCommandLine.Number("--messages", 10_000, "Messages per run.");
-        var runs = Platform.Bench.BenchCommandLine.Number("--runs", 5, "Measured runs, after a warm-up run.");
-        var producers = Platform.Bench.BenchCommandLine.Number("--producers", 1, "Concurrent producer request loops.");
-        var eventsPerCommit = Platform.Bench.BenchCommandLine.Number("--events-per-commit", 1, "Events per producer transaction.");
+        var messages = BenchCommandLine.Number("--messages", 10_000, "Messages per run.");
+        var runs = BenchCommandLine.Number("--runs", 5, "Measured runs, after a warm-up run.");
+        var producers = BenchCommandLine.Number("--producers", 1, "Concurrent producer request loops.");
+        var eventsPerCommit = BenchCommandLine.Number("--events-per-commit", 1, "Events per producer transaction.");
         var durable = new Option<bool>("--durable")
         {
             HelpName = "true|false",
             Description = "PostgreSQL with fsync and synchronous_commit on (true) or off (false).",
             DefaultValueFactory = _ => true,
         };
-        var window = Platform.Bench.BenchCommandLine.Number("--window", 100, "Baseline publish window and outbox batch size.");
-        var prefetch = Platform.Bench.BenchCommandLine.Number("--prefetch", 16, "Consumer prefetch.");
-        var concurrency = Platform.Bench.BenchCommandLine.Number("--concurrency", 8, "Outbox consumer concurrency.");
+        var window = BenchCommandLine.Number("--window", 100, "Baseline publish window and outbox batch size.");
+        var prefetch = BenchCommandLine.Number("--prefetch", 16, "Consumer prefetch.");
+        var concurrency = BenchCommandLine.Number("--concurrency", 8, "Outbox consumer concurrency.");
         var command = new RootCommand("""
             Outbox + inbox end to end (commit -> consumer effect committed) next to raw RabbitMQ.Client publish-with-confirms
             + consume and a database floor, against the same PostgreSQL and RabbitMQ in the same run.
             """) { messages, runs, producers, eventsPerCommit, durable, window, prefetch, concurrency };
-        var parsed = Platform.Bench.BenchCommandLine.Read(command, args, out exitCode);
+        var parsed = BenchCommandLine.Read(command, args, out exitCode);
         return parsed is null ? null : new BenchOptions(
             Messages: parsed.GetValue(messages),
             Runs: parsed.GetValue(runs),

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Platform.Membership.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Spectre.Console;
 
 namespace Platform.Bench.PipelineIngestion;
 
@@ -70,7 +71,7 @@ internal sealed record Percentiles(double P50, double P99)
 internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed,
     Percentiles QueueToFeed, bool Exact)
 {
-    public static void AddRow(Spectre.Console.Table table, string label, List<Percentiles> runs) => table.AddRow(label,
+    public static void AddRow(Table table, string label, List<Percentiles> runs) => table.AddRow(label,
         Stats.Median([.. runs.Select(r => r.P50)]).ToString("0.0", CultureInfo.InvariantCulture),
         Stats.Median([.. runs.Select(r => r.P99)]).ToString("0.0", CultureInfo.InvariantCulture));
 }
