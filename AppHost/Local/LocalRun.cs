@@ -60,23 +60,8 @@ public sealed class LocalRun : IDisposable
     /// </summary>
     public static LocalRun? Open(string[] args, out int exitCode)
     {
-        AppHostOptions options;
-        try
-        {
-            options = AppHostOptions.Parse(args);
-        }
-        catch (CommandLineException e)
-        {
-            Console.Error.WriteLine($"{e.Message} Run with --help to see the options.");
-            exitCode = 2;
-            return null;
-        }
-        if (options.Help)
-        {
-            Console.WriteLine(AppHostOptions.Usage);
-            exitCode = 0;
-            return null;
-        }
+        var options = AppHostOptions.Read(args, Console.Out, Console.Error, out exitCode);
+        if (options is null) return null;
 
         DataFolder? data = null;
         try

@@ -1,16 +1,33 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using Platform.Bench;
 using Platform.Hosting;
+using Spectre.Console;
+using static System.FormattableString;
 
 // Events service under load, over real HTTP against its own process, PostgreSQL and RabbitMQ:
 //  1. registrations/s with 50 concurrent clients against one event of 1,000 seats (and the counts exactly right after);
 //  2. feed page p99 with 100 concurrent readers over 100,000 entries;
 // each next to /health/live p99 at the same concurrency, measured in the same run. Median of several runs. See README.md.
-var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var runsArgument = new Argument<int>("runs")
+{
+    Description = "Measured runs after a warm-up.",
+    Arity = ArgumentArity.ZeroOrOne,
+    DefaultValueFactory = _ => 5,
+    CustomParser = result => BenchCommandLine.WholeNumber(result, "runs"),
+};
+var command = new RootCommand("""
+    Events service under load over real HTTP: registrations/s with 50 clients against one event of 1,000 seats, and feed
+    page p99 with 100 readers over 100,000 entries, each next to /health/live p99 at the same concurrency.
+    """) { runsArgument };
+var parsed = BenchCommandLine.Read(command, args, out var commandLineExit);
+if (parsed is null) return commandLineExit;
+var runs = parsed.GetValue(runsArgument);
 const int RegistrationClients = 50, Seats = 1_000, Registrations = 1_500;
 const int FeedReaders = 100, FeedEntries = 100_000, PagesPerReader = 20;
 const string OperatorKey = "bench-operator-key-6c1f";
@@ -20,7 +37,7 @@ var output = new ServerOutput();
 ChildProcess? service = null;
 try
 {
-    Console.WriteLine("Starting PostgreSQL (durable), RabbitMQ and the events service ...");
+    BenchCommandLine.Phase("Starting PostgreSQL (durable), RabbitMQ and the events service ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = output.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchevents{Environment.ProcessId}", Output = output.Write });
     await postgres.EnsureDatabaseAsync("eventsdb");
@@ -51,7 +68,7 @@ try
     await WaitReadyAsync(http);
 
     var (consortiumId, organizerId) = await SeedDirectoryAsync(database);
-    Console.WriteLine($"Seeding {FeedEntries:N0} feed entries ...");
+    BenchCommandLine.Phase($"Seeding {FeedEntries:N0} feed entries ...");
     await SeedFeedAsync(database, consortiumId, FeedEntries);
 
     Console.WriteLine($"{runs} runs after a warm-up. Registrations: {RegistrationClients} clients, {Registrations:N0} people for {Seats:N0} seats. Feed: {FeedReaders} readers x {PagesPerReader} pages of 50.");
@@ -64,6 +81,7 @@ try
     var feedP99 = new List<double>();
     var healthAt50 = new List<double>();
     var healthAt100 = new List<double>();
+    var table = BenchCommandLine.Results("Events service", "registrations/s", "reg p99 ms", "live p99 ms @50", "feed p99 ms", "feed p50 ms", "live p99 ms @100");
     Console.WriteLine();
     Console.WriteLine("run  registrations/s  reg p99 ms  live p99 ms @50 | feed p99 ms  feed p50 ms  live p99 ms @100");
     for (var run = 1; run <= runs; run++)
@@ -79,8 +97,13 @@ try
         healthAt100.Add(live100.P99);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run,3}  {registration.Rate,15:N0}  {registration.P99,10:N1}  {live50.P99,14:N1} | {feed.P99,11:N1}  {feed.P50,11:N1}  {live100.P99,15:N1}"));
+        table.AddRow(Invariant($"{run}"), Invariant($"{registration.Rate:N0}"), Invariant($"{registration.P99:N1}"), Invariant($"{live50.P99:N1}"),
+            Invariant($"{feed.P99:N1}"), Invariant($"{feed.P50:N1}"), Invariant($"{live100.P99:N1}"));
     }
+    table.AddMedian(Invariant($"{Median(rates):N0}"), Invariant($"{Median(registrationP99):N1}"), Invariant($"{Median(healthAt50):N1}"),
+        Invariant($"{Median(feedP99):N1}"), "", Invariant($"{Median(healthAt100):N1}"));
     Console.WriteLine();
+    AnsiConsole.Write(table);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"median  registrations {Median(rates):N0}/s (p99 {Median(registrationP99):N1} ms; /health/live p99 at 50 clients {Median(healthAt50):N1} ms, ratio {Median(registrationP99) / Median(healthAt50):N1}x)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

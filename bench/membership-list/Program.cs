@@ -1,10 +1,14 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Platform.Bench;
 using Platform.Hosting;
+using Spectre.Console;
+using static System.FormattableString;
 using Platform.Membership.Domain;
 using Platform.Membership.Persistence;
 using DomainMembership = Platform.Membership.Domain.Membership;
@@ -13,15 +17,25 @@ using DomainMembership = Platform.Membership.Domain.Membership;
 // consortium of 10,000 member organizations, at 200 concurrent requests, next to GET /health/live (no database)
 // measured in the same run against the same server. The service runs in this process on real Kestrel (as its
 // Program.cs builds it) with its own PostgreSQL and RabbitMQ. See README.md.
-var organizations = ArgValue("--organizations", 10_000);
-var concurrency = ArgValue("--concurrency", 200);
-var requestsPerRun = ArgValue("--requests", 20_000);
-var runs = ArgValue("--runs", 5);
+var organizationsOption = BenchCommandLine.Number("--organizations", 10_000, "Active member organizations of the one consortium.");
+var concurrencyOption = BenchCommandLine.Number("--concurrency", 200, "Concurrent requests.");
+var requestsOption = BenchCommandLine.Number("--requests", 20_000, "Requests per measurement.");
+var runsOption = BenchCommandLine.Number("--runs", 5, "Measured runs after a warm-up; the targets are interleaved in each run.");
+var command = new RootCommand("""
+    The member list (first page of 50, with organization and council role) over a consortium of many member organizations
+    at high concurrency, next to /health/live measured in the same run against the same server.
+    """) { organizationsOption, concurrencyOption, requestsOption, runsOption };
+var parsed = BenchCommandLine.Read(command, args, out var commandLineExit);
+if (parsed is null) return commandLineExit;
+var organizations = parsed.GetValue(organizationsOption);
+var concurrency = parsed.GetValue(concurrencyOption);
+var requestsPerRun = parsed.GetValue(requestsOption);
+var runs = parsed.GetValue(runsOption);
 var folder = Directory.CreateTempSubdirectory("platform-bench-members-").FullName;
 var serverOutput = new ServerOutput();
 try
 {
-    Console.WriteLine("Starting PostgreSQL and RabbitMQ ...");
+    BenchCommandLine.Phase("Starting PostgreSQL and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchm{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("membershipdb");
@@ -43,7 +57,7 @@ try
     service.StartServer();
     var baseAddress = service.ClientOptions.BaseAddress;
 
-    Console.WriteLine($"Seeding a consortium with {organizations:N0} active member organizations ...");
+    BenchCommandLine.Phase($"Seeding a consortium with {organizations:N0} active member organizations ...");
     var (consortiumId, memberOrganizationId) = await SeedAsync(service.Services, organizations);
 
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -82,13 +96,19 @@ try
 
     Console.WriteLine();
     var baselineP99 = Median(results[targets[0].Name].Select(r => r.P99));
+    var table = new Table { Title = new TableTitle($"Median of {runs} runs, {concurrency} concurrent requests, {organizations:N0} members") }
+        .AddColumn("target").AddColumn("p50 ms", c => c.RightAligned()).AddColumn("p99 ms", c => c.RightAligned())
+        .AddColumn("p99 per run", c => c.RightAligned()).AddColumn("req/s", c => c.RightAligned())
+        .AddColumn("p99 ÷ baseline p99", c => c.RightAligned()).AddColumn("errors", c => c.RightAligned());
     foreach (var target in targets)
     {
         var list = results[target.Name];
         var p99 = Median(list.Select(r => r.P99));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median  {target.Name,-47} p50 {Median(list.Select(r => r.P50)),7:0.0} ms  p99 {p99,7:0.0} ms (runs {string.Join("/", list.Select(r => r.P99.ToString("0", CultureInfo.InvariantCulture)))})  {Median(list.Select(r => r.Rate)),8:N0} req/s  p99 ÷ baseline p99 = {p99 / baselineP99:0.00}"));
+        table.AddRow(Markup.Escape(target.Name), Invariant($"{Median(list.Select(r => r.P50)):0.0}"), Invariant($"{p99:0.0}"),
+            string.Join("/", list.Select(r => r.P99.ToString("0", CultureInfo.InvariantCulture))), Invariant($"{Median(list.Select(r => r.Rate)):N0}"),
+            Invariant($"{p99 / baselineP99:0.00}"), Invariant($"{list.Sum(r => r.Errors)}"));
     }
+    AnsiConsole.Write(table);
     return results.Values.SelectMany(r => r).Any(r => r.Errors > 0) ? 2 : 0;
 }
 catch (Exception exception)
@@ -106,12 +126,6 @@ finally
     catch (IOException)
     {
     }
-}
-
-int ArgValue(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
 static double Median(IEnumerable<double> values)

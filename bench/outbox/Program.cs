@@ -1,18 +1,23 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Bench;
 using Platform.Bench.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Hosting;
 using Platform.ServiceDefaults.Persistence;
+using Spectre.Console;
+using static System.FormattableString;
 
 // Outbox + inbox end to end (commit -> consumer effect committed) next to raw RabbitMQ.Client publish-with-confirms
 // + consume, against the same broker in the same run. Starts its own PostgreSQL and RabbitMQ. See README.md.
-var options = BenchOptions.Parse(args);
+var options = BenchOptions.Read(args, out var commandLineExit);
+if (options is null) return commandLineExit;
 var folder = Directory.CreateTempSubdirectory("platform-bench-outbox-").FullName;
 var serverOutput = new ServerOutput();
 try
 {
-    Console.WriteLine($"Starting PostgreSQL ({(options.Durable ? "durable: fsync, synchronous_commit on" : "fast: fsync off")}) and RabbitMQ ...");
+    BenchCommandLine.Phase($"Starting PostgreSQL ({(options.Durable ? "durable: fsync, synchronous_commit on" : "fast: fsync off")}) and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Durable = options.Durable, Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"bench{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("bench_producer");
@@ -32,7 +37,7 @@ try
     Console.WriteLine($"{options.Messages} messages per run, {options.Runs} runs (after a warm-up run), {options.Producers} concurrent producer request loop(s), {options.EventsPerCommit} event(s) per producer transaction, " +
                       $"publish window/outbox batch {options.Window}, consumer prefetch {options.Prefetch}, outbox consumer concurrency {options.ConcurrentMessageLimit}");
     // Warm-up, not counted: JIT tiers, connection pools, PostgreSQL caches, queue creation.
-    Console.WriteLine("warm-up ...");
+    BenchCommandLine.Phase("warm-up ...");
     await baseline.RunAsync(options.Messages);
     await outbox.RunAsync(options.Messages);
     await floor.RunAsync(options.Messages);
@@ -40,6 +45,7 @@ try
     var baselineRates = new List<double>();
     var outboxRates = new List<double>();
     var floorRates = new List<double>();
+    var table = BenchCommandLine.Results($"{options.Messages} messages per run", "baseline msg/s", "outbox msg/s", "outbox producer done after s", "db floor msg/s");
     Console.WriteLine();
     Console.WriteLine("run  baseline msg/s   outbox msg/s   (outbox producer done after)   db floor msg/s");
     for (var run = 1; run <= options.Runs; run++)
@@ -52,13 +58,16 @@ try
         floorRates.Add(database.Rate);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run,3}  {raw.Rate,14:N0}   {ours.Rate,12:N0}   ({ours.ProducerDone.TotalSeconds,5:0.00} s of {ours.Elapsed.TotalSeconds,5:0.00} s)   {database.Rate,14:N0}"));
+        table.AddRow(Invariant($"{run}"), Invariant($"{raw.Rate:N0}"), Invariant($"{ours.Rate:N0}"),
+            Invariant($"{ours.ProducerDone.TotalSeconds:0.00} of {ours.Elapsed.TotalSeconds:0.00}"), Invariant($"{database.Rate:N0}"));
     }
 
     var baselineMedian = Median(baselineRates);
     var outboxMedian = Median(outboxRates);
+    table.AddMedian(Invariant($"{baselineMedian:N0}"), Invariant($"{outboxMedian:N0} ({outboxMedian / baselineMedian:P0})"), "", Invariant($"{Median(floorRates):N0}"));
+    table.Caption = new TableTitle("db floor: 2 commits/message, no messaging");
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median   baseline {baselineMedian:N0} msg/s   outbox {outboxMedian:N0} msg/s   ratio {outboxMedian / baselineMedian:P0}"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"         database floor (2 commits/message, no messaging) {Median(floorRates):N0} msg/s"));
+    AnsiConsole.Write(table);
     return 0;
 }
 catch (Exception exception)
@@ -86,21 +95,36 @@ static double Median(List<double> values)
 
 internal sealed record BenchOptions(int Messages, int Runs, int Producers, int EventsPerCommit, bool Durable, int Window, int Prefetch, int ConcurrentMessageLimit)
 {
-    public static BenchOptions Parse(string[] args)
+    /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
+    public static BenchOptions? Read(string[] args, out int exitCode)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-            values[args[i].TrimStart('-')] = args[i + 1];
-        int Get(string name, int fallback) => values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-        return new BenchOptions(
-            Messages: Get("messages", 10_000),
-            Runs: Get("runs", 5),
-            Producers: Get("producers", 1),
-            EventsPerCommit: Get("events-per-commit", 1),
-            Durable: !values.TryGetValue("durable", out var durable) || bool.Parse(durable),
-            Window: Get("window", 100),
-            Prefetch: Get("prefetch", 16),
-            ConcurrentMessageLimit: Get("concurrency", 8));
+        var messages = BenchCommandLine.Number("--messages", 10_000, "Messages per run.");
+        var runs = BenchCommandLine.Number("--runs", 5, "Measured runs, after a warm-up run.");
+        var producers = BenchCommandLine.Number("--producers", 1, "Concurrent producer request loops.");
+        var eventsPerCommit = BenchCommandLine.Number("--events-per-commit", 1, "Events per producer transaction.");
+        var durable = new Option<bool>("--durable")
+        {
+            HelpName = "true|false",
+            Description = "PostgreSQL with fsync and synchronous_commit on (true) or off (false).",
+            DefaultValueFactory = _ => true,
+        };
+        var window = BenchCommandLine.Number("--window", 100, "Baseline publish window and outbox batch size.");
+        var prefetch = BenchCommandLine.Number("--prefetch", 16, "Consumer prefetch.");
+        var concurrency = BenchCommandLine.Number("--concurrency", 8, "Outbox consumer concurrency.");
+        var command = new RootCommand("""
+            Outbox + inbox end to end (commit -> consumer effect committed) next to raw RabbitMQ.Client publish-with-confirms
+            + consume and a database floor, against the same PostgreSQL and RabbitMQ in the same run.
+            """) { messages, runs, producers, eventsPerCommit, durable, window, prefetch, concurrency };
+        var parsed = BenchCommandLine.Read(command, args, out exitCode);
+        return parsed is null ? null : new BenchOptions(
+            Messages: parsed.GetValue(messages),
+            Runs: parsed.GetValue(runs),
+            Producers: parsed.GetValue(producers),
+            EventsPerCommit: parsed.GetValue(eventsPerCommit),
+            Durable: parsed.GetValue(durable),
+            Window: parsed.GetValue(window),
+            Prefetch: parsed.GetValue(prefetch),
+            ConcurrentMessageLimit: parsed.GetValue(concurrency));
     }
 }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Platform.Membership.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Spectre.Console;
 
 namespace Platform.Bench.PipelineIngestion;
 
@@ -70,8 +71,9 @@ internal sealed record Percentiles(double P50, double P99)
 internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed,
     Percentiles QueueToFeed, bool Exact)
 {
-    public static void Print(string label, List<Percentiles> runs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{label}p50 {Stats.Median([.. runs.Select(r => r.P50)]),7:0.0} ms   p99 {Stats.Median([.. runs.Select(r => r.P99)]),7:0.0} ms"));
+    public static void AddRow(Table table, string label, List<Percentiles> runs) => table.AddRow(label,
+        Stats.Median([.. runs.Select(r => r.P50)]).ToString("0.0", CultureInfo.InvariantCulture),
+        Stats.Median([.. runs.Select(r => r.P99)]).ToString("0.0", CultureInfo.InvariantCulture));
 }
 
 /// <summary>

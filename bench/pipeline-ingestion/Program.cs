@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -7,18 +8,21 @@ using NpgsqlTypes;
 using Platform.Bench;
 using Platform.Bench.PipelineIngestion;
 using Platform.Hosting;
+using Spectre.Console;
+using static System.FormattableString;
 
 // Placement-event ingestion through POST /api/v1/placement-events (batches of 1,000, N concurrent clients) next to a raw
 // COPY of the same rows into PostgreSQL in the same run; then, at a steady rate, accepted → published on the queue and
 // accepted → visible in the events service's feed. See README.md.
-var options = BenchOptions.Parse(args);
+var options = BenchOptions.Read(args, out var commandLineExit);
+if (options is null) return commandLineExit;
 var folder = Directory.CreateTempSubdirectory("platform-bench-pipeline-").FullName;
 var serverOutput = new ServerOutput();
 ServiceProcess? service = null;
 ServiceProcess? events = null;
 try
 {
-    Console.WriteLine("Starting PostgreSQL (durable) and RabbitMQ ...");
+    BenchCommandLine.Phase("Starting PostgreSQL (durable) and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchpl{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("talentpipelinedb");
@@ -27,7 +31,7 @@ try
     var serviceDb = postgres.ConnectionString("talentpipelinedb");
     var rawDb = postgres.ConnectionString("bench_raw");
 
-    Console.WriteLine($"Starting the talent-pipeline service ({options.Configuration}) as a process ...");
+    BenchCommandLine.Phase($"Starting the talent-pipeline service ({options.Configuration}) as a process ...");
     service = await ServiceProcess.StartAsync(ServiceSpec.TalentPipeline, options.Configuration, serviceDb, rabbit.AmqpUri);
     var world = await World.SeedAsync(service, serviceDb, options.Clients);
 
@@ -40,6 +44,8 @@ try
 
         var ours = new List<double>();
         var raw = new List<double>();
+        var table = BenchCommandLine.Results($"Ingestion: {options.Clients} clients x {options.BatchesPerClient} batches x {options.Batch} events",
+            "accepted events/s", "raw COPY rows/s", "ratio", "outbox drained after s");
         Console.WriteLine();
         Console.WriteLine("run   accepted events/s   raw COPY rows/s   ratio   outbox drained after");
         for (var run = 1; run <= options.Runs; run++)
@@ -50,14 +56,15 @@ try
             raw.Add(copy);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{run,3}   {result.Rate,17:N0}   {copy,15:N0}   {result.Rate / copy,5:P0}   {result.Drained.TotalSeconds,6:0.0} s"));
+            table.AddRow(Invariant($"{run}"), Invariant($"{result.Rate:N0}"), Invariant($"{copy:N0}"), Invariant($"{result.Rate / copy:P0}"), Invariant($"{result.Drained.TotalSeconds:0.0}"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median  accepted {Stats.Median(ours):N0} events/s   raw COPY {Stats.Median(raw):N0} rows/s   ratio {Stats.Median(ours) / Stats.Median(raw):P0}"));
+        table.AddMedian(Invariant($"{Stats.Median(ours):N0}"), Invariant($"{Stats.Median(raw):N0}"), Invariant($"{Stats.Median(ours) / Stats.Median(raw):P0}"), "");
+        AnsiConsole.Write(table);
         Console.WriteLine();
     }
 
     // Started only now: its queues are bound from here on, so the throughput runs above do not reach its feed.
-    Console.WriteLine($"Starting the events service ({options.Configuration}) as a process ...");
+    BenchCommandLine.Phase($"Starting the events service ({options.Configuration}) as a process ...");
     events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri);
     await Announcement.PublishAsync(rabbit.AmqpUri, world, events);
 
@@ -67,12 +74,14 @@ try
     for (var run = 1; run <= options.LatencyRuns; run++)
         results.Add(await LatencyRun.RunAsync(service, events, world, rabbit.AmqpUri, options, run, options.LatencySeconds));
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {results.Count} latency runs (p50 / p99):"));
-    LatencyResult.Print("  request sent -> PlacementRecorded on the queue ", results.Select(r => r.SentToQueue).ToList());
-    LatencyResult.Print("  response (committed) -> on the queue           ", results.Select(r => r.AnsweredToQueue).ToList());
-    LatencyResult.Print("  request sent -> visible in the events feed     ", results.Select(r => r.SentToFeed).ToList());
-    LatencyResult.Print("  response (accepted) -> visible in the feed     ", results.Select(r => r.AnsweredToFeed).ToList());
-    LatencyResult.Print("  last event on the queue -> visible in the feed ", results.Select(r => r.QueueToFeed).ToList());
+    var latencyTable = new Table { Title = new TableTitle($"Median of {results.Count} latency runs at {options.Rate} events/s, ms") }
+        .AddColumn("from -> to").AddColumn("p50", c => c.RightAligned()).AddColumn("p99", c => c.RightAligned());
+    LatencyResult.AddRow(latencyTable, "request sent -> PlacementRecorded on the queue", results.Select(r => r.SentToQueue).ToList());
+    LatencyResult.AddRow(latencyTable, "response (committed) -> on the queue", results.Select(r => r.AnsweredToQueue).ToList());
+    LatencyResult.AddRow(latencyTable, "request sent -> visible in the events feed", results.Select(r => r.SentToFeed).ToList());
+    LatencyResult.AddRow(latencyTable, "response (accepted) -> visible in the feed", results.Select(r => r.AnsweredToFeed).ToList());
+    LatencyResult.AddRow(latencyTable, "last event on the queue -> visible in the feed", results.Select(r => r.QueueToFeed).ToList());
+    AnsiConsole.Write(latencyTable);
     return results.All(r => r.Exact) ? 0 : 2;
 }
 catch (Exception exception)
@@ -98,18 +107,29 @@ finally
 
 internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, int LatencyRuns, int PollMilliseconds, string Configuration)
 {
-    public static BenchOptions Parse(string[] args)
+    /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
+    public static BenchOptions? Read(string[] args, out int exitCode)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2) values[args[i].TrimStart('-')] = args[i + 1];
-        int Get(string name, int fallback) => values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        var runs = BenchCommandLine.Number("--runs", 3, "Throughput runs after a warm-up; 0 skips them.");
+        var clients = BenchCommandLine.Number("--clients", 4, "Concurrent clients, each a college with its own program.");
+        var batches = BenchCommandLine.Number("--batches", 10, "Batches per client per throughput run.");
+        var batch = BenchCommandLine.Number("--batch", 1000, "Events per batch.");
+        var rate = BenchCommandLine.Number("--rate", 500, "Events per second in the latency runs.");
+        var latencySeconds = BenchCommandLine.Number("--latency-seconds", 20, "Length of each latency run, in seconds.");
+        var latencyRuns = BenchCommandLine.Number("--latency-runs", 3, "Latency runs after a warm-up.");
+        var pollMs = BenchCommandLine.Number("--poll-ms", 15, "How often the events feed is polled in the latency runs, in milliseconds.");
+        var command = new RootCommand("""
+            Placement-event ingestion through POST /api/v1/placement-events next to a raw COPY of the same rows, then
+            accepted -> published and accepted -> visible in the events feed at a steady rate.
+            """) { runs, clients, batches, batch, rate, latencySeconds, latencyRuns, pollMs };
+        var parsed = BenchCommandLine.Read(command, args, out exitCode);
 #if DEBUG
         const string configuration = "Debug";
 #else
         const string configuration = "Release";
 #endif
-        return new BenchOptions(Get("runs", 3), Get("clients", 4), Get("batches", 10), Get("batch", 1000), Get("rate", 500), Get("latency-seconds", 20),
-            Get("latency-runs", 3), Get("poll-ms", 15), configuration);
+        return parsed is null ? null : new BenchOptions(parsed.GetValue(runs), parsed.GetValue(clients), parsed.GetValue(batches), parsed.GetValue(batch),
+            parsed.GetValue(rate), parsed.GetValue(latencySeconds), parsed.GetValue(latencyRuns), parsed.GetValue(pollMs), configuration);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -10,25 +11,28 @@ using Platform.Membership.Contracts;
 using Platform.TalentPipeline.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Spectre.Console;
+using static System.FormattableString;
 
 // Webhook deliveries through the webhooks service (a process, as the AppHost runs it) to a fast local receiver with
 // 100 endpoints: (1) throughput of consortium-wide events (each fans out to every endpoint) next to plain HTTP POSTs of
 // the same bodies to the same receiver; (2) latency from the source's publish to the receiver at a steady rate of
 // single-audience events (placement.flagged to one college each) next to the broker hop alone. See README.md.
-var options = BenchOptions.Parse(args);
+var options = BenchOptions.Read(args, out var commandLineExit);
+if (options is null) return commandLineExit;
 var folder = Directory.CreateTempSubdirectory("platform-bench-webhooks-").FullName;
 var serverOutput = new ServerOutput();
 ServiceProcess? service = null;
 var exitCode = 0;
 try
 {
-    Console.WriteLine("Starting PostgreSQL (durable) and RabbitMQ ...");
+    BenchCommandLine.Phase("Starting PostgreSQL (durable) and RabbitMQ ...");
     await using var postgres = await PostgresServer.StartAsync(new PostgresOptions { DataDirectory = Path.Combine(folder, "postgres"), Output = serverOutput.Write });
     await using var rabbit = await RabbitMqServer.StartAsync(new RabbitMqOptions { DataDirectory = Path.Combine(folder, "rabbitmq"), NodeName = $"benchwh{Environment.ProcessId}", Output = serverOutput.Write });
     await postgres.EnsureDatabaseAsync("webhooksdb");
     await using var receiver = await Receiver.StartAsync();
 
-    Console.WriteLine($"Starting the webhooks service ({options.Configuration}) as a process ...");
+    BenchCommandLine.Phase($"Starting the webhooks service ({options.Configuration}) as a process ...");
     service = await ServiceProcess.StartAsync(ServiceSpec.Webhooks, options.Configuration, postgres.ConnectionString("webhooksdb"), rabbit.AmqpUri,
         new Dictionary<string, string> { ["Webhooks__AllowPrivateTargets"] = "true" }); // the receiver is on loopback
     var connection = await new ConnectionFactory { Uri = rabbit.AmqpUri }.CreateConnectionAsync();
@@ -47,6 +51,7 @@ try
     await Throughput.PlainHttpAsync(receiver, world, options.Burst / 4);
     var ours = new List<double>();
     var plain = new List<double>();
+    var throughputTable = BenchCommandLine.Results($"Throughput ({options.Endpoints} endpoints)", "deliveries/s", "plain HTTP POSTs/s", "ratio");
     for (var run = 1; run <= options.Runs; run++)
     {
         var rate = await Throughput.RunAsync(channel, receiver, world, options.Burst);
@@ -54,9 +59,9 @@ try
         ours.Add(rate);
         plain.Add(baseline);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run,3}   {rate,12:N0}   {baseline,18:N0}   {rate / baseline,5:P1}"));
+        throughputTable.AddRow(Invariant($"{run}"), Invariant($"{rate:N0}"), Invariant($"{baseline:N0}"), Invariant($"{rate / baseline:P1}"));
     }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"median  {Stats.Median(ours):N0} deliveries/s   plain HTTP {Stats.Median(plain):N0} POSTs/s   ratio {Stats.Median(ours) / Stats.Median(plain):P1}"));
+    throughputTable.AddMedian(Invariant($"{Stats.Median(ours):N0}"), Invariant($"{Stats.Median(plain):N0}"), Invariant($"{Stats.Median(ours) / Stats.Median(plain):P1}"));
 
     // 2. Latency at a steady rate: each event to one endpoint.
     Console.WriteLine();
@@ -64,21 +69,26 @@ try
     Console.WriteLine("run   publish → receiver              publish → plain queue (broker hop)");
     await Latency.RunAsync(connection, channel, receiver, world, options.Rate, seconds: 3, run: 0); // warm-up
     var latencies = new List<LatencyResult>();
+    var latencyTable = BenchCommandLine.Results($"Latency at {options.Rate} events/s, ms (goal p99 <= 500)",
+        "to receiver p50", "to receiver p99", "broker hop p50", "broker hop p99", "never delivered");
     for (var run = 1; run <= options.Runs; run++)
     {
         var result = await Latency.RunAsync(connection, channel, receiver, world, options.Rate, options.Seconds, run);
         latencies.Add(result);
         Console.WriteLine($"{run,3}   {result.ToReceiver}   {result.ToQueue}");
+        latencyTable.AddRow(Invariant($"{run}"), Invariant($"{result.ToReceiver.P50:0.0}"), Invariant($"{result.ToReceiver.P99:0.0}"),
+            Invariant($"{result.ToQueue.P50:0.0}"), Invariant($"{result.ToQueue.P99:0.0}"), Invariant($"{result.Missing}"));
     }
     var p50 = Stats.Median([.. latencies.Select(l => l.ToReceiver.P50)]);
     var p99 = Stats.Median([.. latencies.Select(l => l.ToReceiver.P99)]);
     var hop50 = Stats.Median([.. latencies.Select(l => l.ToQueue.P50)]);
     var hop99 = Stats.Median([.. latencies.Select(l => l.ToQueue.P99)]);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"median  to receiver p50 {p50:0.0} ms p99 {p99:0.0} ms (goal p99 <= 500 ms)   broker hop p50 {hop50:0.0} ms p99 {hop99:0.0} ms"));
-
     var lost = latencies.Sum(l => l.Missing);
+    latencyTable.AddMedian(Invariant($"{p50:0.0}"), Invariant($"{p99:0.0}"), Invariant($"{hop50:0.0}"), Invariant($"{hop99:0.0}"), Invariant($"{lost}"));
+
     Console.WriteLine();
+    AnsiConsole.Write(throughputTable);
+    AnsiConsole.Write(latencyTable);
     Console.WriteLine($"exactness: duplicates at the receiver {receiver.Duplicates}, latency events never delivered {lost}");
     if (receiver.Duplicates > 0 || lost > 0) exitCode = 2;
 
@@ -114,17 +124,26 @@ return exitCode;
 
 internal sealed record BenchOptions(int Runs, int Endpoints, int Burst, int Rate, int Seconds, string Configuration)
 {
-    public static BenchOptions Parse(string[] args)
+    /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
+    public static BenchOptions? Read(string[] args, out int exitCode)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2) values[args[i].TrimStart('-')] = args[i + 1];
-        int Get(string name, int fallback) => values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        var runs = BenchCommandLine.Number("--runs", 5, "Measured runs of each part, after a warm-up.");
+        var endpoints = BenchCommandLine.Number("--endpoints", 100, "Member colleges, each with one endpoint on the receiver subscribed to everything.");
+        var burst = BenchCommandLine.Number("--burst", 100, "event.scheduled per throughput run; each is delivered to every endpoint.");
+        var rate = BenchCommandLine.Number("--rate", 200, "placement.flagged per second in the latency runs, each to one college's endpoint.");
+        var seconds = BenchCommandLine.Number("--seconds", 10, "Length of each latency run, in seconds.");
+        var command = new RootCommand("""
+            Webhook deliveries through the webhooks service to a local receiver: throughput next to plain HTTP POSTs, and
+            publish -> receiver latency at a steady rate next to the broker hop. Writes bench/results/webhooks.json.
+            """) { runs, endpoints, burst, rate, seconds };
+        var parsed = BenchCommandLine.Read(command, args, out exitCode);
 #if DEBUG
         const string configuration = "Debug";
 #else
         const string configuration = "Release";
 #endif
-        return new BenchOptions(Get("runs", 5), Get("endpoints", 100), Get("burst", 100), Get("rate", 200), Get("seconds", 10), configuration);
+        return parsed is null ? null
+            : new BenchOptions(parsed.GetValue(runs), parsed.GetValue(endpoints), parsed.GetValue(burst), parsed.GetValue(rate), parsed.GetValue(seconds), configuration);
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class CommandLineTests : IDisposable
             }
             """);
 
-        var target = DemoDataOptions.Parse(["--endpoints", path]).Target();
+        var target = Options(["--endpoints", path]).Target();
 
         Assert.Equal(new Uri("http://127.0.0.1:5101"), target.Membership);
         Assert.Equal("op_123", target.OperatorKey);
@@ -30,8 +30,8 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--frobnicate", "Unknown option '--frobnicate'")]
-    [InlineData("--membership", "Missing value: --membership URL")]
+    [InlineData("--frobnicate", "Unrecognized command or argument '--frobnicate'")]
+    [InlineData("--membership", "Required argument missing for option: '--membership'")]
     [InlineData("--membership ftp://x --operator-key k", "absolute http(s) URL")]
     [InlineData("--membership http://127.0.0.1:5101", "--membership URL and --operator-key KEY go together")]
     [InlineData("--endpoints e.json --operator-key k", "not both")]
@@ -41,7 +41,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains(reason, error, StringComparison.Ordinal);
-        Assert.Contains("Usage: dotnet run --project tools/Platform.DemoData", error, StringComparison.Ordinal);
+        Assert.Contains("Run with --help to see the options.", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,10 +73,35 @@ public sealed class CommandLineTests : IDisposable
         var (exit, output, _) = await RunAsync(["--help"]);
 
         Assert.Equal(0, exit);
-        Assert.Contains("--endpoints FILE", output, StringComparison.Ordinal);
+        foreach (var option in new[] { "--endpoints <FILE>", "--membership <URL>", "--operator-key <KEY>", "--help", "Exit code 0" })
+            Assert.Contains(option, output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, DemoDataOptions> GoodCommandLines => new()
+    {
+        { "", new DemoDataOptions() },
+        { "--endpoints e.json", new DemoDataOptions { EndpointsFile = "e.json" } },
+        { "--endpoints=e.json", new DemoDataOptions { EndpointsFile = "e.json" } },
+        { "--membership http://127.0.0.1:5101 --operator-key k", new DemoDataOptions { Membership = new Uri("http://127.0.0.1:5101"), OperatorKey = "k" } },
+        { "--operator-key k --membership https://members.example.cn/", new DemoDataOptions { Membership = new Uri("https://members.example.cn/"), OperatorKey = "k" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoodCommandLines))]
+    public void A_good_command_line_gives_its_options(string args, DemoDataOptions expected)
+    {
+        Assert.Equal(expected, Options(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static DemoDataOptions Options(string[] args)
+    {
+        var commandLine = new DemoDataCommandLine();
+        var parsed = commandLine.Root.Parse(args);
+        Assert.Empty(parsed.Errors);
+        return commandLine.OptionsOf(parsed);
+    }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] args)
     {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using Platform.DemoData.Api;
 using Platform.DemoData.CommandLine;
 using Platform.DemoData.Loading;
@@ -20,22 +22,35 @@ public static class DemoDataCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        var commandLine = new DemoDataCommandLine();
+        commandLine.Root.SetAction((parsed, cancel) => LoadAsync(commandLine.OptionsOf(parsed), output, error, cancel));
+        var parsed = commandLine.Root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (var problem in parsed.Errors) await error.WriteLineAsync($"Demo data: {problem.Message}");
+            await error.WriteLineAsync("Run with --help to see the options.");
+            return 2;
+        }
+        // The AppHost runs this in its own process: no Ctrl+C handling of System.CommandLine's (Main and the
+        // AppHost cancel the token), and exceptions go to the caller as before.
+        return await parsed.InvokeAsync(
+            new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+            cancellationToken);
+    }
+
+    private static async Task<int> LoadAsync(DemoDataOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         PlatformTarget target;
         try
         {
-            var options = DemoDataOptions.Parse(args);
-            if (options.Help)
-            {
-                await output.WriteLineAsync(DemoDataOptions.Usage);
-                return 0;
-            }
             target = options.Target();
         }
         catch (CommandLineException e)
         {
-            await error.WriteLineAsync($"Demo data: {e.Message}{Environment.NewLine}{Environment.NewLine}{DemoDataOptions.Usage}");
+            await error.WriteLineAsync($"Demo data: {e.Message}");
             return 2;
         }
 

@@ -1,8 +1,12 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 
 namespace Platform.DemoData.CommandLine;
 
-/// <summary>A command line the tool cannot act on; shown with the usage.</summary>
+/// <summary>An endpoints file the tool cannot act on (exit code 2, like a wrong command line).</summary>
 public sealed class CommandLineException(string message) : Exception(message);
 
 /// <summary>Where the platform is: the membership service's URL and the operator key.</summary>
@@ -54,62 +58,96 @@ public sealed record DemoDataOptions
     public string? EndpointsFile { get; init; }
     public Uri? Membership { get; init; }
     public string? OperatorKey { get; init; }
-    public bool Help { get; init; }
-
-    public const string Usage = """
-        Usage: dotnet run --project tools/Platform.DemoData -- [options]
-
-        Loads the seed stories (Jinan, Jining and Tianjin consortia, their members, councils, charters and the
-        people the stories name) into a running platform through its public HTTP API. Idempotent: a second run
-        creates nothing and says what was already there.
-
-        Options:
-          --endpoints FILE        Read the service URLs and the operator key from the AppHost's endpoints.json
-                                  (default: .data/endpoints.json when no other option is given).
-          --membership URL        The membership service's base URL, e.g. http://127.0.0.1:5101
-          --operator-key KEY      The operator API key (with --membership).
-          -h, --help              Show this help.
-
-        Exit code 0 when everything is loaded, 1 when a service refused a call (its problem document is
-        printed), 2 for a wrong command line.
-        """;
-
-    /// <exception cref="CommandLineException">An unknown option, a missing value, or options that do not go together.</exception>
-    public static DemoDataOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new DemoDataOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            options = arg switch
-            {
-                "--endpoints" => options with { EndpointsFile = Value(args, ref i, "--endpoints FILE") },
-                "--membership" => options with { Membership = Url(Value(args, ref i, "--membership URL")) },
-                "--operator-key" => options with { OperatorKey = Value(args, ref i, "--operator-key KEY") },
-                "-h" or "--help" or "-?" => options with { Help = true },
-                _ => throw new CommandLineException($"Unknown option '{arg}'."),
-            };
-        }
-        if (options.Help) return options;
-        if (options.EndpointsFile is not null && (options.Membership is not null || options.OperatorKey is not null))
-            throw new CommandLineException("Give either --endpoints FILE or --membership URL --operator-key KEY, not both.");
-        if ((options.Membership is null) != (options.OperatorKey is null))
-            throw new CommandLineException("--membership URL and --operator-key KEY go together.");
-        return options;
-    }
 
     /// <summary>The platform the options point at (reading the endpoints file if that is the way).</summary>
     public PlatformTarget Target() =>
         Membership is not null && OperatorKey is not null
             ? new PlatformTarget(Membership, OperatorKey)
             : PlatformTarget.FromEndpointsFile(EndpointsFile ?? DefaultEndpointsFile);
+}
 
-    private static string Value(IReadOnlyList<string> args, ref int i, string usage) =>
-        i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : throw new CommandLineException($"Missing value: {usage}");
+/// <summary>The tool's command line (System.CommandLine): its options, their help, and the rules between them.</summary>
+public sealed class DemoDataCommandLine
+{
+    private const string Description = """
+        Loads the seed stories (Jinan, Jining and Tianjin consortia, their members, councils, charters and the people
+        the stories name) into a running platform through its public HTTP API. Idempotent: a second run creates nothing
+        and says what was already there. Run it as dotnet run --project tools/Platform.DemoData -- [options].
+        """;
 
-    private static Uri Url(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new CommandLineException($"--membership needs an absolute http(s) URL, not '{text}'.");
+    private const string AfterOptions = """
+        Exit code 0 when everything is loaded, 1 when a service refused a call (its problem document is printed),
+        2 for a wrong command line.
+        """;
+
+    private readonly Option<string> _endpoints = new("--endpoints")
+    {
+        HelpName = "FILE",
+        Description = $"Read the service URLs and the operator key from the AppHost's endpoints.json (default: {DemoDataOptions.DefaultEndpointsFile} when no other option is given).",
+    };
+
+    private readonly Option<Uri> _membership = new("--membership")
+    {
+        HelpName = "URL",
+        Description = "The membership service's base URL, e.g. http://127.0.0.1:5101",
+        CustomParser = HttpUrl,
+    };
+
+    private readonly Option<string> _operatorKey = new("--operator-key") { HelpName = "KEY", Description = "The operator API key (with --membership)." };
+
+    public DemoDataCommandLine()
+    {
+        Root = new RootCommand(Description) { _endpoints, _membership, _operatorKey };
+        Root.Options.Remove(Root.Options.OfType<VersionOption>().Single());
+        var help = Root.Options.OfType<HelpOption>().Single();
+        help.Action = new HelpThenText((HelpAction)help.Action!, AfterOptions);
+        Root.Validators.Add(result =>
+        {
+            var endpoints = result.GetResult(_endpoints) is not null;
+            var membership = result.GetResult(_membership) is not null;
+            if (result.GetResult(_membership) is { Tokens.Count: 0 }) return;   // named by its own error
+            var operatorKey = result.GetResult(_operatorKey) is not null;
+            if (endpoints && (membership || operatorKey))
+                result.AddError("Give either --endpoints FILE or --membership URL --operator-key KEY, not both.");
+            else if (membership != operatorKey)
+                result.AddError("--membership URL and --operator-key KEY go together.");
+        });
+    }
+
+    public RootCommand Root { get; }
+
+    /// <summary>The options of a command line that parsed without errors.</summary>
+    public DemoDataOptions OptionsOf(ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        return new DemoDataOptions
+        {
+            EndpointsFile = parsed.GetValue(_endpoints),
+            Membership = parsed.GetValue(_membership),
+            OperatorKey = parsed.GetValue(_operatorKey),
+        };
+    }
+
+    private static Uri? HttpUrl(ArgumentResult result)
+    {
+        if (result.Tokens.Count != 1)
+        {
+            result.AddError("--membership needs a URL: --membership URL");
+            return null;
+        }
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+        result.AddError($"--membership needs an absolute http(s) URL, not '{text}'.");
+        return null;
+    }
+
+    private sealed class HelpThenText(HelpAction help, string text) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var exitCode = help.Invoke(parseResult);
+            parseResult.InvocationConfiguration.Output.WriteLine(text);
+            return exitCode;
+        }
+    }
 }

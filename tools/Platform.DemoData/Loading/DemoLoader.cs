@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Platform.DemoData.Loading;
 
 /// <summary>
@@ -51,18 +53,56 @@ public static class DemoLoader
     /// <summary>The steps the stories support today. Talent-pipeline programs and events come after membership.</summary>
     public static IReadOnlyList<IDemoStep> DefaultSteps() => [new MembershipStories()];
 
+    /// <summary>
+    /// Loads with the output as <see cref="LoadLog.TerminalBehind"/> finds it: a live display on an interactive
+    /// terminal, plain lines otherwise.
+    /// </summary>
     /// <exception cref="Api.ApiProblemException">A service refused a call; nothing after it ran.</exception>
-    public static async Task<LoadSummary> LoadAsync(DemoServices services, TextWriter output, IReadOnlyList<IDemoStep>? steps = null,
+    public static Task<LoadSummary> LoadAsync(DemoServices services, TextWriter output, IReadOnlyList<IDemoStep>? steps = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return LoadAsync(services, new LoadLog(output, LoadLog.TerminalBehind(output)), steps, cancellationToken);
+    }
+
+    /// <exception cref="Api.ApiProblemException">A service refused a call; nothing after it ran.</exception>
+    public static async Task<LoadSummary> LoadAsync(DemoServices services, LoadLog log, IReadOnlyList<IDemoStep>? steps = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(output);
-        var log = new LoadLog(output);
+        ArgumentNullException.ThrowIfNull(log);
         var context = new DemoContext(services, log);
-        foreach (var step in steps ?? DefaultSteps())
+        if (log.Terminal is { } terminal)
         {
-            log.Heading(step.Title);
-            await step.RunAsync(context, cancellationToken);
+            // Progress (not AutoClear): each step's line stays, with its counts, above the table Finish writes.
+            await terminal.Progress().AutoClear(false)
+                .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    foreach (var step in steps ?? DefaultSteps())
+                    {
+                        log.Heading(step.Title);
+                        log.Track(progress, progress.AddTask(step.Title));
+                        try
+                        {
+                            await step.RunAsync(context, cancellationToken);
+                        }
+                        catch
+                        {
+                            log.StepFailed();
+                            throw;
+                        }
+                        log.StepDone();
+                    }
+                });
+        }
+        else
+        {
+            foreach (var step in steps ?? DefaultSteps())
+            {
+                log.Heading(step.Title);
+                await step.RunAsync(context, cancellationToken);
+            }
         }
         var summary = log.Summary(context);
         log.Finish(summary);
