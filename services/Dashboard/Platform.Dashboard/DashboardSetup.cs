@@ -1,9 +1,5 @@
-using Platform.Dashboard.Features.Kpis;
 using Platform.Dashboard.Features.Links;
-using Platform.Dashboard.Features.Messaging;
-using Platform.Dashboard.Features.Resources;
 using Platform.Dashboard.Features.Webhooks;
-using Platform.Dashboard.Operators;
 using Platform.ServiceDefaults;
 
 namespace Platform.Dashboard;

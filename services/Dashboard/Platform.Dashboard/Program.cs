@@ -1,8 +1,5 @@
 using Platform.Dashboard;
-using Platform.Dashboard.Features.Kpis;
 using Platform.Dashboard.Features.Links;
-using Platform.Dashboard.Features.Messaging;
-using Platform.Dashboard.Features.Resources;
 using Platform.Dashboard.Features.Webhooks;
 
 // The operator dashboard: what only it has — consortium KPIs, message flow (queues, outbox backlog, error queues with

@@ -1,14 +1,7 @@
 using Platform.Events.Consumers;
-using Platform.Events.Features.Directory;
-using Platform.Events.Features.Events;
-using Platform.Events.Features.Feed;
 using Platform.Events.Features.Outcomes;
 using Platform.Events.Features.Registrations;
-using Platform.Events.Persistence;
 using Platform.ServiceDefaults;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("events");

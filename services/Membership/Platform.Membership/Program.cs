@@ -5,11 +5,7 @@ using Platform.Membership.Features.Council;
 using Platform.Membership.Features.Memberships;
 using Platform.Membership.Features.Organizations;
 using Platform.Membership.Features.People;
-using Platform.Membership.Persistence;
 using Platform.ServiceDefaults;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("membership");

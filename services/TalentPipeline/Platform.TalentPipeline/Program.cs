@@ -1,13 +1,8 @@
 using Platform.ServiceDefaults;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 using Platform.TalentPipeline.Consumers;
 using Platform.TalentPipeline.Features.Kpis;
 using Platform.TalentPipeline.Features.Placements;
-using Platform.TalentPipeline.Features.Programs;
 using Platform.TalentPipeline.Features.Talent;
-using Platform.TalentPipeline.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("talent-pipeline");

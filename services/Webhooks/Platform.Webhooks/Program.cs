@@ -1,12 +1,7 @@
 using Platform.ServiceDefaults;
-using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 using Platform.Webhooks.Consumers;
 using Platform.Webhooks.Features.Deliveries;
-using Platform.Webhooks.Features.Endpoints;
-using Platform.Webhooks.Features.Notifications;
-using Platform.Webhooks.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("webhooks");

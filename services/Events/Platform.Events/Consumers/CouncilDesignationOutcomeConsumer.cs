@@ -1,9 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-using Platform.Membership.Contracts;
-
 namespace Platform.Events.Consumers;
 
 /// <summary>Shows on the meeting what membership did with its recorded designations: applied, or rejected with reasons.</summary>

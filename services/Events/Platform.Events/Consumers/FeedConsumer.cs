@@ -1,9 +1,3 @@
-using MassTransit;
-using Platform.Events.Contracts;
-using Platform.Events.Features.Feed;
-using Platform.Membership.Contracts;
-using Platform.TalentPipeline.Contracts;
-
 namespace Platform.Events.Consumers;
 
 /// <summary>

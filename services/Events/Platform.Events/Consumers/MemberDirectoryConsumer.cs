@@ -1,9 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-using Platform.Membership.Contracts;
-
 namespace Platform.Events.Consumers;
 
 /// <summary>

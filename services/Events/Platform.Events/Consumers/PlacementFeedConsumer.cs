@@ -1,8 +1,3 @@
-using MassTransit;
-using Platform.ServiceDefaults.Messaging;
-using Platform.Events.Features.Feed;
-using Platform.TalentPipeline.Contracts;
-
 namespace Platform.Events.Consumers;
 
 /// <summary>

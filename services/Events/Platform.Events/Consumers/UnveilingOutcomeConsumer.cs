@@ -1,9 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-using Platform.TalentPipeline.Contracts;
-
 namespace Platform.Events.Consumers;
 
 /// <summary>Shows on the ceremony what talent-pipeline did with an unveiled plaque: the base program it activated, or why it refused.</summary>

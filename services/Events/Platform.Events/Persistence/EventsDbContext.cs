@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Platform.Events.Domain;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Events.Persistence;
 

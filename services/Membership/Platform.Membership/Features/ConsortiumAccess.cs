@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Auth;
-
 namespace Platform.Membership.Features;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Persistence;
 using DomainMembership = Platform.Membership.Domain.Membership;
 
 namespace Platform.Membership.Persistence;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore.Design;
-using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Membership.Persistence;
 

@@ -1,9 +1,5 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
-using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Features.Programs;
-using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Consumers;
 

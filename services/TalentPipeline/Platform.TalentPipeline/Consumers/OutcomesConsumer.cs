@@ -1,12 +1,5 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Platform.Events.Contracts;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.TalentPipeline.Contracts;
-using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Features.Programs;
-using Platform.TalentPipeline.Persistence;
 
 namespace Platform.TalentPipeline.Consumers;
 

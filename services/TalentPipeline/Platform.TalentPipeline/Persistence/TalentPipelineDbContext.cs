@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Persistence;
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Persistence;
 
 public sealed class TalentPipelineDbContext(DbContextOptions<TalentPipelineDbContext> options) : PlatformDbContext(options)

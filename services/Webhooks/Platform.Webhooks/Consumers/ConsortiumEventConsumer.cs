@@ -1,9 +1,4 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Platform.Events.Contracts;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Features.Notifications;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Consumers;
 

@@ -1,10 +1,4 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Platform.Membership.Contracts;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Features.Notifications;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Consumers;
 

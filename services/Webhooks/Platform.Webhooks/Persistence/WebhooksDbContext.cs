@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Persistence;
-using Platform.Webhooks.Domain;
-
 namespace Platform.Webhooks.Persistence;
 
 public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> options) : PlatformDbContext(options)

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Platform.Dashboard.Features.Resources;
-using Platform.Dashboard.Operators;
-
 namespace Platform.Dashboard.Features.Kpis;
 
 /// <summary>A KPI card: counts by label (bars), a funnel, or rows; or why it is unavailable.</summary>

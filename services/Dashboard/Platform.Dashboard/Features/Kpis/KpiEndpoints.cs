@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Dashboard.Features.Kpis;
 
 /// <summary>The Consortium view: members, programs, the placement funnel, data quality, upcoming events.</summary>

@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Dashboard.Features.Resources;
-using Platform.Dashboard.Operators;
 using RabbitMQ.Client.Exceptions;
-using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Features.Messaging;
 

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Platform.Dashboard.Features.Messaging;
 
 namespace Platform.Dashboard.Features.Resources;
 

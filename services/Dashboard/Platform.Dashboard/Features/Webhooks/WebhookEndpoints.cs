@@ -1,8 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Dashboard.Operators;
-using Platform.ServiceDefaults.Http;
 
 namespace Platform.Dashboard.Features.Webhooks;
 

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
-using Platform.Dashboard.Features.Kpis;
-using Platform.Dashboard.Features.Resources;
-using Platform.Dashboard.Operators;
 
 namespace Platform.Dashboard.Features.Webhooks;
 

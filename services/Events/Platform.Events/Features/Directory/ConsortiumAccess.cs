@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-
 namespace Platform.Events.Features.Directory;
 
 /// <summary>

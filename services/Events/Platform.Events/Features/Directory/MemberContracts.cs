@@ -1,5 +1,3 @@
-using Platform.Events.Domain;
-
 namespace Platform.Events.Features.Directory;
 
 /// <summary>A member as the events service knows it (from membership's events): who may organize and sign.</summary>

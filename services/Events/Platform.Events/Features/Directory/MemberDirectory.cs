@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-
 namespace Platform.Events.Features.Directory;
 
 /// <summary>Questions the endpoints ask the member directory (the read model of membership's events).</summary>

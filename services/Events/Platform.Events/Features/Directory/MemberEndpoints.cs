@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Directory;
 
 /// <summary><c>/api/v1/members</c>: the events service's member directory, to pick organizers and parties from.</summary>

@@ -1,11 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Contracts;
-using Platform.Events.Domain;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-
 namespace Platform.Events.Features.Events;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Platform.Events.Domain;
-using Platform.Events.Features.Time;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Feed;
 
 /// <summary>One line of the activity feed. Times carry the offset of the consortium's zone.</summary>

@@ -1,15 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Xml;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
-using Platform.Events.Features.Directory;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
 
 namespace Platform.Events.Features.Feed;
 

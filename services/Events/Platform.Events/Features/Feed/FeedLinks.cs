@@ -1,5 +1,3 @@
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Feed;
 
 /// <summary>

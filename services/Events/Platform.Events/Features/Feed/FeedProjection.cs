@@ -1,13 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Features.Directory;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Contracts;
 
 namespace Platform.Events.Features.Feed;
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using Platform.Events.Contracts;
-using Platform.Events.Domain;
-using Platform.Membership.Contracts;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Contracts;
-
 namespace Platform.Events.Features.Feed;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Platform.Events.Domain;
-
 namespace Platform.Events.Features.Feed;
 
 /// <summary>What one integration event contributes to its consortium's feed.</summary>

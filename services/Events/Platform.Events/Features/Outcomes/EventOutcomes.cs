@@ -1,9 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Features.Events;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-
 namespace Platform.Events.Features.Outcomes;
 
 /// <summary>Reads what a held event produced; <c>getEvent</c> shows it, so it sits beside the outcome endpoints, not in them.</summary>

@@ -1,8 +1,3 @@
-using Platform.Events.Contracts;
-using Platform.Events.Domain;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Outcomes;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Events.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Outcomes;
 
 /// <summary>An agreement signed at the event.</summary>

@@ -1,14 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Platform.Events.Domain;
-using Platform.Events.Features.Directory;
-using Platform.Events.Features.Events;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.Events.Features.Outcomes;
 

@@ -1,5 +1,3 @@
-using Platform.Events.Features.Events;
-
 namespace Platform.Events.Features.Registrations;
 
 /// <summary>

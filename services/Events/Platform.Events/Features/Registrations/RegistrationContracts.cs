@@ -1,8 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Events.Domain;
-using Platform.Events.Features.Time;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Registrations;
 
 /// <summary>A person registering for an event.</summary>

@@ -1,10 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Platform.Events.Domain;
-using Platform.Events.Features.Events;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
 
 namespace Platform.Events.Features.Registrations;
 

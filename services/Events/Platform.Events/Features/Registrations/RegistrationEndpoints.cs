@@ -1,13 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Features.Directory;
-using Platform.Events.Features.Events;
-using Platform.Events.Features.Time;
-using Platform.Events.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Registrations;
 
 /// <summary><c>/api/v1/events/{eventId}/registrations</c>: seats, waitlist and check-in.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Events.Domain;
-using Platform.Events.Persistence;
-
 namespace Platform.Events.Features.Registrations;
 
 /// <summary>Where a waitlisted registration stands in line, asked by the desk and the registration endpoints alike.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Events.Features.Time;
 
 /// <summary>

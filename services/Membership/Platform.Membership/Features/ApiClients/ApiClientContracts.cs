@@ -1,8 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
 
 namespace Platform.Membership.Features.ApiClients;
 

@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Charters;
 
 /// <summary>Record an approved version of the charter: its text, or a link to it, or both.</summary>

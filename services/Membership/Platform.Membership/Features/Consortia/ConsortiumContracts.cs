@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Consortia;
 
 /// <summary>Establish a consortium (operator).</summary>

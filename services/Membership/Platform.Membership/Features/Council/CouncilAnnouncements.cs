@@ -1,7 +1,3 @@
-using Platform.Membership.Contracts;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Council;
 
 /// <summary>

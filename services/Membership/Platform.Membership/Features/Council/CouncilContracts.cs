@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Council;
 
 /// <summary>Open a numbered council session with its term (e.g. the first council session, 2023–2028).</summary>

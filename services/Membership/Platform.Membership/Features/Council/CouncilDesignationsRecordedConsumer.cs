@@ -1,11 +1,5 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Platform.Events.Contracts;
-using Platform.Membership.Contracts;
-using Platform.Membership.Domain;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
 namespace Platform.Membership.Features.Council;

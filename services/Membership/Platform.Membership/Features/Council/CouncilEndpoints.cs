@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Domain;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
 namespace Platform.Membership.Features.Council;

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Domain;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Messaging;
 using DomainDesignation = Platform.Membership.Domain.CouncilDesignation;
 
 namespace Platform.Membership.Features.Council;

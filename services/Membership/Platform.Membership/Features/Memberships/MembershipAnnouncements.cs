@@ -1,6 +1,3 @@
-using Platform.Membership.Contracts;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
 using DomainMembership = Platform.Membership.Domain.Membership;
 
 namespace Platform.Membership.Features.Memberships;

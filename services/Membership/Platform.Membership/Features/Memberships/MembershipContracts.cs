@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Memberships;
 
 /// <summary>An organization applies to join the consortium (recorded by the operator).</summary>

@@ -1,15 +1,7 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Membership.Domain;
 using Platform.Membership.Features.Council;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.ServiceDefaults.Persistence;
 using DomainMembership = Platform.Membership.Domain.Membership;
 
 namespace Platform.Membership.Features.Memberships;

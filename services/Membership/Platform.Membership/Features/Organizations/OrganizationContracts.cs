@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.Organizations;
 
 /// <summary>Register an organization (operator).</summary>

@@ -1,8 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.Membership.Domain;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.People;
 
 /// <summary>

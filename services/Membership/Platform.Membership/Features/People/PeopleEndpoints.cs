@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.Membership.Domain;
-using Platform.Membership.Persistence;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-
 namespace Platform.Membership.Features.People;
 
 public static class PeopleEndpoints

@@ -1,5 +1,3 @@
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Features.Kpis;
 
 /// <summary>Trainees who first reached each stage (each trainee counts once per stage).</summary>

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Persistence;
-
 namespace Platform.TalentPipeline.Features.Kpis;
 
 public static class FunnelEndpoints

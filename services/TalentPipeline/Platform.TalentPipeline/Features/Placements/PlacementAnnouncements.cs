@@ -1,7 +1,3 @@
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Contracts;
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Features.Placements;
 
 /// <summary>The one place an accepted placement event becomes its integration events (PlacementRecorded, TraineeEmployed).</summary>

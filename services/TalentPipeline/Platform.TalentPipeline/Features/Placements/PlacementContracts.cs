@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Features.Placements;
 
 // The two request shapes document POST /placement-events; the endpoint reads the body field by field (PlacementReading)

@@ -1,11 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Resilience;
-using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Persistence;
 using Polly;
 
 namespace Platform.TalentPipeline.Features.Placements;

@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using Platform.TalentPipeline.Domain;
 
 namespace Platform.TalentPipeline.Features.Placements;
 

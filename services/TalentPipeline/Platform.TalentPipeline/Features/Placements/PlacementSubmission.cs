@@ -1,7 +1,5 @@
-using Platform.ServiceDefaults.Http;
 using System.Globalization;
 using System.Text.Json;
-using Platform.TalentPipeline.Domain;
 
 namespace Platform.TalentPipeline.Features.Placements;
 

@@ -1,10 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
-using Platform.TalentPipeline.Contracts;
-using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Persistence;
-
 namespace Platform.TalentPipeline.Features.Programs;
 
 /// <summary>Turns a program's status transitions into integration events (through the outbox of <c>db</c>).</summary>

@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Features.Programs;
 
 /// <summary>A new cooperation program (created as a draft; launch it to make it active).</summary>

@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
-
 namespace Platform.TalentPipeline.Features.Talent;
 
 /// <summary>An enterprise's talent demand.</summary>

@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.TalentPipeline.Domain;
-using Platform.TalentPipeline.Persistence;
-
 namespace Platform.TalentPipeline.Features.Talent;
 
 public static class TalentEndpoints

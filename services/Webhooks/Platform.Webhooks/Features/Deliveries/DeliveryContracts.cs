@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
-
 namespace Platform.Webhooks.Features.Deliveries;
 
 /// <summary>One message for one endpoint, as the delivery log shows it.</summary>

@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
-using Platform.ServiceDefaults.Persistence;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Features.Endpoints;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Features.Deliveries;
 

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Features.Deliveries;
 

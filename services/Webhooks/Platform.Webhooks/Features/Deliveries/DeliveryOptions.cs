@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Features.Endpoints;
-
 namespace Platform.Webhooks.Features.Deliveries;
 
 /// <summary>Configuration <c>Webhooks:Delivery</c>: the retry schedule, how much is sent at once, leases and retention.</summary>

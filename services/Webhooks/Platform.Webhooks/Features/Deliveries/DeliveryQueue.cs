@@ -1,12 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Options;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Features.Deliveries;
 

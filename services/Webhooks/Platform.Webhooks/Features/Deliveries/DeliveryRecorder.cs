@@ -1,8 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Platform.Webhooks.Domain;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Features.Deliveries;
 

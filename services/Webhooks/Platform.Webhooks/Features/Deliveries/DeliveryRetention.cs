@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
-using Platform.ServiceDefaults.Persistence;
 
 namespace Platform.Webhooks.Features.Deliveries;
 

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
 
 namespace Platform.Webhooks.Features.Endpoints;
 

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
 using Platform.Webhooks.Features.Deliveries;
-using Platform.Webhooks.Persistence;
 
 namespace Platform.Webhooks.Features.Notifications;
 

@@ -1,5 +1,3 @@
-using Platform.Webhooks.Domain;
-
 namespace Platform.Webhooks.Features.Notifications;
 
 /// <summary>The catalogue's subscribable types and the record each one's <c>data</c> is (for the OpenAPI document).</summary>

@@ -1,8 +1,6 @@
 using System.Net.Mime;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Platform.ServiceDefaults.Http;
-using Platform.Webhooks.Domain;
 
 namespace Platform.Webhooks.Features.Notifications;
 

@@ -1,0 +1,10 @@
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Microsoft.EntityFrameworkCore;
+global using Platform.Membership.Contracts;
+global using Platform.Membership.Domain;
+global using Platform.Membership.Persistence;
+global using Platform.ServiceDefaults.Auth;
+global using Platform.ServiceDefaults.Http;
+global using Platform.ServiceDefaults.Messaging;
+global using Platform.ServiceDefaults.Persistence;
+global using System.ComponentModel.DataAnnotations;

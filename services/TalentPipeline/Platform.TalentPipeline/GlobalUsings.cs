@@ -1,0 +1,11 @@
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Microsoft.EntityFrameworkCore;
+global using Platform.ServiceDefaults.Auth;
+global using Platform.ServiceDefaults.Http;
+global using Platform.ServiceDefaults.Messaging;
+global using Platform.ServiceDefaults.Persistence;
+global using Platform.TalentPipeline.Contracts;
+global using Platform.TalentPipeline.Domain;
+global using Platform.TalentPipeline.Features.Programs;
+global using Platform.TalentPipeline.Persistence;
+global using System.ComponentModel.DataAnnotations;

@@ -1,0 +1,10 @@
+global using MassTransit;
+global using Microsoft.EntityFrameworkCore;
+global using Microsoft.Extensions.Options;
+global using Platform.ServiceDefaults.Http;
+global using Platform.ServiceDefaults.Persistence;
+global using Platform.Webhooks.Domain;
+global using Platform.Webhooks.Features.Endpoints;
+global using Platform.Webhooks.Features.Notifications;
+global using Platform.Webhooks.Persistence;
+global using System.Text.Json;
