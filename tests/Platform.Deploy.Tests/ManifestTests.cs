@@ -3,7 +3,10 @@ using k8s.Models;
 
 namespace Platform.Deploy.Tests;
 
-/// <summary>The files themselves: they parse, built-in kinds load strictly into the typed models, kustomize lists them.</summary>
+/// <summary>
+/// The files themselves: they parse, built-in kinds load into KubernetesClient's typed models in strict mode (an
+/// unknown or misplaced field is refused: the schema check for built-in kinds), kustomize lists them, secrets exist.
+/// </summary>
 public sealed class ManifestTests
 {
     private static readonly Manifests M = Manifests.Repository;
@@ -21,25 +24,12 @@ public sealed class ManifestTests
         var problems = new List<string>();
         foreach (var d in M.Documents)
         {
-            if (d.ApiVersion.Length == 0 || d.Kind.Length == 0) problems.Add($"{d}: apiVersion and kind are required");
+            if (d.LoadError is not null) problems.Add($"{d}: the typed model refuses it: {d.LoadError}");
+            else if (d.ApiVersion.Length == 0 || d.Kind.Length == 0) problems.Add($"{d}: apiVersion and kind are required");
             else if (d.Typed is null && !Manifests.CustomKinds.Contains($"{d.ApiVersion}/{d.Kind}")) problems.Add($"{d}: unknown kind");
             if (d.Kind != "Kustomization" && d.Name.Length == 0) problems.Add($"{d}: metadata.name is required");
             // kustomize sets the namespace: a manifest naming its own would escape an overlay's.
             if (d.Tree["metadata"]?["namespace"] is not null) problems.Add($"{d}: metadata.namespace is set (kustomization.yaml sets it)");
-        }
-        Assert.Empty(problems);
-    }
-
-    [Fact]
-    public void Built_in_kinds_load_into_the_typed_models_and_lose_no_field()
-    {
-        // The typed load is strict (an unknown field throws, see Manifests); writing the model back and comparing the
-        // key paths also catches a field put at the wrong level of a part the model treats as free-form.
-        var problems = new List<string>();
-        foreach (var d in M.Documents.Where(d => d.Typed is not null))
-        {
-            var back = Manifests.ToTree(k8s.KubernetesYaml.Serialize(d.Typed!));
-            foreach (var path in Paths(d.Tree).Except(Paths(back))) problems.Add($"{d}: {path} is lost in the typed model");
         }
         Assert.Empty(problems);
     }
@@ -139,25 +129,4 @@ public sealed class ManifestTests
         [.. (a?.Keys ?? []).Concat(b ?? [])];
 
     private static IEnumerable<string> Strings(JsonNode? node) => (node as JsonArray ?? []).Select(n => (string?)n).OfType<string>();
-
-    /// <summary>Every key path of a tree (list items as [*]), e.g. spec.template.spec.containers[*].readinessProbe.</summary>
-    internal static HashSet<string> Paths(JsonNode? node, string prefix = "")
-    {
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        switch (node)
-        {
-            case JsonObject map:
-                foreach (var (key, value) in map)
-                {
-                    var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
-                    paths.Add(path);
-                    paths.UnionWith(Paths(value, path));
-                }
-                break;
-            case JsonArray list:
-                foreach (var item in list) paths.UnionWith(Paths(item, prefix + "[*]"));
-                break;
-        }
-        return paths;
-    }
 }

@@ -7,7 +7,7 @@ namespace Platform.Deploy.Tests;
 
 /// <summary>One YAML document of a file under deploy/kubernetes, as a JSON tree (every scalar a string) and, for a
 /// built-in kind, as the typed Kubernetes model loaded strictly (an unknown field fails the load).</summary>
-public sealed record ManifestDocument(string File, int Index, JsonObject Tree, object? Typed)
+public sealed record ManifestDocument(string File, int Index, JsonObject Tree, object? Typed, string? LoadError = null)
 {
     public string ApiVersion => (string?)Tree["apiVersion"] ?? "";
     public string Kind => (string?)Tree["kind"] ?? "";
@@ -63,13 +63,21 @@ public sealed class Manifests
                 ?? throw new InvalidDataException($"{Relative(file)}: document {index} is not a mapping");
             var key = $"{(string?)tree["apiVersion"]}/{(string?)tree["kind"]}";
             object? typed = null;
+            string? error = null;
             if (!CustomKinds.Contains(key))
             {
                 // Each document again on its own: the typed loader takes a whole stream and cannot say which failed.
                 var serialized = new YamlDotNet.Serialization.SerializerBuilder().Build().Serialize(ToPlain(document.RootNode));
-                typed = KubernetesYaml.LoadAllFromString(serialized, typeMap: null, strict: true).Single();
+                try
+                {
+                    typed = KubernetesYaml.LoadAllFromString(serialized, typeMap: null, strict: true).Single();
+                }
+                catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or FormatException)
+                {
+                    error = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+                }
             }
-            yield return new ManifestDocument(Relative(file), index++, tree, typed);
+            yield return new ManifestDocument(Relative(file), index++, tree, typed, error);
         }
     }
 
@@ -86,14 +94,6 @@ public sealed class Manifests
         value is null or "~" or "null" ? null
         : long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number
         : value is "true" ? true : value is "false" ? false : value;
-
-    /// <summary>One YAML document as a JSON tree (scalars as strings).</summary>
-    public static JsonObject ToTree(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return (JsonObject)ToJson(stream.Documents.Single().RootNode)!;
-    }
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
