@@ -233,6 +233,26 @@ public sealed partial class DeploymentTests
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void Connection_pools_at_the_autoscalers_ceilings_fit_the_database_connection_limit()
+    {
+        var autoscalers = M.BaseOf<V2HorizontalPodAutoscaler>().ToList();
+        var pooled = 0;
+        foreach (var deployment in Deployments)
+            foreach (var env in deployment.Containers().SelectMany(c => c.Env ?? []).Where(e => e.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.Value is not null))
+            {
+                var pool = PoolSize().Match(env.Value);
+                Assert.True(pool.Success, $"{deployment.Metadata.Name}: {env.Name} sets no Maximum Pool Size (Npgsql's default 100 per pod would exhaust the server)");
+                var pods = autoscalers.SingleOrDefault(h => h.Spec.ScaleTargetRef.Name == deployment.Metadata.Name)?.Spec.MaxReplicas ?? deployment.Spec.Replicas ?? 1;
+                pooled += pods * int.Parse(pool.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        var cluster = Assert.Single(M.BaseKind("Cluster"));
+        var limit = int.Parse((string?)cluster.Tree["spec"]?["postgresql"]?["parameters"]?["max_connections"] ?? "100", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(pooled > 0, "no pooled connection string found");
+        // Room for the operator's, the replication's and an administrator's connections.
+        Assert.True(pooled + 20 <= limit, $"{pooled} pooled connections at the HPAs' ceilings (+20 reserved) exceed max_connections {limit}");
+    }
+
     [GeneratedRegex(@"^[\w.\-/]+:[\w][\w.\-]{0,127}$")]
     private static partial Regex ImageWithTag();
 
@@ -241,4 +261,7 @@ public sealed partial class DeploymentTests
 
     [GeneratedRegex(@"Host=(?<host>[^;]+);Port=(?<port>\d+)")]
     private static partial Regex NpgsqlHost();
+
+    [GeneratedRegex(@"Maximum Pool Size=(\d+)")]
+    private static partial Regex PoolSize();
 }
