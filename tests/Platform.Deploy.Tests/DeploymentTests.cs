@@ -165,6 +165,22 @@ public sealed partial class DeploymentTests
     }
 
     [Fact]
+    public void Overlays_patch_settings_of_existing_config_maps_with_keys_the_repository_knows()
+    {
+        var baseMaps = M.BaseOf<V1ConfigMap>().Select(c => c.Metadata.Name).ToHashSet();
+        var patches = M.Documents.Where(d => d.File.Contains("/overlays/", StringComparison.Ordinal) && d.Typed is V1ConfigMap).ToList();
+        Assert.NotEmpty(patches);
+        var problems = new List<string>();
+        foreach (var patch in patches)
+        {
+            if (!baseMaps.Contains(patch.Name)) problems.Add($"{patch}: patches a ConfigMap the base does not have");
+            foreach (var key in ((V1ConfigMap)patch.Typed!).Data?.Keys ?? [])
+                if (!ConfigurationKeys.Repository.IsKnown(key)) problems.Add($"{patch}: {key} is neither documented (README, Configuration) nor read by the code");
+        }
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public void Addresses_in_the_settings_point_at_services_and_ports_that_exist()
     {
         var services = M.BaseOf<V1Service>().ToDictionary(s => s.Metadata.Name, s => s.Spec.Ports.Select(p => p.Port).ToHashSet());
