@@ -23,11 +23,18 @@ public sealed partial class ConfigurationKeys
         Documented = documented;
 
         var read = new HashSet<string>(StringComparer.Ordinal);
+        var sections = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in new[] { "services", "ServiceDefaults" }.SelectMany(f => Directory.EnumerateFiles(Path.Combine(root, f), "*.cs", SearchOption.AllDirectories))
                      .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)))
-            foreach (Match path in ConfigurationPath().Matches(File.ReadAllText(file)))
+        {
+            var code = File.ReadAllText(file);
+            foreach (Match path in ConfigurationPath().Matches(code))
                 read.Add(path.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal));
+            foreach (Match bound in BoundSection().Matches(code))
+                sections.Add(bound.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal));
+        }
         ReadByCode = read;
+        Sections = sections;
     }
 
     /// <summary>Keys in the README's Configuration table (a row like <c>`ConnectionStrings__membershipdb`, `__eventsdb`</c> gives the first in full).</summary>
@@ -36,13 +43,19 @@ public sealed partial class ConfigurationKeys
     /// <summary>Configuration paths in the services' and ServiceDefaults' code, as environment names.</summary>
     public IReadOnlySet<string> ReadByCode { get; }
 
+    /// <summary>Sections the code binds to options (<c>GetSection("…")</c>, <c>Section = "…"</c>): any key under them is read.</summary>
+    public IReadOnlySet<string> Sections { get; }
+
     /// <summary>A key the repository knows: documented, read by the code, or under a section the code binds.</summary>
     public bool IsKnown(string key) =>
-        Documented.Contains(key) || ReadByCode.Contains(key) || ReadByCode.Any(section => key.StartsWith(section + "__", StringComparison.Ordinal))
+        Documented.Contains(key) || ReadByCode.Contains(key) || Sections.Any(section => key.StartsWith(section + "__", StringComparison.Ordinal))
         || (key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && Documented.Any(d => d.StartsWith("ConnectionStrings__", StringComparison.Ordinal)))
         || (key.StartsWith("services__", StringComparison.Ordinal) && key.EndsWith("__http__0", StringComparison.Ordinal));
 
     public static ConfigurationKeys Repository { get; } = new(Manifests.FindRoot());
+
+    [GeneratedRegex("(?:GetSection\\(|Section = )\"([A-Z][A-Za-z]*(?::[A-Za-z][A-Za-z0-9-]*)*)\"")]
+    private static partial Regex BoundSection();
 
     [GeneratedRegex("`([A-Za-z][A-Za-z0-9_]*)`")]
     private static partial Regex Backticked();

@@ -43,6 +43,8 @@ public sealed class DerivationTests
         Assert.Contains("Platform__OperatorKey", keys.Documented);
         Assert.Contains("Dashboard__AllowedHosts", keys.ReadByCode);
         Assert.True(keys.IsKnown("Webhooks__Delivery__MaxAttempts"));
+        Assert.Contains("Messaging", keys.Sections);
         Assert.False(keys.IsKnown("Platform__OperatorKee"));
+        Assert.False(keys.IsKnown("Platform__PublicUrl__talent-pipeline"));
     }
 }
