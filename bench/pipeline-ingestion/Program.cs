@@ -154,7 +154,7 @@ internal sealed record World(Guid ConsortiumId, IReadOnlyList<(Guid College, Gui
             foreach (var (id, name, kind) in new[] { (college, CollegeName(i), "vocationalCollege"), (enterprise, EnterpriseName(i), "enterprise") })
             {
                 await using var insert = new NpgsqlCommand(
-                    "INSERT INTO members (consortium_id, organization_id, name, kind, status, status_changed_at) VALUES ($1, $2, $3, $4, 'Active', now())", connection);
+                    "INSERT INTO members (consortium_id, organization_id, name, kind, status, status_changed_at, version) VALUES ($1, $2, $3, $4, 'Active', now(), 1)", connection);
                 insert.Parameters.Add(new NpgsqlParameter { Value = consortium });
                 insert.Parameters.Add(new NpgsqlParameter { Value = id });
                 insert.Parameters.Add(new NpgsqlParameter { Value = name });
