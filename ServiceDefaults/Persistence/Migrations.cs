@@ -67,6 +67,9 @@ public static partial class MigrationRunner
                 }
 
                 await BaselineSqlEraDatabaseAsync(context, logger, cancellationToken);
+                // Npgsql's EF provider reads the history table without checking that it exists and logs the failure
+                // as an error on every first start (npgsql/efcore.pg#3407): create it first.
+                await database.ExecuteSqlRawAsync(context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
                 var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).ToList();
                 await database.MigrateAsync(cancellationToken);
                 foreach (var id in pending) LogApplied(logger, id);

@@ -8,7 +8,8 @@ using Npgsql;
 
 namespace Platform.AppHost.Tests;
 
-public sealed class RunningPlatformTests(RunningPlatform platform) : IClassFixture<RunningPlatform>
+[TestCaseOrderer(typeof(ShutdownLast))]
+public sealed partial class RunningPlatformTests(RunningPlatform platform) : IClassFixture<RunningPlatform>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

@@ -1,25 +1,29 @@
 using System.Text.RegularExpressions;
 using Npgsql;
+using Xunit.Sdk;
+using Xunit.v3;
 
 namespace Platform.AppHost.Tests;
 
-public sealed class ShutdownTests
+/// <summary>
+/// The last test on the running platform (<see cref="ShutdownLast"/>): it stops that platform with SIGTERM, starts a
+/// second one on its folder and kills that one, so one platform start serves every test of the class.
+/// </summary>
+public sealed partial class RunningPlatformTests
 {
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task SIGTERM_stops_everything_the_next_start_keeps_the_key_the_data_the_credentials_and_the_ports_and_SIGKILL_leaves_nothing()
     {
-        await using var first = AppHostProcess.Start();
-        var endpoints = await first.WaitUntilReadyAsync();
-        var platform = first.PlatformProcesses();
-        AssertIsTheWholePlatform(platform);
-        await ExecuteAsync(endpoints.Databases["membershipdb"], "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('written before the stop')");
+        var first = platform.AppHost;
+        var endpoints = platform.Endpoints;
+        var processes = first.PlatformProcesses();
+        AssertIsTheWholePlatform(processes);
+        await ExecuteScalarAsync(endpoints.Databases["membershipdb"], "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('written before the stop')");
 
         first.Signal(AppHostProcess.SigTerm);
         Assert.Equal(0, await first.Exited.WaitAsync(TimeSpan.FromSeconds(60), Cancellation));
         Assert.False(File.Exists(first.EndpointsFile), "endpoints.json describes a running platform; it must go when it stops");
-        var left = await first.WaitUntilGoneAsync(platform, AppHostProcess.CleanupTimeout);
+        var left = await first.WaitUntilGoneAsync(processes, AppHostProcess.CleanupTimeout);
         Assert.True(left.Count == 0, $"still running {AppHostProcess.CleanupTimeout.TotalSeconds} s after the AppHost stopped:\n{string.Join('\n', left)}");
 
         // Same folder again: same operator key, database contents and broker credentials; every address stays the
@@ -27,7 +31,7 @@ public sealed class ShutdownTests
         await using var second = AppHostProcess.StartOn(first.DataFolder);
         var again = await second.WaitUntilReadyAsync();
         Assert.Equal(endpoints.OperatorKey, again.OperatorKey);
-        Assert.Equal("written before the stop", await ExecuteAsync(again.Databases["membershipdb"], "SELECT note FROM kept"));
+        Assert.Equal("written before the stop", await ExecuteScalarAsync(again.Databases["membershipdb"], "SELECT note FROM kept"));
         Assert.Equal(endpoints.AmqpUri.UserInfo, again.AmqpUri.UserInfo);
         Assert.Equal(PostgresPassword(endpoints), PostgresPassword(again));
 
@@ -73,11 +77,18 @@ public sealed class ShutdownTests
     private static string PostgresPassword(Endpoints endpoints) =>
         Regex.Match(endpoints.Databases["membershipdb"], "(^|;)Password=([^;]*)").Groups[2].Value;
 
-    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
+    private static async Task<object?> ExecuteScalarAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
         await connection.OpenAsync(Cancellation);
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(Cancellation);
     }
+}
+
+/// <summary>Orders the tests of a class by name, the shutdown test last: it stops the platform the others share.</summary>
+public sealed class ShutdownLast : ITestCaseOrderer
+{
+    public IReadOnlyCollection<TTestCase> OrderTestCases<TTestCase>(IReadOnlyCollection<TTestCase> testCases) where TTestCase : notnull, ITestCase =>
+        [.. testCases.OrderBy(c => c.TestMethodName?.StartsWith("SIGTERM_stops_everything", StringComparison.Ordinal) == true).ThenBy(c => c.TestMethodName, StringComparer.Ordinal)];
 }
