@@ -37,6 +37,8 @@ public sealed class PipelineStories(TimeSpan? programsTimeout = null) : IDemoSte
             {
                 program = await api.CreateProgramAsync(story, consortiumId, story.CollegeSlugs.Select(context.OrganizationId).ToList(),
                     story.EnterpriseSlugs.Select(context.OrganizationId).ToList(), $"demo:program:{JsonApi.Slug(story.Title)}", cancellationToken);
+                // Created and launched: one item, as a second run counts it.
+                program = await api.LaunchAsync(program.Id, $"demo:launch:{program.Id}", cancellationToken);
                 context.Log.Created("program", story.Title);
             }
             else
