@@ -35,6 +35,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--membership ftp://x --operator-key k", "absolute http(s) URL")]
     [InlineData("--membership http://127.0.0.1:5101", "--membership URL and --operator-key KEY go together")]
     [InlineData("--endpoints e.json --operator-key k", "not both")]
+    [InlineData("--endpoints e.json --events http://127.0.0.1:5103", "not both")]
+    [InlineData("--membership http://127.0.0.1:5101 --operator-key k --events ftp://x", "--events needs an absolute http(s) URL")]
+    [InlineData("--membership http://127.0.0.1:5101 --operator-key k --talent-pipeline http://127.0.0.1:5102", "--talent-pipeline URL needs --events URL too")]
     public async Task A_wrong_command_line_exits_2_with_the_reason_and_the_usage(string args, string reason)
     {
         var (exit, _, error) = await RunAsync(args.Split(' '));
@@ -84,6 +87,14 @@ public sealed class CommandLineTests : IDisposable
         { "--endpoints=e.json", new DemoDataOptions { EndpointsFile = "e.json" } },
         { "--membership http://127.0.0.1:5101 --operator-key k", new DemoDataOptions { Membership = new Uri("http://127.0.0.1:5101"), OperatorKey = "k" } },
         { "--operator-key k --membership https://members.example.cn/", new DemoDataOptions { Membership = new Uri("https://members.example.cn/"), OperatorKey = "k" } },
+        {
+            "--membership http://127.0.0.1:5101 --operator-key k --events http://127.0.0.1:5103 --talent-pipeline http://127.0.0.1:5102",
+            new DemoDataOptions
+            {
+                Membership = new Uri("http://127.0.0.1:5101"), OperatorKey = "k", Events = new Uri("http://127.0.0.1:5103"),
+                TalentPipeline = new Uri("http://127.0.0.1:5102"),
+            }
+        },
     };
 
     [Theory]

@@ -74,6 +74,11 @@ public static class DemoDataCommand
             await error.WriteLineAsync($"Demo data: failed. Cannot reach {target.Membership}: {e.Message}");
             return 1;
         }
+        catch (TimeoutException e)
+        {
+            await error.WriteLineAsync($"Demo data: failed. {e.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("Demo data: cancelled; run again to finish (nothing is created twice).");

@@ -87,7 +87,8 @@ public sealed class JsonApi(HttpClient http)
         return items;
     }
 
-    public Task<T> PostAsync<T>(string path, object body, string idempotencyKey, CancellationToken cancellationToken) =>
+    /// <summary>POST with a JSON body, or none (<paramref name="body"/> null) for the action routes that take none.</summary>
+    public Task<T> PostAsync<T>(string path, object? body, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Post, path, body, idempotencyKey, cancellationToken);
 
     public Task<T> PutAsync<T>(string path, object body, CancellationToken cancellationToken) =>

@@ -57,12 +57,14 @@ public sealed record DemoDataOptions
 
     public string? EndpointsFile { get; init; }
     public Uri? Membership { get; init; }
+    public Uri? Events { get; init; }
+    public Uri? TalentPipeline { get; init; }
     public string? OperatorKey { get; init; }
 
     /// <summary>The platform the options point at (reading the endpoints file if that is the way).</summary>
     public PlatformTarget Target() =>
         Membership is not null && OperatorKey is not null
-            ? new PlatformTarget(Membership, OperatorKey)
+            ? new PlatformTarget(Membership, OperatorKey) { Events = Events, TalentPipeline = TalentPipeline }
             : PlatformTarget.FromEndpointsFile(EndpointsFile ?? DefaultEndpointsFile);
 }
 
@@ -71,7 +73,8 @@ public sealed class DemoDataCommandLine
 {
     private const string Description = """
         Loads the seed stories (Jinan, Jining and Tianjin consortia, their members, councils, charters and the people
-        the stories name) into a running platform through its public HTTP API. Idempotent: a second run creates nothing
+        the stories name; their events and outcomes; the programs, illustrative cohorts, demands and a year of
+        placements) into a running platform through its public HTTP APIs. Idempotent: a second run creates nothing
         and says what was already there. Run it as dotnet run --project tools/Platform.DemoData -- [options].
         """;
 
@@ -93,11 +96,25 @@ public sealed class DemoDataCommandLine
         CustomParser = HttpUrl,
     };
 
+    private readonly Option<Uri> _events = new("--events")
+    {
+        HelpName = "URL",
+        Description = "The events service's base URL (with --membership): loads the stories' events and their outcomes.",
+        CustomParser = HttpUrl,
+    };
+
+    private readonly Option<Uri> _talentPipeline = new("--talent-pipeline")
+    {
+        HelpName = "URL",
+        Description = "The talent-pipeline service's base URL (with --membership and --events): programs, cohorts, demands and placements.",
+        CustomParser = HttpUrl,
+    };
+
     private readonly Option<string> _operatorKey = new("--operator-key") { HelpName = "KEY", Description = "The operator API key (with --membership)." };
 
     public DemoDataCommandLine()
     {
-        Root = new RootCommand(Description) { _endpoints, _membership, _operatorKey };
+        Root = new RootCommand(Description) { _endpoints, _membership, _events, _talentPipeline, _operatorKey };
         Root.Options.Remove(Root.Options.OfType<VersionOption>().Single());
         var help = Root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpThenText((HelpAction)help.Action!, AfterOptions);
@@ -107,10 +124,16 @@ public sealed class DemoDataCommandLine
             var membership = result.GetResult(_membership) is not null;
             if (result.GetResult(_membership) is { Tokens.Count: 0 }) return;   // named by its own error
             var operatorKey = result.GetResult(_operatorKey) is not null;
-            if (endpoints && (membership || operatorKey))
+            var events = result.GetResult(_events) is not null;
+            var talentPipeline = result.GetResult(_talentPipeline) is not null;
+            if (endpoints && (membership || operatorKey || events || talentPipeline))
                 result.AddError("Give either --endpoints FILE or --membership URL --operator-key KEY, not both.");
             else if (membership != operatorKey)
                 result.AddError("--membership URL and --operator-key KEY go together.");
+            else if ((events || talentPipeline) && !membership)
+                result.AddError("--events URL and --talent-pipeline URL go with --membership URL --operator-key KEY.");
+            else if (talentPipeline && !events)
+                result.AddError("--talent-pipeline URL needs --events URL too: its programs follow from the events' agreements and unveilings.");
         });
     }
 
@@ -124,20 +147,23 @@ public sealed class DemoDataCommandLine
         {
             EndpointsFile = parsed.GetValue(_endpoints),
             Membership = parsed.GetValue(_membership),
+            Events = parsed.GetValue(_events),
+            TalentPipeline = parsed.GetValue(_talentPipeline),
             OperatorKey = parsed.GetValue(_operatorKey),
         };
     }
 
     private static Uri? HttpUrl(ArgumentResult result)
     {
+        var name = result.Parent is OptionResult option ? option.Option.Name : "--membership";
         if (result.Tokens.Count != 1)
         {
-            result.AddError("--membership needs a URL: --membership URL");
+            result.AddError($"{name} needs a URL: {name} URL");
             return null;
         }
         var text = result.Tokens[0].Value;
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
-        result.AddError($"--membership needs an absolute http(s) URL, not '{text}'.");
+        result.AddError($"{name} needs an absolute http(s) URL, not '{text}'.");
         return null;
     }
 

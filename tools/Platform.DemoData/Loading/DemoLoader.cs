@@ -50,8 +50,18 @@ public interface IDemoStep
 /// <summary>Runs the steps in order (membership first: the others refer to its organizations and consortia).</summary>
 public static class DemoLoader
 {
-    /// <summary>The steps the stories support today. Talent-pipeline programs and events come after membership.</summary>
-    public static IReadOnlyList<IDemoStep> DefaultSteps() => [new MembershipStories()];
+    /// <summary>
+    /// The steps for the services given: membership always; events when its client is given; talent-pipeline when
+    /// both are (its programs follow from the events' agreements and unveilings).
+    /// </summary>
+    public static IReadOnlyList<IDemoStep> DefaultSteps(DemoServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        List<IDemoStep> steps = [new MembershipStories()];
+        if (services.Events is not null) steps.Add(new EventStories());
+        if (services.Events is not null && services.TalentPipeline is not null) steps.Add(new PipelineStories());
+        return steps;
+    }
 
     /// <summary>
     /// Loads with the output as <see cref="LoadLog.TerminalBehind"/> finds it: a live display on an interactive
@@ -79,7 +89,7 @@ public static class DemoLoader
                 .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
                 .StartAsync(async progress =>
                 {
-                    foreach (var step in steps ?? DefaultSteps())
+                    foreach (var step in steps ?? DefaultSteps(services))
                     {
                         log.Heading(step.Title);
                         log.Track(progress, progress.AddTask(step.Title));
@@ -98,7 +108,7 @@ public static class DemoLoader
         }
         else
         {
-            foreach (var step in steps ?? DefaultSteps())
+            foreach (var step in steps ?? DefaultSteps(services))
             {
                 log.Heading(step.Title);
                 await step.RunAsync(context, cancellationToken);
