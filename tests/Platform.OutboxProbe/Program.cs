@@ -1,4 +1,5 @@
 using System.Globalization;
+using MassTransit;
 using Platform.OutboxProbe;
 using Platform.OutboxProbe.Contracts;
 using Platform.ServiceDefaults.Messaging;
@@ -14,6 +15,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.AddServiceDatabase<ProbeDbContext>("probedb");
 builder.AddServiceMessaging("probe", builder.Configuration.GetValue("Probe:Consume", false) ? bus => bus.AddConsumer<OrderPlacedConsumer>() : null);
+
+// The tests publish once this prints "done": by then the consumer's queue must be bound to the message type's exchange,
+// or the first orders find no route and RabbitMQ drops them (seen: order 1 lost, in no queue).
+builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
 
 var app = builder.Build();
 await app.StartAsync();
