@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the platform runs when they are missing: PostgreSQL 15 and RabbitMQ
+# Installs the Debian packages the platform runs when they are missing: PostgreSQL 15, RabbitMQ, ICU
 # (and, with --with-browser, Chromium for the dashboard's browser tests). Used by run.sh and test.sh.
 # Quiet and quick when everything is installed.
 set -euo pipefail
@@ -8,6 +8,8 @@ missing=()
 [[ -x /usr/lib/postgresql/15/bin/postgres ]] || missing+=(postgresql)
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
 command -v setpriv >/dev/null || missing+=(util-linux)
+# ICU: the events service and the dashboard speak Chinese and English (culture data for dates and numbers).
+ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu72)
 if [[ ${1:-} == --with-browser ]]; then
   command -v chromium >/dev/null || missing+=(chromium)
 fi

@@ -1,6 +1,7 @@
 using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Webhooks;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Localization;
 
 namespace Platform.Dashboard;
 
@@ -21,6 +22,8 @@ public static class DashboardSetup
         // The largest thing the dashboard takes is a replay/discard body or the login form: a few hundred bytes.
         builder.AddRequestEdge("dashboard", MaxRequestBody);
         var services = builder.Services;
+        // Chinese and English: ?lang=, the language switch's cookie, Accept-Language.
+        services.AddPlatformLocalization();
 
         services.AddSingleton(AspireDashboard.FromConfiguration(builder.Configuration));
         services.AddSingleton(new OperatorKey(builder.Configuration["Platform:OperatorKey"]));
@@ -55,6 +58,7 @@ public static class DashboardSetup
         ArgumentNullException.ThrowIfNull(app);
         // Problem documents for every error and the request guard (sizes, UTF-8 bodies, clean query text), as on the services.
         app.UseRequestEdge();
+        app.UsePlatformLocalization();
         app.UseOperatorAccess();
         app.UseDefaultFiles();
         app.UseStaticFiles();

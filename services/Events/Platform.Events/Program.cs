@@ -2,6 +2,7 @@ using Platform.Events.Consumers;
 using Platform.Events.Features.Outcomes;
 using Platform.Events.Features.Registrations;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Localization;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("events");
@@ -14,6 +15,8 @@ builder.AddServiceMessaging("events", bus =>
     bus.AddConsumer<FeedConsumer>();
     bus.AddConsumer<PlacementFeedConsumer>(typeof(PlacementFeedConsumerDefinition));
 });
+// The feed speaks English and Chinese (Accept-Language).
+builder.Services.AddPlatformLocalization();
 builder.Services.AddScoped<FeedProjection>();
 builder.Services.AddSingleton<FeedLinks>();
 // One desk per process: it keeps each event's line of registrations waiting for their turn.
@@ -28,6 +31,7 @@ builder.DescribeApiTags(
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UsePlatformLocalization();
 var api = app.MapPlatformApi();
 api.MapEvents();
 api.MapRegistrations();
