@@ -49,7 +49,8 @@ internal sealed class ClientErrorExceptionHandler(IOptions<JsonOptions> jsonOpti
             case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
                 // Still conflicting after ConcurrentChange.RetryAsync's attempts: the client may simply try again.
                 await ProblemResponse.WriteAsync(httpContext, StatusCodes.Status409Conflict,
-                    "The resource was changed by another request at the same moment, several times over. Read it again and retry.");
+                    "The resource was changed by another request at the same moment, several times over. Read it again and retry.",
+                    code: ProblemCode.ConcurrentChange);
                 return true;
 
             default:

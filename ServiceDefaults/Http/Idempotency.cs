@@ -83,12 +83,14 @@ internal sealed partial class IdempotencyMiddleware(
                 return;
             case OtherBody:
                 await ProblemResponse.WriteAsync(context, StatusCodes.Status422UnprocessableEntity,
-                    "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
+                    "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
+                    code: ProblemCode.IdempotencyKeyReused);
                 return;
             case InFlight:
                 context.Response.Headers.RetryAfter = "1";
                 await ProblemResponse.WriteAsync(context, StatusCodes.Status409Conflict,
-                    "A request with this Idempotency-Key is still being processed. Retry shortly to get its response.");
+                    "A request with this Idempotency-Key is still being processed. Retry shortly to get its response.",
+                    code: ProblemCode.RequestInFlight);
                 return;
         }
 

@@ -32,7 +32,7 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), jsonOptions.Value.SerializerOptions, ContentType, http.RequestAborted));
     }
 
-    /// <summary>Fills <c>type</c>, <c>title</c> and <c>traceId</c> when the producer left them out (or used the framework's default type).</summary>
+    /// <summary>Fills <c>type</c>, <c>title</c>, <c>code</c> and <c>traceId</c> when the producer left them out (or used the framework's default type).</summary>
     internal static void Complete(ProblemDetails problem, HttpContext http)
     {
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
@@ -40,6 +40,8 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
         if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)) problem.Type = TypeFor(status);
         problem.Title ??= ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
         problem.Detail ??= DetailFor(status, http);
+        if (!problem.Extensions.ContainsKey(ProblemCode.Member))
+            problem.Extensions[ProblemCode.Member] = ProblemCode.ForStatus(status, problem is HttpValidationProblemDetails { Errors.Count: > 0 });
         // The trace id alone (not the whole traceparent): it is what the dashboard searches by.
         problem.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier;
     }
@@ -84,12 +86,13 @@ internal sealed class ProblemDocumentWriter(IOptions<JsonOptions> jsonOptions) :
 /// <summary>Writes a problem document from middleware, where there is no typed result to return.</summary>
 internal static class ProblemResponse
 {
-    public static Task WriteAsync(HttpContext http, int status, string detail, IDictionary<string, string[]>? errors = null)
+    public static Task WriteAsync(HttpContext http, int status, string detail, IDictionary<string, string[]>? errors = null, string? code = null)
     {
         http.Response.StatusCode = status;
         ProblemDetails problem = errors is null
             ? new ProblemDetails { Status = status, Detail = detail }
             : new HttpValidationProblemDetails(errors) { Status = status, Detail = detail };
+        if (code is not null) problem.Extensions[ProblemCode.Member] = code;
         var service = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         return service.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).AsTask();
     }

@@ -5,7 +5,8 @@ namespace Platform.ServiceDefaults.Http;
 
 /// <summary>
 /// The errors a handler returns, so every service answers with identical RFC 9457 problem documents
-/// (<c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, <c>traceId</c>, and <c>errors</c> for validation).
+/// (<c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, <c>code</c> (<see cref="ProblemCode"/>), <c>traceId</c>, and
+/// <c>errors</c> for validation).
 /// The results are <see cref="TypedResults"/>, usable in <c>Results&lt;Ok&lt;T&gt;, ValidationProblem, ProblemHttpResult&gt;</c>.
 /// </summary>
 /// <example>
@@ -42,22 +43,25 @@ public static class Problems
         TypedResults.Problem(detail ?? "The resource does not exist.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>
-    /// 409 for a state transition the resource's current state does not allow. <paramref name="currentState"/>
-    /// (serialized as <c>currentState</c>) tells the client what the resource looks like now.
+    /// 409 for a request the resource's current state does not allow. <paramref name="currentState"/>
+    /// (serialized as <c>currentState</c>) tells the client what the resource looks like now; <paramref name="code"/>
+    /// says which kind of conflict (<see cref="ProblemCode.InvalidState"/> unless it is a duplicate or a concurrent change).
     /// </summary>
-    public static ProblemHttpResult Conflict(string detail, object? currentState = null)
+    public static ProblemHttpResult Conflict(string detail, object? currentState = null, string code = ProblemCode.InvalidState)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(detail);
-        var extensions = currentState is null ? null : new Dictionary<string, object?> { ["currentState"] = currentState };
+        var extensions = new Dictionary<string, object?> { [ProblemCode.Member] = code };
+        if (currentState is not null) extensions["currentState"] = currentState;
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, extensions: extensions);
     }
 
-    /// <summary>Any other status (e.g. 422, 503) with the same document shape.</summary>
-    public static ProblemHttpResult Status(int statusCode, string detail)
+    /// <summary>Any other status (e.g. 422, 503) with the same document shape; the code follows the status unless given.</summary>
+    public static ProblemHttpResult Status(int statusCode, string detail, string? code = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(detail);
         if (statusCode is < 400 or > 599) throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A problem has a 4xx or 5xx status.");
-        return TypedResults.Problem(detail, statusCode: statusCode);
+        return TypedResults.Problem(detail, statusCode: statusCode,
+            extensions: code is null ? null : new Dictionary<string, object?> { [ProblemCode.Member] = code });
     }
 
     internal static string ValidationDetail(IEnumerable<string> fields) =>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.ServiceDefaults.OpenApi;
 
@@ -47,9 +48,16 @@ internal static class ProblemSchemas
                     Extensions = new Dictionary<string, IOpenApiExtension> { ["x-ms-primary-error-message"] = new JsonNodeExtension(JsonValue.Create(true)) },
                 },
                 ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["code"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    // Not an enum: a generated client must not break when a kind of error is added.
+                    Description = "The kind of error, stable across versions (branch on this, not on `detail`); unknown codes are handled by `status`. One of: "
+                        + string.Join(", ", ProblemCode.All.Select(c => $"`{c}`")) + ".",
+                },
                 ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id; quote it when reporting a problem." },
             },
-            Required = new HashSet<string> { "type", "title", "status", "detail" },
+            Required = new HashSet<string> { "type", "title", "status", "detail", "code" },
         };
         if (name == ValidationProblem)
         {

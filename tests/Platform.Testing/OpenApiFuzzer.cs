@@ -103,6 +103,8 @@ public static class OpenApiFuzzer
         {
             using var problem = JsonDocument.Parse(body);
             if (!problem.RootElement.TryGetProperty("status", out var s) || s.GetInt32() != status) return "a problem document with the wrong status";
+            if (!problem.RootElement.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String
+                || !Platform.ServiceDefaults.Http.ProblemCode.All.Contains(code.GetString()!)) return "a problem document without a known code";
         }
         catch (JsonException)
         {

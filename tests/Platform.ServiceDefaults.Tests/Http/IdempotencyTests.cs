@@ -59,7 +59,7 @@ public sealed class IdempotencyTests(SharedApp shared, ThrowawayPostgres postgre
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
         using var other = await client.SendAsync(Post(key, name, seats: 2), Cancel);
-        await IsProblemAsync(other, HttpStatusCode.UnprocessableEntity);
+        await IsProblemAsync(other, HttpStatusCode.UnprocessableEntity, ProblemCode.IdempotencyKeyReused);
         Assert.Equal(1, App.Calls.CountOf(name));
     }
 
@@ -75,7 +75,7 @@ public sealed class IdempotencyTests(SharedApp shared, ThrowawayPostgres postgre
         await entered.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
         using (var repeat = await client.SendAsync(Post(key, name), Cancel))
         {
-            await IsProblemAsync(repeat, HttpStatusCode.Conflict);
+            await IsProblemAsync(repeat, HttpStatusCode.Conflict, ProblemCode.RequestInFlight);
             Assert.NotNull(repeat.Headers.RetryAfter);
         }
         open.SetResult();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Tests.TestApp;
 using Platform.Testing;
 using static Platform.ServiceDefaults.Tests.TestApp.ProblemAssert;
@@ -141,7 +142,7 @@ public sealed class ProblemDetailsTests(SharedApp shared, ThrowawayPostgres post
     public async Task A_conflict_carries_the_current_state()
     {
         using var response = await PostJsonAsync("{}", $"/api/v1/things/{Guid.CreateVersion7()}/archive");
-        var problem = await IsProblemAsync(response, HttpStatusCode.Conflict);
+        var problem = await IsProblemAsync(response, HttpStatusCode.Conflict, ProblemCode.InvalidState);
         Assert.Equal("archived", problem.GetProperty("currentState").GetProperty("status").GetString());
     }
 
@@ -198,6 +199,21 @@ public sealed class ProblemDetailsTests(SharedApp shared, ThrowawayPostgres post
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
         using var response = await client.SendAsync(request, Cancel);
         await IsProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData(400, false, "badRequest")]
+    [InlineData(400, true, "validationFailed")]
+    [InlineData(401, false, "unauthenticated")]
+    [InlineData(409, false, "invalidState")]
+    [InlineData(503, false, "unavailable")]
+    [InlineData(418, false, "error")]
+    public void Every_status_has_a_code_that_never_changes(int status, bool hasFieldErrors, string code)
+    {
+        // Clients branch on these strings: renaming one breaks them.
+        Assert.Equal(code, ProblemCode.ForStatus(status, hasFieldErrors));
+        Assert.Contains(code, ProblemCode.All);
+        Assert.Equal(ProblemCode.All.Count, ProblemCode.All.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

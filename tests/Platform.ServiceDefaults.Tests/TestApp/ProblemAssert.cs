@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.ServiceDefaults.Tests.TestApp;
 
 /// <summary>Checks that a response is an RFC 9457 problem document of the platform's shape.</summary>
 public static class ProblemAssert
 {
-    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <param name="code">The <see cref="ProblemCode"/> expected; without it, the one the status implies.</param>
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? code = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -19,6 +21,8 @@ public static class ProblemAssert
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("traceId").GetString());
+        // A stable code per kind of error, so a client need not parse the English detail.
+        Assert.Equal(code ?? ProblemCode.ForStatus((int)status, problem.TryGetProperty("errors", out _)), problem.GetProperty("code").GetString());
         return problem;
     }
 

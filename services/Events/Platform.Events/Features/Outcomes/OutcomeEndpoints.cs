@@ -135,7 +135,7 @@ public static class OutcomeEndpoints
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return Problems.Conflict("The competition's results were published meanwhile.");
+            return Problems.Conflict("The competition's results were published meanwhile.", code: ProblemCode.ConcurrentChange);
         }
         return TypedResults.Created($"{PlatformApi.Prefix}/events/{held.Id}", CompetitionResultsResponse.From(results));
     }

@@ -40,7 +40,7 @@ public static class RegistrationEndpoints
         RegistrationAnswer.Made made => TypedResults.Created($"{PlatformApi.Prefix}/events/{made.EventId}/registrations/{made.Registration.Id}", made.Registration),
         RegistrationAnswer.AlreadyMade existing => TypedResults.Ok(existing.Registration),
         RegistrationAnswer.EventNotFound => Problems.NotFound(),
-        RegistrationAnswer.TakenByAnotherOrganization => Problems.Conflict("This email address is already registered for the event by another organization."),
+        RegistrationAnswer.TakenByAnotherOrganization => Problems.Conflict("This email address is already registered for the event by another organization.", code: ProblemCode.AlreadyExists),
         RegistrationAnswer.NotOpen closed => Problems.Conflict($"Registration is not open; the event is {ApiEnum.Name(closed.Event.Status)}.", closed.Event),
         RegistrationAnswer.NotSaved notSaved => Problems.Status(StatusCodes.Status503ServiceUnavailable, notSaved.Detail),
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "An answer the desk does not give."),

@@ -49,7 +49,7 @@ public static class CouncilEndpoints
             catch (DbUpdateException e) when (e.IsUniqueViolation(SessionNumberIndex))
             {
                 db.ChangeTracker.Clear();
-                return Problems.Conflict($"Council session {request.Number} was opened by another request at the same moment.", new { currentSession = request.Number });
+                return Problems.Conflict($"Council session {request.Number} was opened by another request at the same moment.", new { currentSession = request.Number }, ProblemCode.ConcurrentChange);
             }
             await transaction.CommitAsync(cancellationToken);
             return TypedResults.Created($"/api/v1/consortia/{consortiumId}/council-sessions/{session.Number}", await ToResponseAsync(db, session, isCurrent: true, cancellationToken));

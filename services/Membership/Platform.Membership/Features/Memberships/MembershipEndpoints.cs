@@ -70,7 +70,7 @@ public static class MembershipEndpoints
 
     private static ProblemHttpResult AlreadyMember(Organization organization, DomainMembership current) =>
         Problems.Conflict($"'{organization.Name}' already has a membership of this consortium ({current.Id}) in status '{ApiEnum.Name(current.Status)}'.",
-            new { membershipId = current.Id, status = current.Status });
+            new { membershipId = current.Id, status = current.Status }, ProblemCode.AlreadyExists);
 
     internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ApproveAsync(Guid consortiumId, Guid membershipId,
         ApproveMembershipRequest? request, Caller caller, MembershipDbContext db, TimeProvider time, CancellationToken cancellationToken) =>

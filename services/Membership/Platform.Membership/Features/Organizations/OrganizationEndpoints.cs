@@ -56,7 +56,7 @@ public static class OrganizationEndpoints
     private static ProblemHttpResult CreditCodeTaken(Organization existing) =>
         Problems.Conflict(
             $"The unified social credit code {existing.UnifiedSocialCreditCode} is already registered to '{existing.Name}' ({existing.Id}).",
-            new { organizationId = existing.Id, name = existing.Name });
+            new { organizationId = existing.Id, name = existing.Name }, ProblemCode.AlreadyExists);
 
     internal static async Task<Ok<Page<OrganizationResponse>>> SearchAsync(
         string? name, ApiEnum<OrganizationKind>? kind, string? region, PageRequest paging, MembershipDbContext db, CancellationToken cancellationToken)

@@ -113,7 +113,7 @@ public static class ProgramEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("The program changed meanwhile (e.g. it was paused); read it again and retry.");
+            return Problems.Conflict("The program changed meanwhile (e.g. it was paused); read it again and retry.", code: ProblemCode.ConcurrentChange);
         }
         return TypedResults.Ok(ProgramResponse.From(program));
     }

@@ -173,7 +173,7 @@ public static class WebhookEndpointEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("The endpoint changed meanwhile; read it again and retry.");
+            return Problems.Conflict("The endpoint changed meanwhile; read it again and retry.", code: ProblemCode.ConcurrentChange);
         }
     }
 
