@@ -105,6 +105,24 @@ public sealed class LoadingTheStoriesTests(LoadedPlatform platform) : IClassFixt
     }
 
     [Fact]
+    public async Task Story_organizations_have_their_Chinese_names_where_known_and_none_where_not()
+    {
+        // Found by its Chinese name alone: the loader sent nameZh when it registered the college.
+        var college = (await platform.ListAsync("/api/v1/organizations?name=" + Uri.EscapeDataString("济宁技师学院"))).Single();
+        Assert.Equal("Jining Technician College", Name(college));
+        Assert.Equal("济宁技师学院", college.GetProperty("nameZh").GetString());
+        var labor = (await platform.ListAsync("/api/v1/organizations?name=" + Uri.EscapeDataString("Shandong Labor Vocational and Technical College"))).Single();
+        Assert.Equal("山东劳动职业技术学院", labor.GetProperty("nameZh").GetString());
+        Assert.Equal("济宁技师教育集团", (await ConsortiumAsync("Jining Technician Education Group")).GetProperty("nameZh").GetString());
+
+        // Not known with confidence from the stories: left empty rather than invented.
+        var chinaCoal = (await platform.ListAsync("/api/v1/organizations?name=" + Uri.EscapeDataString("China Coal Group"))).Single();
+        Assert.Equal(JsonValueKind.Null, chinaCoal.GetProperty("nameZh").ValueKind);
+        var organizations = await platform.ListAsync("/api/v1/organizations");
+        Assert.All(organizations.Where(o => o.GetProperty("isIllustrative").GetBoolean()), o => Assert.Equal(JsonValueKind.Null, o.GetProperty("nameZh").ValueKind));
+    }
+
+    [Fact]
     public async Task People_the_stories_name_are_representatives_with_name_and_title_and_no_email()
     {
         var college = (await platform.ListAsync("/api/v1/organizations?name=" + Uri.EscapeDataString("Shandong Labor Vocational and Technical College"))).Single();

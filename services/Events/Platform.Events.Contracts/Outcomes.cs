@@ -24,6 +24,8 @@ public sealed record AgreementParty
 {
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     /// <summary>One of API.md's organization kinds, e.g. <c>vocationalCollege</c>, <c>enterprise</c>.</summary>
     public required string OrganizationKind { get; init; }
 }
@@ -63,6 +65,8 @@ public sealed record PlaqueUnveiled
     public required string Name { get; init; }
     public required Guid HostOrganizationId { get; init; }
     public required string HostOrganizationName { get; init; }
+    /// <summary>The host's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? HostOrganizationNameZh { get; init; }
     /// <summary>
     /// <c>trainingBase</c>, <c>internshipBase</c>, <c>employmentBase</c>, <c>teacherPracticeCenter</c> (the talent-pipeline
     /// program kinds of a base) or <c>other</c>.
@@ -105,6 +109,8 @@ public sealed record CompetitionEntrant
     public required string TraineeRef { get; init; }
     public required Guid CollegeId { get; init; }
     public required string CollegeName { get; init; }
+    /// <summary>The college's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? CollegeNameZh { get; init; }
     public required int Rank { get; init; }
     /// <summary>e.g. "First prize"; null for an entrant without an award.</summary>
     public string? Award { get; init; }

@@ -10,6 +10,8 @@ public sealed class KnownConsortium
 
     public Guid Id { get; set; }
     public required string Name { get; set; }
+    /// <summary>The name in Simplified Chinese, when membership knows it.</summary>
+    public string? NameZh { get; set; }
     /// <summary>IANA zone its events are shown in.</summary>
     public required string TimeZone { get; set; }
     public DateTimeOffset ChangedAt { get; set; }

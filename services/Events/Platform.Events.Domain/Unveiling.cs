@@ -20,6 +20,7 @@ public sealed class Unveiling
         Name = name;
         HostOrganizationId = host.OrganizationId;
         HostOrganizationName = host.Name;
+        HostOrganizationNameZh = host.NameZh;
         Kind = kind;
         UnveiledOn = unveiledOn;
         RecordedAt = recordedAt;
@@ -33,6 +34,8 @@ public sealed class Unveiling
     public string Name { get; private set; }
     public Guid HostOrganizationId { get; private set; }
     public string HostOrganizationName { get; private set; }
+    /// <summary>The host's name in Simplified Chinese, when the member directory knew it.</summary>
+    public string? HostOrganizationNameZh { get; private set; }
     public UnveilingKind Kind { get; private set; }
     public DateOnly UnveiledOn { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }

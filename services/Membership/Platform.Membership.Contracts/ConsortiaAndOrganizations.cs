@@ -8,6 +8,8 @@ public sealed record ConsortiumEstablished
 {
     public required Guid ConsortiumId { get; init; }
     public required string Name { get; init; }
+    /// <summary>The name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? NameZh { get; init; }
     /// <summary><c>vocationalEducationGroup</c> or <c>industryEducationConsortium</c>.</summary>
     public required string Kind { get; init; }
     public required string Region { get; init; }
@@ -24,6 +26,8 @@ public sealed record OrganizationRegistered
 {
     public required Guid OrganizationId { get; init; }
     public required string Name { get; init; }
+    /// <summary>The name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? NameZh { get; init; }
     /// <summary>One of API.md's organization kinds, e.g. <c>technicianCollege</c>, <c>enterprise</c>.</summary>
     public required string Kind { get; init; }
     public required string Region { get; init; }
@@ -36,6 +40,8 @@ public sealed record OrganizationUpdated
 {
     public required Guid OrganizationId { get; init; }
     public required string Name { get; init; }
+    /// <summary>The name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? NameZh { get; init; }
     public required string Kind { get; init; }
     public required string Region { get; init; }
     public string? UnifiedSocialCreditCode { get; init; }

@@ -17,6 +17,8 @@ public sealed record CouncilRoleAssigned
     public required int SessionNumber { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public required string Role { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 }
@@ -28,6 +30,8 @@ public sealed record CouncilRoleRevoked
     public required int SessionNumber { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public required string Role { get; init; }
     /// <summary><c>redesignated</c>, <c>suspended</c> or <c>withdrawn</c>.</summary>
     public required string Cause { get; init; }

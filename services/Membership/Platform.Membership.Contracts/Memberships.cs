@@ -15,6 +15,8 @@ public sealed record MembershipApplied
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public required string OrganizationKind { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public long Version { get; init; }
@@ -27,6 +29,8 @@ public sealed record MembershipActivated
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public required string OrganizationKind { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
@@ -40,6 +44,8 @@ public sealed record MembershipRejected
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public long Version { get; init; }
@@ -52,6 +58,8 @@ public sealed record MembershipSuspended
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public long Version { get; init; }
@@ -64,6 +72,8 @@ public sealed record MembershipReinstated
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public required string OrganizationKind { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
@@ -77,6 +87,8 @@ public sealed record MembershipWithdrawn
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? OrganizationNameZh { get; init; }
     public string? Reason { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public long Version { get; init; }

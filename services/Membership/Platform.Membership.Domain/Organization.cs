@@ -13,6 +13,8 @@ public sealed class Organization
 
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
+    /// <summary>The name in Simplified Chinese, when known; shown to Chinese readers instead of <see cref="Name"/>.</summary>
+    public string? NameZh { get; private set; }
     public OrganizationKind Kind { get; private set; }
     public string Region { get; private set; } = "";
     /// <summary>GB 32100 code; optional, unique when given.</summary>
@@ -22,11 +24,13 @@ public sealed class Organization
     public DateTimeOffset RegisteredAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static Organization Register(Guid id, string name, OrganizationKind kind, string region, UnifiedSocialCreditCode? code, bool isIllustrative, DateTimeOffset at) =>
+    public static Organization Register(Guid id, string name, OrganizationKind kind, string region, UnifiedSocialCreditCode? code,
+        bool isIllustrative, DateTimeOffset at, string? nameZh = null) =>
         new()
         {
             Id = id,
             Name = name.Trim(),
+            NameZh = ChineseName.Normalize(nameZh),
             Kind = kind,
             Region = region.Trim(),
             UnifiedSocialCreditCode = code?.Value,
@@ -36,9 +40,10 @@ public sealed class Organization
         };
 
     /// <summary>Changes the profile; the kind and credit code identify the organization and do not change here.</summary>
-    public void UpdateProfile(string name, string region, DateTimeOffset at)
+    public void UpdateProfile(string name, string? nameZh, string region, DateTimeOffset at)
     {
         Name = name.Trim();
+        NameZh = ChineseName.Normalize(nameZh);
         Region = region.Trim();
         UpdatedAt = at;
     }
@@ -56,6 +61,8 @@ public sealed class Consortium
 
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
+    /// <summary>The name in Simplified Chinese, when known.</summary>
+    public string? NameZh { get; private set; }
     public ConsortiumKind Kind { get; private set; }
     public string Region { get; private set; } = "";
     /// <summary>Sectors it serves, e.g. "intelligent manufacturing".</summary>
@@ -72,11 +79,12 @@ public sealed class Consortium
     public const string DefaultTimeZone = "Asia/Shanghai";
 
     public static Consortium Establish(Guid id, string name, ConsortiumKind kind, string region, IEnumerable<string> sectors,
-        IEnumerable<Guid> leadOrganizationIds, DateOnly? establishedOn, string? timeZone, DateTimeOffset at) =>
+        IEnumerable<Guid> leadOrganizationIds, DateOnly? establishedOn, string? timeZone, DateTimeOffset at, string? nameZh = null) =>
         new()
         {
             Id = id,
             Name = name.Trim(),
+            NameZh = ChineseName.Normalize(nameZh),
             Kind = kind,
             Region = region.Trim(),
             Sectors = [.. sectors.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
@@ -85,4 +93,14 @@ public sealed class Consortium
             TimeZone = timeZone ?? DefaultTimeZone,
             CreatedAt = at,
         };
+}
+
+/// <summary>The optional Simplified Chinese name organizations and consortia keep beside their (English) name.</summary>
+public static class ChineseName
+{
+    /// <summary>Longest Chinese name, in characters once trimmed (registered names are far shorter; this bounds abuse).</summary>
+    public const int MaxLength = 200;
+
+    /// <summary>Trimmed; null when absent (a blank name is refused at the request edge, never stored as "").</summary>
+    public static string? Normalize(string? nameZh) => string.IsNullOrWhiteSpace(nameZh) ? null : nameZh.Trim();
 }

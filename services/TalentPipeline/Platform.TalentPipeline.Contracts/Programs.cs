@@ -22,6 +22,8 @@ public sealed record ProgramParty
 {
     public required Guid OrganizationId { get; init; }
     public required string Name { get; init; }
+    /// <summary>The name in Simplified Chinese; null when not known (and in messages from before it was carried).</summary>
+    public string? NameZh { get; init; }
 }
 
 /// <summary>A program's status changed (e.g. paused because a party was suspended, completed, cancelled).</summary>

@@ -26,6 +26,8 @@ public sealed class Member
     public Guid ConsortiumId { get; private set; }
     public Guid OrganizationId { get; private set; }
     public string Name { get; private set; }
+    /// <summary>The name in Simplified Chinese, when membership gives one.</summary>
+    public string? NameZh { get; private set; }
     /// <summary>Membership's organization kind string, e.g. <c>technicianCollege</c>, <c>enterprise</c>.</summary>
     public string Kind { get; private set; }
     public MemberStatus Status { get; private set; }
@@ -36,8 +38,9 @@ public sealed class Member
 
     public bool IsActive => Status == MemberStatus.Active;
 
-    public static Member Create(Guid consortiumId, Guid organizationId, string name, string kind, MemberStatus status, long version, DateTimeOffset at) =>
-        new(consortiumId, organizationId, name, kind) { Status = status, Version = version, StatusChangedAt = at };
+    public static Member Create(Guid consortiumId, Guid organizationId, string name, string kind, MemberStatus status, long version, DateTimeOffset at,
+        string? nameZh = null) =>
+        new(consortiumId, organizationId, name, kind) { NameZh = nameZh, Status = status, Version = version, StatusChangedAt = at };
 
     /// <summary>
     /// Applies a status announced with membership's <paramref name="version"/>. Membership events can arrive out of
@@ -45,11 +48,13 @@ public sealed class Member
     /// whose version is not newer than the current one changes nothing and returns false. Version 0 (a producer from
     /// before versions) is ordered by time, and only against other version-0 announcements.
     /// </summary>
-    public bool TryApply(MemberStatus status, long version, DateTimeOffset at, string name, string? kind)
+    public bool TryApply(MemberStatus status, long version, DateTimeOffset at, string name, string? kind, string? nameZh = null)
     {
         if (!IsNewer(version, at)) return false;
         Version = Math.Max(Version, version);
         Name = name;
+        // The newest announcement's names are the truth: a Chinese name removed in membership goes here too.
+        NameZh = nameZh;
         if (kind is not null) Kind = kind;
         var changed = Status != status;
         Status = status;

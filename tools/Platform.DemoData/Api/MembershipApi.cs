@@ -12,9 +12,9 @@ public enum MembershipStatus
     Withdrawn,
 }
 
-public sealed record OrganizationDto(Guid Id, string Name, OrganizationKind Kind, string Region, string? UnifiedSocialCreditCode, bool IsIllustrative);
+public sealed record OrganizationDto(Guid Id, string Name, string? NameZh, OrganizationKind Kind, string Region, string? UnifiedSocialCreditCode, bool IsIllustrative);
 
-public sealed record ConsortiumDto(Guid Id, string Name, ConsortiumKind Kind, string Region, IReadOnlyList<string> Sectors, IReadOnlyList<Guid> LeadOrganizationIds,
+public sealed record ConsortiumDto(Guid Id, string Name, string? NameZh, ConsortiumKind Kind, string Region, IReadOnlyList<string> Sectors, IReadOnlyList<Guid> LeadOrganizationIds,
     DateOnly? EstablishedOn);
 
 public sealed record MembershipDto(Guid Id, Guid ConsortiumId, Guid OrganizationId, string OrganizationName, OrganizationKind OrganizationKind,
@@ -43,7 +43,7 @@ public sealed class MembershipApi(HttpClient http)
 
     public Task<OrganizationDto> RegisterOrganizationAsync(StoryOrganization organization, string idempotencyKey, CancellationToken cancellationToken) =>
         _api.PostAsync<OrganizationDto>("/api/v1/organizations",
-            new { organization.Name, organization.Kind, organization.Region, organization.IsIllustrative }, idempotencyKey, cancellationToken);
+            new { organization.Name, organization.NameZh, organization.Kind, organization.Region, organization.IsIllustrative }, idempotencyKey, cancellationToken);
 
     public Task<IReadOnlyList<ConsortiumDto>> ListConsortiaAsync(CancellationToken cancellationToken) =>
         _api.ListAllAsync<ConsortiumDto>("/api/v1/consortia", cancellationToken);
@@ -51,7 +51,7 @@ public sealed class MembershipApi(HttpClient http)
     public Task<ConsortiumDto> EstablishConsortiumAsync(StoryConsortium consortium, IReadOnlyList<Guid> leadOrganizationIds, string idempotencyKey,
         CancellationToken cancellationToken) =>
         _api.PostAsync<ConsortiumDto>("/api/v1/consortia",
-            new { consortium.Name, consortium.Kind, consortium.Region, consortium.Sectors, LeadOrganizationIds = leadOrganizationIds, consortium.EstablishedOn },
+            new { consortium.Name, consortium.NameZh, consortium.Kind, consortium.Region, consortium.Sectors, LeadOrganizationIds = leadOrganizationIds, consortium.EstablishedOn },
             idempotencyKey, cancellationToken);
 
     public Task<IReadOnlyList<MembershipDto>> ListMembershipsAsync(Guid consortiumId, CancellationToken cancellationToken) =>

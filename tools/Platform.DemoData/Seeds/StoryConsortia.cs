@@ -57,6 +57,7 @@ public static class StoryConsortia
     public static readonly StoryConsortium Jining = new("jining-technician-education-group",
         "Jining Technician Education Group", ConsortiumKind.VocationalEducationGroup, "Shandong, Jining", Story.JiningTrainingBase)
     {
+        NameZh = "济宁技师教育集团",
         Sectors = ["intelligent manufacturing", "emergency safety", "e-commerce"],
         LeadOrganizationSlugs = [JiningTechnicianCollege.Slug],
         Members =

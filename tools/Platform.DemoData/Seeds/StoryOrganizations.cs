@@ -5,6 +5,9 @@ namespace Platform.DemoData.Seeds;
 /// public role (as representatives: name and title only). Regions are "Province, City[, District]" where the
 /// story says or the name implies it, the province alone where it does not. No unified social credit codes:
 /// the stories give none and invented ones would look real.
+/// Chinese names (<c>NameZh</c>): the seed texts are English and give none, so only an English name that renders one
+/// official Chinese name without doubt (a named college, a municipal government or bureau) has one; enterprises,
+/// party committees and every name that could be rendered more than one way are left without, rather than guessed.
 /// </summary>
 public static class StoryOrganizations
 {
@@ -13,6 +16,7 @@ public static class StoryOrganizations
     public static readonly StoryOrganization JiningTechnicianCollege = new("jining-technician-college",
         "Jining Technician College", OrganizationKind.TechnicianCollege, "Shandong, Jining", Story.JiningTrainingBase)
     {
+        NameZh = "济宁技师学院",
         Representatives =
         [
             new("He Yonghong", "Secretary of the Party Committee"),
@@ -30,6 +34,7 @@ public static class StoryOrganizations
     public static readonly StoryOrganization JiningMunicipalGovernment = new("jining-municipal-government",
         "Jining Municipal Government", OrganizationKind.GovernmentAgency, "Shandong, Jining", Story.JiningTrainingBase)
     {
+        NameZh = "济宁市人民政府",
         Representatives = [new("Zhang Shengming", "Deputy Mayor, Member of the Party Group")],
     };
 
@@ -42,12 +47,16 @@ public static class StoryOrganizations
     public static readonly StoryOrganization JiningHumanResourcesBureau = new("jining-human-resources-bureau",
         "Jining Municipal Human Resources and Social Security Bureau", OrganizationKind.GovernmentAgency, "Shandong, Jining", Story.JiningTrainingBase)
     {
+        NameZh = "济宁市人力资源和社会保障局",
         Representatives = [new("Zhang Maorui", "Secretary of the Party Group; Deputy Director of the Organization Department of the Municipal Party Committee")],
     };
 
     // China Coal Group's partners in its own words ("domestic and foreign vocational colleges").
     public static readonly StoryOrganization JiningVocationalAndTechnicalCollege = new("jining-vocational-and-technical-college",
-        "Jining Vocational and Technical College", OrganizationKind.VocationalCollege, "Shandong, Jining", Story.JiningTrainingBase);
+        "Jining Vocational and Technical College", OrganizationKind.VocationalCollege, "Shandong, Jining", Story.JiningTrainingBase)
+    {
+        NameZh = "济宁职业技术学院",
+    };
 
     public static readonly StoryOrganization ShandongInstituteOfTechnology = new("shandong-institute-of-technology",
         "Shandong Institute of Technology", OrganizationKind.VocationalCollege, "Shandong", Story.JiningTrainingBase);
@@ -76,6 +85,7 @@ public static class StoryOrganizations
     public static readonly StoryOrganization ShandongLaborCollege = new("shandong-labor-vocational-and-technical-college",
         "Shandong Labor Vocational and Technical College", OrganizationKind.VocationalCollege, "Shandong, Jinan", Story.JinanConsortium)
     {
+        NameZh = "山东劳动职业技术学院",
         Representatives =
         [
             new("Sun Zhongzhi", "Secretary of the Party Committee"),
@@ -96,12 +106,14 @@ public static class StoryOrganizations
     public static readonly StoryOrganization ShandongHumanResourcesDepartment = new("shandong-human-resources-department",
         "Shandong Provincial Human Resources and Social Security Department", OrganizationKind.GovernmentAgency, "Shandong", Story.JinanConsortium)
     {
+        NameZh = "山东省人力资源和社会保障厅",
         Representatives = [new("Cheng Li", "Second-level Researcher, Vocational Capacity Building Department")],
     };
 
     public static readonly StoryOrganization JinanEducationBureau = new("jinan-education-bureau",
         "Jinan Education Bureau", OrganizationKind.GovernmentAgency, "Shandong, Jinan", Story.JinanConsortium)
     {
+        NameZh = "济南市教育局",
         Representatives = [new("Ma Bingguang", "Chief Inspector")],
     };
 

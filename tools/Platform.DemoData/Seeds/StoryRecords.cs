@@ -71,6 +71,9 @@ public sealed record StoryPerson(string Name, string Title);
 /// </summary>
 public sealed record StoryOrganization(string Slug, string Name, OrganizationKind Kind, string Region, string Story)
 {
+    /// <summary>The Simplified Chinese name, only where known with confidence (see <see cref="StoryOrganizations"/>); null otherwise.</summary>
+    public string? NameZh { get; init; }
+
     /// <summary>Invented to fill a council to the counts a story gives; its name says so too.</summary>
     public bool IsIllustrative { get; init; }
 
@@ -89,6 +92,9 @@ public sealed record StoryCharter(DateOnly ApprovedOn, string Text);
 /// <summary>A consortium with its members, council and charter as one story tells it.</summary>
 public sealed record StoryConsortium(string Slug, string Name, ConsortiumKind Kind, string Region, string Story)
 {
+    /// <summary>The Simplified Chinese name, only where known with confidence; null otherwise.</summary>
+    public string? NameZh { get; init; }
+
     public IReadOnlyList<string> Sectors { get; init; } = [];
     public IReadOnlyList<string> LeadOrganizationSlugs { get; init; } = [];
     public DateOnly? EstablishedOn { get; init; }

@@ -20,29 +20,29 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     {
         var m = context.Message;
         return db.Database.ExecuteSqlAsync($"""
-            INSERT INTO known_consortia (id, name, time_zone, changed_at) VALUES ({m.ConsortiumId}, {m.Name}, {m.TimeZone}, {m.OccurredAt.ToUniversalTime()})
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, changed_at = excluded.changed_at
+            INSERT INTO known_consortia (id, name, name_zh, time_zone, changed_at) VALUES ({m.ConsortiumId}, {m.Name}, {m.NameZh}, {m.TimeZone}, {m.OccurredAt.ToUniversalTime()})
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, time_zone = excluded.time_zone, changed_at = excluded.changed_at
              WHERE known_consortia.changed_at <= excluded.changed_at
             """, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<OrganizationRegistered> context) =>
-        OrganizationAsync(context.Message.OrganizationId, context.Message.Name, context.Message.Kind, context.Message.OccurredAt, context.CancellationToken);
+        OrganizationAsync(context.Message.OrganizationId, context.Message.Name, context.Message.NameZh, context.Message.Kind, context.Message.OccurredAt, context.CancellationToken);
 
     public Task Consume(ConsumeContext<OrganizationUpdated> context) =>
-        OrganizationAsync(context.Message.OrganizationId, context.Message.Name, context.Message.Kind, context.Message.OccurredAt, context.CancellationToken);
+        OrganizationAsync(context.Message.OrganizationId, context.Message.Name, context.Message.NameZh, context.Message.Kind, context.Message.OccurredAt, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<MembershipApplied> context)
     {
         var m = context.Message;
-        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
+        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
         await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Applied, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<MembershipActivated> context)
     {
         var m = context.Message;
-        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
+        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
         await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Active, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
@@ -55,17 +55,19 @@ public sealed class MemberDirectoryConsumer(EventsDbContext db) :
     public async Task Consume(ConsumeContext<MembershipReinstated> context)
     {
         var m = context.Message;
-        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
+        await OrganizationAsync(m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, m.OrganizationKind, m.OccurredAt, context.CancellationToken);
         await MembershipAsync(m.ConsortiumId, m.OrganizationId, m.MembershipId, MembershipStatus.Active, m.Version, m.OccurredAt, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipWithdrawn> context) =>
         MembershipAsync(context.Message.ConsortiumId, context.Message.OrganizationId, context.Message.MembershipId, MembershipStatus.Withdrawn, context.Message.Version, context.Message.OccurredAt, context.CancellationToken);
 
-    private Task OrganizationAsync(Guid id, string name, string kind, DateTimeOffset at, CancellationToken cancellationToken) =>
+    // A message from before Chinese names were carried (nameZh null) clears a Chinese name only when it is newer,
+    // as every field here: the newest announcement is the whole truth about the organization.
+    private Task OrganizationAsync(Guid id, string name, string? nameZh, string kind, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
-            INSERT INTO known_organizations (id, name, kind, changed_at) VALUES ({id}, {name}, {kind}, {at.ToUniversalTime()})
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, changed_at = excluded.changed_at
+            INSERT INTO known_organizations (id, name, name_zh, kind, changed_at) VALUES ({id}, {name}, {nameZh}, {kind}, {at.ToUniversalTime()})
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, kind = excluded.kind, changed_at = excluded.changed_at
              WHERE known_organizations.changed_at <= excluded.changed_at
             """, cancellationToken);
 

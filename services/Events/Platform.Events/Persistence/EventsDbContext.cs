@@ -86,6 +86,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             u.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
             u.Property(x => x.Name).HasMaxLength(300);
             u.Property(x => x.HostOrganizationName).HasMaxLength(300);
+            u.Property(x => x.HostOrganizationNameZh).HasMaxLength(200);
             u.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             u.Property(x => x.Refusals).HasColumnType("jsonb").HasConversion(
                 v => JsonSerializer.Serialize(v, JsonColumn.Options),
@@ -133,6 +134,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             c.ToTable("known_consortia");
             c.Property(x => x.Id).ValueGeneratedNever();
             c.Property(x => x.Name).HasMaxLength(300);
+            c.Property(x => x.NameZh).HasMaxLength(200);
             c.Property(x => x.TimeZone).HasMaxLength(64);
         });
 
@@ -141,6 +143,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             o.ToTable("known_organizations");
             o.Property(x => x.Id).ValueGeneratedNever();
             o.Property(x => x.Name).HasMaxLength(300);
+            o.Property(x => x.NameZh).HasMaxLength(200);
             o.Property(x => x.Kind).HasMaxLength(50);
         });
 

@@ -22,6 +22,7 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             consortium.ToTable("consortia");
             consortium.Property(c => c.Id).ValueGeneratedNever();
             consortium.Property(c => c.Name).HasMaxLength(300);
+            consortium.Property(c => c.NameZh).HasMaxLength(ChineseName.MaxLength);
             consortium.Property(c => c.Kind).HasConversion<string>().HasMaxLength(50);
             consortium.Property(c => c.Region).HasMaxLength(200);
             consortium.Property(c => c.TimeZone).HasMaxLength(64);
@@ -34,6 +35,7 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             organization.ToTable("organizations");
             organization.Property(o => o.Id).ValueGeneratedNever();
             organization.Property(o => o.Name).HasMaxLength(300);
+            organization.Property(o => o.NameZh).HasMaxLength(ChineseName.MaxLength);
             organization.Property(o => o.Kind).HasConversion<string>().HasMaxLength(50);
             organization.Property(o => o.Region).HasMaxLength(200);
             organization.Property(o => o.UnifiedSocialCreditCode).HasMaxLength(18);

@@ -16,34 +16,34 @@ public sealed class MembershipConsumer(TalentPipelineDbContext db) :
     public Task Consume(ConsumeContext<MembershipActivated> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, null, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, null, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipSuspended> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Suspended, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, null, MemberStatus.Suspended, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipReinstated> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, m.OrganizationKind, MemberStatus.Active, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipWithdrawn> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Withdrawn, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, null, MemberStatus.Withdrawn, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<MembershipRejected> context)
     {
         var m = context.Message;
-        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, null, MemberStatus.Rejected, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
+        return ApplyAsync(m.ConsortiumId, m.OrganizationId, m.OrganizationName, m.OrganizationNameZh, null, MemberStatus.Rejected, m.Version, m.OccurredAt, m.Reason, context.CancellationToken);
     }
 
-    private async Task ApplyAsync(Guid consortiumId, Guid organizationId, string name, string? kind, MemberStatus status, long version,
+    private async Task ApplyAsync(Guid consortiumId, Guid organizationId, string name, string? nameZh, string? kind, MemberStatus status, long version,
         DateTimeOffset at, string? reason, CancellationToken cancellationToken)
     {
         var member = await db.Members.FindAsync([consortiumId, organizationId], cancellationToken);
@@ -51,12 +51,12 @@ public sealed class MembershipConsumer(TalentPipelineDbContext db) :
         {
             // The kind is unknown only when the first event we see is a suspension or withdrawal (e.g. a late consumer).
             var knownKind = kind ?? await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.Kind).FirstOrDefaultAsync(cancellationToken) ?? "unknown";
-            db.Members.Add(Member.Create(consortiumId, organizationId, name, knownKind, status, version, at));
+            db.Members.Add(Member.Create(consortiumId, organizationId, name, knownKind, status, version, at, nameZh));
             return;
         }
 
         var wasActive = member.IsActive;
-        if (!member.TryApply(status, version, at, name, kind)) return;
+        if (!member.TryApply(status, version, at, name, kind, nameZh)) return;
 
         if (wasActive && !member.IsActive)
         {

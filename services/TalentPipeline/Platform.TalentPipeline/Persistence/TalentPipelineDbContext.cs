@@ -21,6 +21,7 @@ public sealed class TalentPipelineDbContext(DbContextOptions<TalentPipelineDbCon
             member.ToTable("members");
             member.HasKey(m => new { m.ConsortiumId, m.OrganizationId });
             member.Property(m => m.Name).HasMaxLength(300);
+            member.Property(m => m.NameZh).HasMaxLength(200);
             member.Property(m => m.Kind).HasMaxLength(50);
             member.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
             member.Ignore(m => m.IsActive);

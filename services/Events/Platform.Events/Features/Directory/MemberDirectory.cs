@@ -11,7 +11,7 @@ public static class MemberDirectory
         var rows = await (from m in db.KnownMemberships
                           join o in db.KnownOrganizations on m.OrganizationId equals o.Id
                           where m.ConsortiumId == consortiumId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId)
-                          select new NamedOrganization { OrganizationId = o.Id, Name = o.Name, Kind = o.Kind })
+                          select new NamedOrganization { OrganizationId = o.Id, Name = o.Name, NameZh = o.NameZh, Kind = o.Kind })
             .ToListAsync(cancellationToken);
         return rows.ToDictionary(o => o.OrganizationId);
     }
@@ -22,7 +22,7 @@ public static class MemberDirectory
     {
         var ids = organizationIds.Distinct().ToList();
         var rows = await db.KnownOrganizations.Where(o => ids.Contains(o.Id))
-            .Select(o => new NamedOrganization { OrganizationId = o.Id, Name = o.Name, Kind = o.Kind })
+            .Select(o => new NamedOrganization { OrganizationId = o.Id, Name = o.Name, NameZh = o.NameZh, Kind = o.Kind })
             .ToListAsync(cancellationToken);
         return rows.ToDictionary(o => o.OrganizationId);
     }

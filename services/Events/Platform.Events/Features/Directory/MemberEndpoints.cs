@@ -23,6 +23,7 @@ public static class MemberEndpoints
         {
             OrganizationId = m.OrganizationId,
             Name = names.GetValueOrDefault(m.OrganizationId)?.Name ?? "",
+            NameZh = names.GetValueOrDefault(m.OrganizationId)?.NameZh,
             Kind = names.GetValueOrDefault(m.OrganizationId)?.Kind ?? "",
             Status = m.Status,
             ChangedAt = m.ChangedAt,

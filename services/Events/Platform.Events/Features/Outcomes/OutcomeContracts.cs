@@ -115,13 +115,14 @@ public sealed record AgreementResponse(Guid Id, Guid EventId, string? EventTitle
 }
 
 /// <summary>An unveiled plaque and what talent-pipeline did with it (state, the program, or the reasons of a rejection).</summary>
-public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, UnveilingKind Kind, DateOnly UnveiledOn,
+public sealed record UnveilingResponse(Guid Id, Guid EventId, string Name, Guid HostOrganizationId, string HostOrganizationName, string? HostOrganizationNameZh, UnveilingKind Kind,
+    DateOnly UnveiledOn,
     UnveilingState State, Guid? ProgramId, IReadOnlyDictionary<string, List<string>>? Reasons, DateTimeOffset? ResolvedAt)
 {
     public static UnveilingResponse From(Unveiling u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.Kind, u.UnveiledOn, u.State, u.ProgramId,
+        return new(u.Id, u.EventId, u.Name, u.HostOrganizationId, u.HostOrganizationName, u.HostOrganizationNameZh, u.Kind, u.UnveiledOn, u.State, u.ProgramId,
             u.State == UnveilingState.Rejected ? u.Refusals.ToDictionary(r => r.Field, r => r.Reasons) : null, u.ResolvedAt);
     }
 }
@@ -146,10 +147,10 @@ public sealed record CompetitionResultsResponse(Guid Id, Guid EventId, IReadOnly
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(r.Id, r.EventId,
-            [.. r.Entrants.Select(e => new EntrantResponse(seesRefsOf is null || seesRefsOf(e.CollegeId) ? e.TraineeRef : null, e.CollegeId, e.CollegeName, e.Rank, e.Award))],
+            [.. r.Entrants.Select(e => new EntrantResponse(seesRefsOf is null || seesRefsOf(e.CollegeId) ? e.TraineeRef : null, e.CollegeId, e.CollegeName, e.CollegeNameZh, e.Rank, e.Award))],
             r.PublishedAt);
     }
 }
 
 /// <summary>A ranked entrant. <c>traineeRef</c> is null unless the caller is the operator, an organizer or the entrant's college.</summary>
-public sealed record EntrantResponse(string? TraineeRef, Guid CollegeId, string CollegeName, int Rank, string? Award);
+public sealed record EntrantResponse(string? TraineeRef, Guid CollegeId, string CollegeName, string? CollegeNameZh, int Rank, string? Award);

@@ -124,6 +124,7 @@ public static class OutcomeEndpoints
             TraineeRef = e.TraineeRef.Trim(),
             CollegeId = e.CollegeId,
             CollegeName = colleges[e.CollegeId].Name,
+            CollegeNameZh = colleges[e.CollegeId].NameZh,
             Rank = e.Rank,
             Award = e.Award?.Trim() is { Length: > 0 } a ? a : null,
         }), now);

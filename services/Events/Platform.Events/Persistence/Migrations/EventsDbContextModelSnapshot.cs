@@ -72,6 +72,8 @@ namespace Platform.Events.Persistence.Migrations
                             b1.Property<string>("Name")
                                 .IsRequired();
 
+                            b1.Property<string>("NameZh");
+
                             b1.Property<Guid>("OrganizationId");
 
                             b1
@@ -119,6 +121,8 @@ namespace Platform.Events.Persistence.Migrations
 
                             b1.Property<string>("CollegeName")
                                 .IsRequired();
+
+                            b1.Property<string>("CollegeNameZh");
 
                             b1.Property<int>("Rank");
 
@@ -418,6 +422,11 @@ namespace Platform.Events.Persistence.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_zh");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -485,6 +494,11 @@ namespace Platform.Events.Persistence.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
+
+                    b.Property<string>("NameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_zh");
 
                     b.HasKey("Id")
                         .HasName("pk_known_organizations");
@@ -587,6 +601,11 @@ namespace Platform.Events.Persistence.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("host_organization_name");
+
+                    b.Property<string>("HostOrganizationNameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("host_organization_name_zh");
 
                     b.Property<string>("Kind")
                         .IsRequired()

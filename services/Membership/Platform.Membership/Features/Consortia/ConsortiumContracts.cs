@@ -1,3 +1,5 @@
+using Platform.Membership.Features.Organizations;
+
 namespace Platform.Membership.Features.Consortia;
 
 /// <summary>Establish a consortium (operator).</summary>
@@ -5,6 +7,9 @@ public sealed record EstablishConsortiumRequest : IValidatedRequest
 {
     /// <summary>e.g. "Jinan Economic Development Zone Industry-Education Consortium".</summary>
     [MaxLength(300)] public required string Name { get; init; }
+
+    /// <summary>Optional name in Simplified Chinese; 1 to 200 characters when given.</summary>
+    [MaxLength(ChineseName.MaxLength)] public string? NameZh { get; init; }
 
     /// <summary><c>vocationalEducationGroup</c> or <c>industryEducationConsortium</c>.</summary>
     public required ConsortiumKind Kind { get; init; }
@@ -26,7 +31,7 @@ public sealed record EstablishConsortiumRequest : IValidatedRequest
 
     public IEnumerable<(string Field, string Message)> Validate()
     {
-        foreach (var problem in FieldChecks.Text(Name, "name", 300).Concat(FieldChecks.Text(Region, "region", 200)))
+        foreach (var problem in FieldChecks.Text(Name, "name", 300).Concat(ChineseNameCheck.Of(NameZh)).Concat(FieldChecks.Text(Region, "region", 200)))
             yield return problem;
         for (var i = 0; i < (Sectors?.Count ?? 0); i++)
             foreach (var problem in FieldChecks.Text(Sectors![i], $"sectors[{i}]", 100))
@@ -41,6 +46,8 @@ public sealed record ConsortiumResponse
 {
     public required Guid Id { get; init; }
     public required string Name { get; init; }
+    /// <summary>The name in Simplified Chinese; null when not known.</summary>
+    public string? NameZh { get; init; }
     public required ConsortiumKind Kind { get; init; }
     public required string Region { get; init; }
     public required IReadOnlyList<string> Sectors { get; init; }
@@ -52,7 +59,7 @@ public sealed record ConsortiumResponse
 
     internal static ConsortiumResponse From(Consortium c) => new()
     {
-        Id = c.Id, Name = c.Name, Kind = c.Kind, Region = c.Region, Sectors = c.Sectors, LeadOrganizationIds = c.LeadOrganizationIds,
+        Id = c.Id, Name = c.Name, NameZh = c.NameZh, Kind = c.Kind, Region = c.Region, Sectors = c.Sectors, LeadOrganizationIds = c.LeadOrganizationIds,
         EstablishedOn = c.EstablishedOn, TimeZone = c.TimeZone, CreatedAt = c.CreatedAt,
     };
 }

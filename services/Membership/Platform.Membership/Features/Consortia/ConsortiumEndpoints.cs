@@ -23,12 +23,13 @@ public static class ConsortiumEndpoints
             return Problems.Validation(unknown);
 
         var consortium = Consortium.Establish(Guid.CreateVersion7(), request.Name, request.Kind, request.Region, request.Sectors ?? [], leads,
-            request.EstablishedOn, request.TimeZone, time.GetUtcNow());
+            request.EstablishedOn, request.TimeZone, time.GetUtcNow(), request.NameZh);
         db.Consortia.Add(consortium);
         db.AddIntegrationEvent(new ConsortiumEstablished
         {
             ConsortiumId = consortium.Id,
             Name = consortium.Name,
+            NameZh = consortium.NameZh,
             Kind = ApiEnum.Name(consortium.Kind),
             Region = consortium.Region,
             Sectors = consortium.Sectors,

@@ -14,16 +14,24 @@ internal static class CouncilAnnouncements
         ConsortiumId = session.ConsortiumId, SessionNumber = session.Number, StartsOn = session.StartsOn, EndsOn = session.EndsOn, OccurredAt = session.OpenedAt,
     };
 
-    public static CouncilRoleAssigned Assigned(RoleAssigned change, IReadOnlyDictionary<Guid, string> organizationNames) => new()
+    public static CouncilRoleAssigned Assigned(RoleAssigned change, IReadOnlyDictionary<Guid, OrganizationNames> organizationNames) => new()
     {
         ConsortiumId = change.ConsortiumId, SessionNumber = change.SessionNumber, OrganizationId = change.OrganizationId,
-        OrganizationName = organizationNames.GetValueOrDefault(change.OrganizationId, UnknownOrganization), Role = ApiEnum.Name(change.Role), OccurredAt = change.At,
+        OrganizationName = organizationNames.GetValueOrDefault(change.OrganizationId)?.Name ?? UnknownOrganization,
+        OrganizationNameZh = organizationNames.GetValueOrDefault(change.OrganizationId)?.NameZh, Role = ApiEnum.Name(change.Role), OccurredAt = change.At,
     };
 
-    public static CouncilRoleRevoked Revoked(RoleRevoked change, IReadOnlyDictionary<Guid, string> organizationNames) => new()
+    public static CouncilRoleRevoked Revoked(RoleRevoked change, IReadOnlyDictionary<Guid, OrganizationNames> organizationNames) => new()
     {
         ConsortiumId = change.ConsortiumId, SessionNumber = change.SessionNumber, OrganizationId = change.OrganizationId,
-        OrganizationName = organizationNames.GetValueOrDefault(change.OrganizationId, UnknownOrganization), Role = ApiEnum.Name(change.Role),
+        OrganizationName = organizationNames.GetValueOrDefault(change.OrganizationId)?.Name ?? UnknownOrganization,
+        OrganizationNameZh = organizationNames.GetValueOrDefault(change.OrganizationId)?.NameZh, Role = ApiEnum.Name(change.Role),
         Cause = ApiEnum.Name(change.Cause), OccurredAt = change.At,
     };
+}
+
+/// <summary>An organization's English and Chinese names, as the council's events and responses carry them.</summary>
+internal sealed record OrganizationNames(string Name, string? NameZh)
+{
+    public static OrganizationNames Of(Organization o) => new(o.Name, o.NameZh);
 }

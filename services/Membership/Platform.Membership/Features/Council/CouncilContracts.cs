@@ -47,6 +47,8 @@ public sealed record CouncilDesignationResponse
 {
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known.</summary>
+    public string? OrganizationNameZh { get; init; }
     public required CouncilRole Role { get; init; }
 }
 

@@ -62,7 +62,7 @@ public static class CouncilEndpoints
         var holders = await db.Memberships.Where(m => m.ConsortiumId == previous.ConsortiumId && m.CouncilRole != null).ToListAsync(cancellationToken);
         var revoked = previous.EndTerm(holders, now);
         var ids = revoked.Select(r => r.OrganizationId).ToList();
-        var names = await db.Organizations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var names = await db.Organizations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => new OrganizationNames(o.Name, o.NameZh), cancellationToken);
         foreach (var change in revoked) db.AddIntegrationEvent(CouncilAnnouncements.Revoked(change, names));
     }
 
@@ -119,13 +119,13 @@ public static class CouncilEndpoints
     private static async Task<CouncilSessionResponse> ToResponseAsync(MembershipDbContext db, CouncilSession session, bool isCurrent, CancellationToken cancellationToken)
     {
         var ids = session.Designations.Select(d => d.OrganizationId).ToList();
-        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => new OrganizationNames(o.Name, o.NameZh), cancellationToken);
         return new CouncilSessionResponse
         {
             Id = session.Id, ConsortiumId = session.ConsortiumId, Number = session.Number, StartsOn = session.StartsOn, EndsOn = session.EndsOn,
             IsCurrent = isCurrent, OpenedAt = session.OpenedAt, LastDesignatedAt = session.LastDesignatedAt,
-            Designations = [.. session.Designations.OrderBy(d => d.Role).ThenBy(d => names.GetValueOrDefault(d.OrganizationId), StringComparer.Ordinal)
-                .Select(d => new CouncilDesignationResponse { OrganizationId = d.OrganizationId, OrganizationName = names.GetValueOrDefault(d.OrganizationId, ""), Role = d.Role })],
+            Designations = [.. session.Designations.OrderBy(d => d.Role).ThenBy(d => names.GetValueOrDefault(d.OrganizationId)?.Name, StringComparer.Ordinal)
+                .Select(d => new CouncilDesignationResponse { OrganizationId = d.OrganizationId, OrganizationName = names.GetValueOrDefault(d.OrganizationId)?.Name ?? "", OrganizationNameZh = names.GetValueOrDefault(d.OrganizationId)?.NameZh, Role = d.Role })],
         };
     }
 }

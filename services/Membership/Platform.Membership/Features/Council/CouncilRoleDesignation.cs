@@ -38,7 +38,7 @@ internal static class CouncilRoleDesignation
         if (result is DesignationResult.Applied applied)
         {
             var involved = applied.Assigned.Select(d => d.OrganizationId).Concat(applied.Revoked.Select(d => d.OrganizationId)).ToList();
-            var names = await db.Organizations.Where(o => involved.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+            var names = await db.Organizations.Where(o => involved.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => new OrganizationNames(o.Name, o.NameZh), cancellationToken);
             foreach (var change in applied.Assigned) db.AddIntegrationEvent(CouncilAnnouncements.Assigned(change, names));
             foreach (var change in applied.Revoked) db.AddIntegrationEvent(CouncilAnnouncements.Revoked(change, names));
         }

@@ -7,7 +7,7 @@ internal static class MembershipAnnouncements
 {
     public static MembershipApplied Applied(DomainMembership m, Organization o) => new()
     {
-        MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
+        MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh,
         OrganizationKind = ApiEnum.Name(o.Kind), OccurredAt = m.AppliedAt, Version = m.Version,
     };
 
@@ -16,25 +16,25 @@ internal static class MembershipAnnouncements
     {
         MembershipAction.Approve => new MembershipActivated
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh,
             OrganizationKind = ApiEnum.Name(o.Kind), Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
         },
         MembershipAction.Reject => new MembershipRejected
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
         },
         MembershipAction.Suspend => new MembershipSuspended
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
         },
         MembershipAction.Reinstate => new MembershipReinstated
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh,
             OrganizationKind = ApiEnum.Name(o.Kind), Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
         },
         MembershipAction.Withdraw => new MembershipWithdrawn
         {
-            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
+            MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh, Reason = transition.Reason, OccurredAt = transition.At, Version = m.Version,
         },
         _ => throw new ArgumentException("The application is announced by Applied, not as a transition.", nameof(transition)),
     };

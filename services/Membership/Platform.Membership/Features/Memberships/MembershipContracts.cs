@@ -54,6 +54,8 @@ public sealed record MembershipResponse
     public required Guid ConsortiumId { get; init; }
     public required Guid OrganizationId { get; init; }
     public required string OrganizationName { get; init; }
+    /// <summary>The organization's name in Simplified Chinese; null when not known.</summary>
+    public string? OrganizationNameZh { get; init; }
     public required OrganizationKind OrganizationKind { get; init; }
     public required string Region { get; init; }
     public required MembershipStatus Status { get; init; }

@@ -125,7 +125,7 @@ public static class MembershipEndpoints
     {
         var session = await db.CouncilSessions.Where(s => s.ConsortiumId == membership.ConsortiumId).OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken);
         if (session?.RevokeRole(organization.Id, cause, now) is not { } revoked) return;
-        db.AddIntegrationEvent(CouncilAnnouncements.Revoked(revoked, new Dictionary<Guid, string> { [organization.Id] = organization.Name }));
+        db.AddIntegrationEvent(CouncilAnnouncements.Revoked(revoked, new Dictionary<Guid, OrganizationNames> { [organization.Id] = OrganizationNames.Of(organization) }));
     }
 
     private static string Past(MembershipAction action) => action switch
@@ -175,7 +175,7 @@ public static class MembershipEndpoints
                 where m.ConsortiumId == consortiumId
                 select new MemberRow
                 {
-                    MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, Name = o.Name, Kind = o.Kind, Region = o.Region,
+                    MembershipId = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, Name = o.Name, NameZh = o.NameZh, Kind = o.Kind, Region = o.Region,
                     Status = m.Status, CouncilRole = m.CouncilRole, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
                 };
             if (statusFilter is not null) rows = rows.Where(r => r.Status == statusFilter);
@@ -216,7 +216,7 @@ public static class MembershipEndpoints
 
     private static MembershipResponse ToResponse(DomainMembership m, Organization o) => new()
     {
-        Id = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationKind = o.Kind, Region = o.Region,
+        Id = m.Id, ConsortiumId = m.ConsortiumId, OrganizationId = o.Id, OrganizationName = o.Name, OrganizationNameZh = o.NameZh, OrganizationKind = o.Kind, Region = o.Region,
         Status = m.Status, CouncilRole = m.CouncilRole, AllowedActions = m.AllowedActions, AppliedAt = m.AppliedAt, UpdatedAt = m.UpdatedAt,
     };
 
@@ -228,6 +228,7 @@ public static class MembershipEndpoints
         public Guid ConsortiumId { get; init; }
         public Guid OrganizationId { get; init; }
         public string Name { get; init; } = "";
+        public string? NameZh { get; init; }
         public OrganizationKind Kind { get; init; }
         public string Region { get; init; } = "";
         public MembershipStatus Status { get; init; }
@@ -237,7 +238,7 @@ public static class MembershipEndpoints
 
         public MembershipResponse ToResponse() => new()
         {
-            Id = MembershipId, ConsortiumId = ConsortiumId, OrganizationId = OrganizationId, OrganizationName = Name, OrganizationKind = Kind, Region = Region,
+            Id = MembershipId, ConsortiumId = ConsortiumId, OrganizationId = OrganizationId, OrganizationName = Name, OrganizationNameZh = NameZh, OrganizationKind = Kind, Region = Region,
             Status = Status, CouncilRole = CouncilRole, AppliedAt = AppliedAt, UpdatedAt = UpdatedAt,
             AllowedActions = [.. Enum.GetValues<MembershipAction>().Where(a => DomainMembership.Target(Status, a) is not null)],
         };

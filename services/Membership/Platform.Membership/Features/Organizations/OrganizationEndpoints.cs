@@ -10,11 +10,11 @@ public static class OrganizationEndpoints
         organizations.MapPost("/", RegisterAsync).WithName("registerOrganization").RequireOperator()
             .WithSummary("Register an organization (college, enterprise, institute, agency, association…).");
         organizations.MapGet("/", SearchAsync).WithName("searchOrganizations").RequireScope(Scopes.MembershipRead)
-            .WithSummary("Search organizations by name fragment, kind and region; newest first.");
+            .WithSummary("Search organizations by name fragment (English or Chinese), kind and region; newest first.");
         organizations.MapGet("/{organizationId:guid}", GetAsync).WithName("getOrganization").RequireScope(Scopes.MembershipRead)
             .WithSummary("One organization.");
         organizations.MapPut("/{organizationId:guid}", UpdateAsync).WithName("updateOrganization").RequireScope(Scopes.MembershipWrite)
-            .WithSummary("Change the organization's name and region (the operator, or the organization's own key).");
+            .WithSummary("Change the organization's names and region (the operator, or the organization's own key).");
         return api;
     }
 
@@ -26,12 +26,13 @@ public static class OrganizationEndpoints
         if (code is not null && await ExistingWithCodeAsync(db, code.Value, cancellationToken) is { } existing)
             return CreditCodeTaken(existing);
 
-        var organization = Organization.Register(Guid.CreateVersion7(), request.Name, request.Kind, request.Region, code, request.IsIllustrative, time.GetUtcNow());
+        var organization = Organization.Register(Guid.CreateVersion7(), request.Name, request.Kind, request.Region, code, request.IsIllustrative, time.GetUtcNow(), request.NameZh);
         db.Organizations.Add(organization);
         db.AddIntegrationEvent(new OrganizationRegistered
         {
             OrganizationId = organization.Id,
             Name = organization.Name,
+            NameZh = organization.NameZh,
             Kind = ApiEnum.Name(organization.Kind),
             Region = organization.Region,
             UnifiedSocialCreditCode = organization.UnifiedSocialCreditCode,
@@ -63,7 +64,12 @@ public static class OrganizationEndpoints
     {
         OrganizationKind? kindFilter = kind?.Value;
         var query = db.Organizations.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(name)) query = query.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(name.Trim()) + "%"));
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var pattern = "%" + Like.Escape(name.Trim()) + "%";
+            // A fragment of either name finds the organization: Chinese readers search in Chinese.
+            query = query.Where(o => EF.Functions.ILike(o.Name, pattern) || (o.NameZh != null && EF.Functions.ILike(o.NameZh, pattern)));
+        }
         if (kindFilter is not null) query = query.Where(o => o.Kind == kindFilter);
         if (!string.IsNullOrWhiteSpace(region)) query = query.Where(o => EF.Functions.ILike(o.Region, "%" + Like.Escape(region.Trim()) + "%"));
         var page = await query.ToPageAsync(o => o.Id, paging, cancellationToken);
@@ -82,11 +88,12 @@ public static class OrganizationEndpoints
             var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
             // Another organization's profile is not the caller's to change; answered as if it did not exist.
             if (!caller.CanSee(organization, o => o.Id)) return Problems.NotFound();
-            organization.UpdateProfile(request.Name, request.Region, time.GetUtcNow());
+            organization.UpdateProfile(request.Name, request.NameZh, request.Region, time.GetUtcNow());
             db.AddIntegrationEvent(new OrganizationUpdated
             {
                 OrganizationId = organization.Id,
                 Name = organization.Name,
+                NameZh = organization.NameZh,
                 Kind = ApiEnum.Name(organization.Kind),
                 Region = organization.Region,
                 UnifiedSocialCreditCode = organization.UnifiedSocialCreditCode,

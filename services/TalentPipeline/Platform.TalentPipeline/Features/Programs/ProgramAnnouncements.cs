@@ -11,8 +11,10 @@ public static class ProgramAnnouncements
             var parties = program.Parties.ToList();
             var names = await db.Members.AsNoTracking()
                 .Where(m => m.ConsortiumId == program.ConsortiumId && parties.Contains(m.OrganizationId))
-                .ToDictionaryAsync(m => m.OrganizationId, m => m.Name, cancellationToken);
-            ProgramParty Party(Guid id) => new() { OrganizationId = id, Name = names.GetValueOrDefault(id, "(unknown organization)") };
+                .ToDictionaryAsync(m => m.OrganizationId, m => (m.Name, m.NameZh), cancellationToken);
+            ProgramParty Party(Guid id) => names.TryGetValue(id, out var known)
+                ? new() { OrganizationId = id, Name = known.Name, NameZh = known.NameZh }
+                : new() { OrganizationId = id, Name = "(unknown organization)" };
             db.AddIntegrationEvent(new ProgramLaunched
             {
                 ProgramId = program.Id,

@@ -436,6 +436,11 @@ namespace Platform.TalentPipeline.Persistence.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameZh")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_zh");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
