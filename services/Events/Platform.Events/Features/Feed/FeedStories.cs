@@ -120,7 +120,7 @@ public static class FeedStories
         var stage = (string type) => Array.IndexOf(Stages, type) is var i and >= 0 ? i : Stages.Length;
         var milestones = tally.OrderBy(c => stage(c.Key)).ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => Stages.Contains(c.Key) ? t.Count($"Milestone.{c.Key}", c.Value) : t.Count("Milestone.unknown", c.Value, c.Key));
-        return new Told(t.Format(total == 1 ? "Placements.TitleOne" : "Placements.TitleOther", programTitle, t.Number(total), t.Day(day)),
+        return new Told(t.Count("Placements.Title", total, programTitle, t.Day(day)),
             t.Format("Sentence.End", string.Join(t["Placements.Separator"], milestones)));
     }
 
