@@ -1,3 +1,4 @@
+using Platform.Events.Contracts;
 using Platform.Events.Features.Feed;
 using Platform.Membership.Contracts;
 using Platform.TalentPipeline.Contracts;
@@ -47,7 +48,7 @@ public sealed class FeedStoriesTests
     public void Every_kept_source_type_is_told_in_both_languages()
     {
         // The feed's own list of what it tells: a type added there without a sample here fails.
-        Assert.Empty(FeedStories.Sources.Keys.Except([.. Told().Select(row => (string)row[0]), .. Covered]));
+        Assert.Empty(FeedStories.Sources.Keys.Except([.. Told().Select(row => row.Data.Item1), .. Covered]));
     }
 
     [Fact]
