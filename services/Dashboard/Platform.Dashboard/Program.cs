@@ -1,4 +1,5 @@
 using Platform.Dashboard;
+using Platform.Dashboard.Features.Language;
 using Platform.Dashboard.Features.Links;
 using Platform.Dashboard.Features.Webhooks;
 
@@ -16,6 +17,7 @@ app.MapResources();
 app.MapMessageFlow();
 app.MapKpis();
 app.MapWebhooks();
+app.MapLanguage();
 app.Run();
 
 /// <summary>Entry point; public so tests can host the dashboard.</summary>

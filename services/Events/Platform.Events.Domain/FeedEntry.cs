@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Platform.Events.Domain;
 
 /// <summary>
@@ -17,13 +15,16 @@ public sealed class FeedEntry
         Content = null!;
     }
 
-    public FeedEntry(Guid id, Guid consortiumId, string kind, string title, string content, DateTimeOffset occurredAt, string? link, DateTimeOffset updatedAt)
+    public FeedEntry(Guid id, Guid consortiumId, string kind, string title, string content, string titleZh, string contentZh,
+        DateTimeOffset occurredAt, string? link, DateTimeOffset updatedAt)
     {
         Id = id;
         ConsortiumId = consortiumId;
         Kind = kind;
         Title = title;
         Content = content;
+        TitleZh = titleZh;
+        ContentZh = contentZh;
         OccurredAt = occurredAt.ToUniversalTime();
         Link = link;
         UpdatedAt = updatedAt.ToUniversalTime();
@@ -36,6 +37,9 @@ public sealed class FeedEntry
     /// <summary>A readable sentence.</summary>
     public string Title { get; private set; }
     public string Content { get; private set; }
+    /// <summary>The title in Simplified Chinese; null on an entry written before the feed spoke Chinese (a rebuild tells it).</summary>
+    public string? TitleZh { get; private set; }
+    public string? ContentZh { get; private set; }
     /// <summary>When it happened (the source event's time; for a day of placements, the latest of that day).</summary>
     public DateTimeOffset OccurredAt { get; private set; }
     /// <summary>When the entry was last written: the receipt of the newest message it tells. The feed is paged in this order.</summary>
@@ -49,13 +53,13 @@ public sealed class FeedEntry
 
     /// <summary>The empty entry of one program's placement milestones on one day (local to the consortium), linking to the program.</summary>
     public static FeedEntry PlacementDay(Guid id, Guid consortiumId, string programTitle, string programLink, DateTimeOffset occurredAt, DateTimeOffset receivedAt) =>
-        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, occurredAt, programLink, receivedAt)
+        new(id, consortiumId, PlacementMilestones, programTitle, string.Empty, programTitle, string.Empty, occurredAt, programLink, receivedAt)
         {
             Tally = [],
         };
 
-    /// <summary>Counts one more placement event of <paramref name="type"/> into this day's entry and rewrites its sentences.</summary>
-    public void CountPlacement(string programTitle, DateOnly day, string type, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
+    /// <summary>Counts one more placement event of <paramref name="type"/> into this day's entry; the caller then retells it (<see cref="Retell"/>).</summary>
+    public void CountPlacement(string type, DateTimeOffset occurredAt, DateTimeOffset receivedAt)
     {
         if (Kind != PlacementMilestones || Tally is null) throw new InvalidOperationException("Only a placement-milestones entry counts placements.");
         // A new dictionary, so EF sees the change of the JSON column.
@@ -64,34 +68,14 @@ public sealed class FeedEntry
         if (at > OccurredAt) OccurredAt = at;
         // Rewritten now: a backdated placement moves the line to the top, where a poller reading new entries finds it.
         if (receivedAt.ToUniversalTime() > UpdatedAt) UpdatedAt = receivedAt.ToUniversalTime();
-        var total = Tally.Values.Sum();
-        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Title = string.Create(CultureInfo.InvariantCulture, $"{programTitle}: {total} placement milestone{(total == 1 ? "" : "s")} on {dayText}");
-        Content = string.Join("; ", Tally.OrderBy(t => StageOrder(t.Key)).ThenBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => Milestone(t.Key, t.Value))) + ".";
     }
 
-    private static readonly string[] Stages =
-        ["enrolled", "internshipStarted", "internshipCompleted", "offerMade", "offerAccepted", "employed", "retained6Months", "retained12Months", "withdrawn"];
-
-    private static int StageOrder(string type) => Array.IndexOf(Stages, type) is var i and >= 0 ? i : Stages.Length;
-
-    private static string Milestone(string type, int count)
+    /// <summary>New sentences for what the entry now tells (the words live with the feed's resources, not here).</summary>
+    public void Retell(string title, string content, string titleZh, string contentZh)
     {
-        var one = count == 1;
-        var who = string.Create(CultureInfo.InvariantCulture, $"{count} trainee{(one ? "" : "s")}");
-        return type switch
-        {
-            "enrolled" => $"{who} enrolled",
-            "internshipStarted" => $"{who} started an internship",
-            "internshipCompleted" => $"{who} completed an internship",
-            "offerMade" => $"{who} received a job offer",
-            "offerAccepted" => $"{who} accepted a job offer",
-            "employed" => $"{who} {(one ? "was" : "were")} employed",
-            "retained6Months" => $"{who} stayed employed for 6 months",
-            "retained12Months" => $"{who} stayed employed for 12 months",
-            "withdrawn" => $"{who} withdrew",
-            _ => $"{who}: {type}",
-        };
+        Title = title;
+        Content = content;
+        TitleZh = titleZh;
+        ContentZh = contentZh;
     }
 }

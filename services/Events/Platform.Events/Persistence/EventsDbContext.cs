@@ -162,6 +162,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             f.Property(x => x.Id).ValueGeneratedNever();
             f.Property(x => x.Kind).HasMaxLength(50);
             f.Property(x => x.Title).HasMaxLength(1000);
+            f.Property(x => x.TitleZh).HasMaxLength(1000);
             f.Property(x => x.Link).HasMaxLength(300);
             f.Property(x => x.Tally).HasColumnType("jsonb").HasConversion(
                 v => v == null ? null : JsonSerializer.Serialize(v, JsonColumn.Options),

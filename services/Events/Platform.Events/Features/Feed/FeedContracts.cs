@@ -7,7 +7,7 @@ public sealed record FeedEntryResponse
     public required Guid Id { get; init; }
     public required Guid ConsortiumId { get; init; }
     public required FeedEntryKind Kind { get; init; }
-    /// <summary>A readable sentence.</summary>
+    /// <summary>A readable sentence in the reader's language (<c>Accept-Language</c>: English or Simplified Chinese).</summary>
     public required string Title { get; init; }
     public required string Content { get; init; }
     /// <summary>When the story happened (the source event's time; for a day of placements, the latest of that day).</summary>
@@ -23,13 +23,14 @@ public sealed record FeedEntryResponse
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(links);
+        var told = FeedText.Reader.Of(e);
         return new FeedEntryResponse
         {
             Id = e.Id,
             ConsortiumId = e.ConsortiumId,
             Kind = ApiEnum.TryParse<FeedEntryKind>(e.Kind, out var kind) ? kind : throw new InvalidOperationException($"Feed entry {e.Id} has the unknown kind '{e.Kind}'."),
-            Title = e.Title,
-            Content = e.Content,
+            Title = told.Title,
+            Content = told.Content,
             Published = ConsortiumTime.Show(e.OccurredAt, zone),
             Updated = ConsortiumTime.Show(e.UpdatedAt, zone),
             Link = links.Resolve(e.Link),

@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using System.Xml;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Platform.Events.Features.Feed;
@@ -10,14 +12,20 @@ public static class FeedEndpoints
 {
     private const string AtomNamespace = "http://www.w3.org/2005/Atom";
     private const string AtomMediaType = "application/atom+xml";
+    private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
+
+    private const string LanguageNote = "Titles and content are in English, or in Simplified Chinese when Accept-Language asks for Chinese (zh, zh-CN, zh-Hans…); "
+        + "Content-Language says which. The ETag differs per language; If-None-Match with the current one answers 304 Not Modified.";
 
     public static IEndpointRouteBuilder MapFeed(this IEndpointRouteBuilder api)
     {
         api.MapGet("/feed", ReadAsync).WithTags("Feed").WithName("getFeed").RequireScope(Scopes.EventsRead)
             .WithSummary("The consortium's activity feed, most recently updated first (a late, backdated story comes out on top)")
-            .WithDescription("A partner reads only the feeds of consortia its organization belongs to; any other consortium, or one this service never heard of, answers 404.");
+            .WithDescription("A partner reads only the feeds of consortia its organization belongs to; any other consortium, or one this service never heard of, answers 404. "
+                + LanguageNote);
         api.MapGet("/feed.atom", ReadAtomAsync).WithTags("Feed").WithName("getFeedAtom").RequireScope(Scopes.EventsRead)
             .WithSummary("The same feed as Atom 1.0 (one page; rel=next links the following page)")
+            .WithDescription(LanguageNote)
             .AddOpenApiOperationTransformer(DescribeAtomAsync);
         api.MapPost("/feed/rebuild", RebuildAsync).WithTags("Feed").WithName("rebuildFeed").RequireOperator()
             .WithSummary("Empty the feed (of one consortium, or all) and rebuild it from the kept messages");
@@ -39,18 +47,22 @@ public static class FeedEndpoints
         return Task.CompletedTask;
     }
 
-    private static async Task<Results<Ok<Page<FeedEntryResponse>>, ProblemHttpResult>> ReadAsync(
-        Guid consortiumId, PageRequest paging, Caller caller, EventsDbContext db, FeedLinks links, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<FeedEntryResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ReadAsync(
+        Guid consortiumId, PageRequest paging, Caller caller, HttpContext http, EventsDbContext db, FeedLinks links,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken)
     {
         if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
         var zone = await db.ZoneOfAsync(consortiumId, cancellationToken);
         var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
             .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
-        return TypedResults.Ok(page.Map(e => FeedEntryResponse.From(e, zone, links)));
+        var answer = page.Map(e => FeedEntryResponse.From(e, zone, links));
+        if (FeedCaching.ClientHasCurrent(http, JsonSerializer.SerializeToUtf8Bytes(answer, json.Value.SerializerOptions)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(answer);
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ReadAtomAsync(
-        Guid consortiumId, PageRequest paging, HttpRequest request, Caller caller, EventsDbContext db, FeedLinks links, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ReadAtomAsync(
+        Guid consortiumId, PageRequest paging, HttpContext http, Caller caller, EventsDbContext db, FeedLinks links, CancellationToken cancellationToken)
     {
         if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
         var known = await db.KnownConsortia.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consortiumId, cancellationToken);
@@ -58,10 +70,12 @@ public static class FeedEndpoints
         var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
             .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
 
+        var request = http.Request;
         var self = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
         var next = page.NextCursor is null ? null
             : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?consortiumId={consortiumId:D}&limit={paging.Limit.ToString(CultureInfo.InvariantCulture)}&cursor={Uri.EscapeDataString(page.NextCursor)}";
-        var name = known?.Name ?? "Consortium";
+        var text = FeedText.Reader;
+        var name = known is null ? text["Consortium.Unknown"] : text.Name(known.Name, null);
         // A feed's updated is its latest entry change; an empty feed has not changed since the consortium was announced.
         var updated = page.Items.Count > 0 ? page.Items.Max(e => e.UpdatedAt) : known?.ChangedAt ?? DateTimeOffset.UnixEpoch;
 
@@ -70,8 +84,9 @@ public static class FeedEndpoints
         {
             xml.WriteStartDocument();
             xml.WriteStartElement("feed", AtomNamespace);
+            xml.WriteAttributeString("xml", "lang", XmlNamespace, text.Culture.Name);
             xml.WriteElementString("id", AtomNamespace, $"urn:uuid:{consortiumId:D}");
-            xml.WriteElementString("title", AtomNamespace, $"{name}: activity");
+            xml.WriteElementString("title", AtomNamespace, text.Format("Atom.Title", name));
             xml.WriteElementString("updated", AtomNamespace, Rfc3339(updated, zone));
             xml.WriteStartElement("author", AtomNamespace);
             xml.WriteElementString("name", AtomNamespace, name);
@@ -83,7 +98,8 @@ public static class FeedEndpoints
             {
                 xml.WriteStartElement("entry", AtomNamespace);
                 xml.WriteElementString("id", AtomNamespace, $"urn:uuid:{entry.Id:D}");
-                xml.WriteElementString("title", AtomNamespace, entry.Title);
+                var told = text.Of(entry);
+                xml.WriteElementString("title", AtomNamespace, told.Title);
                 xml.WriteElementString("updated", AtomNamespace, Rfc3339(entry.UpdatedAt, zone));
                 xml.WriteElementString("published", AtomNamespace, Rfc3339(entry.OccurredAt, zone));
                 xml.WriteStartElement("category", AtomNamespace);
@@ -93,14 +109,16 @@ public static class FeedEndpoints
                     Link(xml, "related", link.StartsWith('/') ? $"{request.Scheme}://{request.Host}{request.PathBase}{link}" : link, "application/json");
                 xml.WriteStartElement("content", AtomNamespace);
                 xml.WriteAttributeString("type", "text");
-                xml.WriteString(entry.Content);
+                xml.WriteString(told.Content);
                 xml.WriteEndElement();
                 xml.WriteEndElement();
             }
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
-        return TypedResults.File(buffer.ToArray(), $"{AtomMediaType}; charset=utf-8");
+        var body = buffer.ToArray();
+        if (FeedCaching.ClientHasCurrent(http, body)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.File(body, $"{AtomMediaType}; charset=utf-8");
     }
 
     private static async Task<Ok<FeedRebuilt>> RebuildAsync(Guid? consortiumId, FeedProjection feed, CancellationToken cancellationToken) =>

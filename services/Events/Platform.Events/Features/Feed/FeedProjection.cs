@@ -114,8 +114,8 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
     }
 
     private void Add(Guid messageId, FeedLine line, DateTimeOffset receivedAt) =>
-        db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, ApiEnum.Name(line.Kind), line.Title, line.Content,
-            line.OccurredAt, line.Link, receivedAt));
+        db.FeedEntries.Add(new FeedEntry(NameBasedId($"message:{messageId:D}"), line.ConsortiumId, ApiEnum.Name(line.Kind), line.English.Title, line.English.Content,
+            line.Chinese.Title, line.Chinese.Content, line.OccurredAt, line.Link, receivedAt));
 
     /// <summary>
     /// Counts placements into their programs' lines of the day (local to each consortium): creates the missing lines,
@@ -142,16 +142,22 @@ public sealed class FeedProjection(EventsDbContext db, TimeProvider time)
         {
             var fresh = FeedEntry.PlacementDay(id, placement.ConsortiumId, placement.ProgramTitle, $"{PlatformApi.Prefix}/programs/{placement.ProgramId}", placement.OccurredAt, receivedAt);
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO feed_entries (id, consortium_id, kind, title, content, occurred_at, link, tally, updated_at)
-                VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb), {fresh.UpdatedAt})
+                INSERT INTO feed_entries (id, consortium_id, kind, title, content, title_zh, content_zh, occurred_at, link, tally, updated_at)
+                VALUES ({fresh.Id}, {fresh.ConsortiumId}, {fresh.Kind}, {fresh.Title}, {fresh.Content}, {fresh.TitleZh}, {fresh.ContentZh}, {fresh.OccurredAt}, {fresh.Link}, CAST({EmptyTally} AS jsonb), {fresh.UpdatedAt})
                 ON CONFLICT (id) DO NOTHING
                 """, cancellationToken);
         }
         var ids = lines.Select(c => c.Id).ToArray();
         var entries = (await db.FeedEntries.FromSql($"SELECT * FROM feed_entries WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken))
             .ToDictionary(e => e.Id);
-        foreach (var (placement, receivedAt, day, id) in counted)
-            entries[id].CountPlacement(placement.ProgramTitle, day, placement.Type, placement.OccurredAt, receivedAt);
+        foreach (var (placement, receivedAt, _, id) in counted)
+            entries[id].CountPlacement(placement.Type, placement.OccurredAt, receivedAt);
+        // Each line told once, in both languages, under the title its latest placement gave the program.
+        foreach (var (placement, _, day, id) in counted.GroupBy(c => c.Id).Select(g => g.Last()))
+        {
+            var (english, chinese) = FeedStories.PlacementDay(placement.ProgramTitle, day, entries[id].Tally!);
+            entries[id].Retell(english.Title, english.Content, chinese.Title, chinese.Content);
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -16,80 +16,115 @@ public static class FeedStories
         typeof(AgreementSigned), typeof(PlaqueUnveiled), typeof(CompetitionResultsPublished),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
-    public static FeedStory Tell(object message) => message switch
+    /// <summary>The message's story, told in English and in Chinese (a placement is counted, not told, here).</summary>
+    public static FeedStory Tell(object message)
     {
-        ConsortiumEstablished m => Line(m.ConsortiumId, FeedEntryKind.ConsortiumEstablished, $"{m.Name} was established",
-            $"{Words(m.Kind)} in {m.Region}{(m.Sectors.Count > 0 ? $", serving {Join(m.Sectors)}" : "")}.", m.OccurredAt, null),
-        MembershipActivated m => Line(m.ConsortiumId, FeedEntryKind.MemberJoined, $"{m.OrganizationName} joined the consortium",
-            $"{m.OrganizationName} ({Words(m.OrganizationKind)}) is now an active member.", m.OccurredAt, null),
+        if (message is PlacementRecorded p) return new PlacementMilestone(p.ConsortiumId, p.ProgramId, p.ProgramTitle, p.Type, p.OccurredAt);
+        var english = Tell(message, FeedText.English);
+        return english with { Chinese = Tell(message, FeedText.Chinese).English };
+    }
+
+    /// <summary>The title and content of one program's placement milestones on one day, in English and in Chinese.</summary>
+    public static (Told English, Told Chinese) PlacementDay(string programTitle, DateOnly day, IReadOnlyDictionary<string, int> tally) =>
+        (PlacementDay(programTitle, day, tally, FeedText.English), PlacementDay(programTitle, day, tally, FeedText.Chinese));
+
+    // Told in one language (both Told of the line carry it; Tell(object) pairs the two languages).
+    private static FeedLine Tell(object message, FeedText t) => message switch
+    {
+        ConsortiumEstablished m => Line(m.ConsortiumId, FeedEntryKind.ConsortiumEstablished, t.Format("Established.Title", m.Name),
+            m.Sectors.Count > 0
+                ? t.Format("Established.ContentServing", t.Word("ConsortiumKind", m.Kind), m.Region, t.Join(m.Sectors))
+                : t.Format("Established.Content", t.Word("ConsortiumKind", m.Kind), m.Region), m.OccurredAt, null),
+        MembershipActivated m => Line(m.ConsortiumId, FeedEntryKind.MemberJoined, t.Format("Joined.Title", Name(t, m.OrganizationName, null)),
+            t.Format("Joined.Content", Name(t, m.OrganizationName, null), t.Word("OrganizationKind", m.OrganizationKind)), m.OccurredAt, null),
         // Membership keeps its reasons private (the history shows them to the operator and the member only): never told here.
-        MembershipSuspended m => Line(m.ConsortiumId, FeedEntryKind.MemberSuspended, $"{m.OrganizationName}'s membership was suspended",
-            "The membership is suspended.", m.OccurredAt, null),
-        MembershipReinstated m => Line(m.ConsortiumId, FeedEntryKind.MemberReinstated, $"{m.OrganizationName} was reinstated as a member",
-            "The membership is active again.", m.OccurredAt, null),
-        MembershipWithdrawn m => Line(m.ConsortiumId, FeedEntryKind.MemberLeft, $"{m.OrganizationName} left the consortium",
-            "The membership has ended.", m.OccurredAt, null),
-        CouncilSessionOpened m => Line(m.ConsortiumId, FeedEntryKind.CouncilSessionOpened, $"The {Ordinal(m.SessionNumber)} council session opened",
-            $"Its term runs from {Day(m.StartsOn)} to {Day(m.EndsOn)}.", m.OccurredAt, null),
+        MembershipSuspended m => Line(m.ConsortiumId, FeedEntryKind.MemberSuspended, t.Format("Suspended.Title", Name(t, m.OrganizationName, null)),
+            t["Suspended.Content"], m.OccurredAt, null),
+        MembershipReinstated m => Line(m.ConsortiumId, FeedEntryKind.MemberReinstated, t.Format("Reinstated.Title", Name(t, m.OrganizationName, null)),
+            t["Reinstated.Content"], m.OccurredAt, null),
+        MembershipWithdrawn m => Line(m.ConsortiumId, FeedEntryKind.MemberLeft, t.Format("Left.Title", Name(t, m.OrganizationName, null)),
+            t["Left.Content"], m.OccurredAt, null),
+        CouncilSessionOpened m => Line(m.ConsortiumId, FeedEntryKind.CouncilSessionOpened, t.Format("Session.Title", t.Ordinal(m.SessionNumber)),
+            t.Format("Session.Content", t.Day(m.StartsOn), t.Day(m.EndsOn)), m.OccurredAt, null),
         CouncilRoleAssigned m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleDesignated,
-            $"{m.OrganizationName} was designated {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council",
-            $"{m.OrganizationName} serves as {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council session.", m.OccurredAt, null),
+            t.Format("Designated.Title", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
+            t.Format("Designated.Content", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)), m.OccurredAt, null),
         CouncilRoleRevoked m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleEnded,
-            $"{m.OrganizationName} no longer serves as {Words(m.Role)} of the {Ordinal(m.SessionNumber)} council",
-            $"The role ended: {Words(m.Cause)}.", m.OccurredAt, null),
+            t.Format("RoleEnded.Title", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
+            t.Format("RoleEnded.Content", t.Word("RoleEndCause", m.Cause)), m.OccurredAt, null),
         CharterApproved m => Line(m.ConsortiumId, FeedEntryKind.CharterApproved,
-            $"The charter (version {Number(m.Version)}) was approved{(m.ApprovedBySession is { } s ? $" by the {Ordinal(s)} council session" : "")}",
-            $"Approved on {Day(m.ApprovedOn)}.{(m.Link is { } link ? $" {link}" : "")}", m.OccurredAt, null),
+            m.ApprovedBySession is { } s ? t.Format("Charter.TitleBySession", t.Number(m.Version), t.Ordinal(s)) : t.Format("Charter.Title", t.Number(m.Version)),
+            t.Format("Charter.Content", t.Day(m.ApprovedOn)) + (m.Link is { } link ? $" {link}" : ""), m.OccurredAt, null),
         ProgramLaunched m => Line(m.ConsortiumId, FeedEntryKind.ProgramLaunched,
-            $"{Join([.. m.Colleges.Select(c => c.Name), .. m.Enterprises.Select(e => e.Name)])} launched {Article(Words(m.Kind))} “{m.Title}”",
-            $"{Article(Words(m.Kind), capital: true)}{(m.Occupation is { } o ? $" for {o}" : "")}{(m.Seats is { } seats ? $" with {Number(seats)} seats" : "")}.",
+            t.Format("Program.Title", t.Join([.. m.Colleges.Select(c => Name(t, c.Name, null)), .. m.Enterprises.Select(e => Name(t, e.Name, null))]),
+                t.Article(t.Word("ProgramKind", m.Kind)), m.Title),
+            t.Format("Program.Content", t.Article(t.Word("ProgramKind", m.Kind), capital: true),
+                m.Occupation is { } o ? t.Format("Program.For", o) : "", m.Seats is { } seats ? t.Format("Program.Seats", t.Number(seats)) : ""),
             m.OccurredAt, $"{PlatformApi.Prefix}/programs/{m.ProgramId}"),
         // A pause or resumption follows a party's suspension, withdrawal or reinstatement, whose reason is membership's private one.
-        ProgramStatusChanged m => Line(m.ConsortiumId, FeedEntryKind.ProgramStatusChanged, $"“{m.Title}” is now {Words(m.To)}",
-            Because($"The program went from {Words(m.From)} to {Words(m.To)}", m.From == "paused" || m.To == "paused" ? null : m.Reason),
+        ProgramStatusChanged m => Line(m.ConsortiumId, FeedEntryKind.ProgramStatusChanged, t.Format("ProgramStatus.Title", m.Title, t.Word("ProgramStatus", m.To)),
+            Because(t, t.Format("ProgramStatus.Content", t.Word("ProgramStatus", m.From), t.Word("ProgramStatus", m.To)), m.From == "paused" || m.To == "paused" ? null : m.Reason),
             m.OccurredAt, $"{PlatformApi.Prefix}/programs/{m.ProgramId}"),
-        PlacementRecorded m => new PlacementMilestone(m.ConsortiumId, m.ProgramId, m.ProgramTitle, m.Type, m.OccurredAt),
-        ConsortiumEventScheduled m => Line(m.ConsortiumId, FeedEntryKind.EventScheduled, $"{m.Title} was scheduled",
-            $"{Article(Words(m.Kind), capital: true)} at {m.Venue}, {m.StartsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} (UTC{m.StartsAt.ToString("zzz", CultureInfo.InvariantCulture)}).",
+        ConsortiumEventScheduled m => Line(m.ConsortiumId, FeedEntryKind.EventScheduled, t.Format("Scheduled.Title", m.Title),
+            t.Format("Scheduled.Content", t.Article(t.Word("EventKind", m.Kind), capital: true), m.Venue, t.Minute(m.StartsAt),
+                m.StartsAt.ToString("zzz", CultureInfo.InvariantCulture)),
             m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
-        ConsortiumEventHeld m => Line(m.ConsortiumId, FeedEntryKind.EventHeld, $"{m.Title} was held",
-            string.Create(CultureInfo.InvariantCulture, $"{m.Attendees} attendee{(m.Attendees == 1 ? "" : "s")} checked in."), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
-        ConsortiumEventCancelled m => Line(m.ConsortiumId, FeedEntryKind.EventCancelled, $"{m.Title} was cancelled",
-            Because(string.Create(CultureInfo.InvariantCulture, $"{m.RegistrantIds.Count} registrant{(m.RegistrantIds.Count == 1 ? " was" : "s were")} notified"), m.Reason),
-            m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        ConsortiumEventHeld m => Line(m.ConsortiumId, FeedEntryKind.EventHeld, t.Format("Held.Title", m.Title),
+            t.Count("Held.Content", m.Attendees), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        ConsortiumEventCancelled m => Line(m.ConsortiumId, FeedEntryKind.EventCancelled, t.Format("Cancelled.Title", m.Title),
+            Because(t, t.Count("Cancelled.Notified", m.RegistrantIds.Count), m.Reason), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
         AgreementSigned m => Line(m.ConsortiumId, FeedEntryKind.AgreementSigned,
-            $"{Join([.. m.Parties.Select(p => p.OrganizationName)])} signed {AgreementWords(m.Kind)}{(m.Occupation is { } o ? $" for {o}" : "")}",
-            $"“{m.Title}”, signed on {Day(m.SignedOn)} at {m.EventTitle}.", m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
-        PlaqueUnveiled m => Line(m.ConsortiumId, FeedEntryKind.PlaqueUnveiled, $"{m.HostOrganizationName} unveiled the plaque of {m.Name}",
-            $"{Article(Words(m.Kind), capital: true)} at {m.HostOrganizationName}, unveiled on {Day(m.UnveiledOn)}.", m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
-        CompetitionResultsPublished m => Line(m.ConsortiumId, FeedEntryKind.CompetitionResults, $"The results of {m.EventTitle} were published",
-            Podium(m.Entrants), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+            m.Occupation is { } o
+                ? t.Format("Agreement.TitleFor", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, null))]), Agreement(t, m.Kind), o)
+                : t.Format("Agreement.Title", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, null))]), Agreement(t, m.Kind)),
+            t.Format("Agreement.Content", m.Title, t.Day(m.SignedOn), m.EventTitle), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        PlaqueUnveiled m => Line(m.ConsortiumId, FeedEntryKind.PlaqueUnveiled, t.Format("Plaque.Title", Name(t, m.HostOrganizationName, null), m.Name),
+            t.Format("Plaque.Content", t.Article(t.Word("PlaqueKind", m.Kind), capital: true), Name(t, m.HostOrganizationName, null), t.Day(m.UnveiledOn)),
+            m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
+        CompetitionResultsPublished m => Line(m.ConsortiumId, FeedEntryKind.CompetitionResults, t.Format("Results.Title", m.EventTitle),
+            Podium(t, m.Entrants), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
         _ => throw new ArgumentException($"The feed does not tell {message.GetType().Name}.", nameof(message)),
     };
 
-    private static FeedLine Line(Guid consortiumId, FeedEntryKind kind, string title, string content, DateTimeOffset at, string? link) =>
-        new(consortiumId, kind, title, content, at, link);
+    /// <summary>
+    /// The one place a name is picked for the language. Messages will carry a Chinese name beside the English one
+    /// (<c>OrganizationNameZh</c>…); until the contracts have it, callers pass null and both languages show the English name.
+    /// </summary>
+    private static string Name(FeedText t, string name, string? nameZh) => t.Name(name, nameZh);
+
+    private static FeedLine Line(Guid consortiumId, FeedEntryKind kind, string title, string content, DateTimeOffset at, string? link)
+    {
+        var told = new Told(title, content);
+        return new FeedLine(consortiumId, kind, told, told, at, link);
+    }
+
+    // An unknown kind reads as the "other" agreement rather than a camelCase word.
+    private static string Agreement(FeedText t, string kind) =>
+        t.Word("AgreementKind", kind) is var words && words != Words(kind) ? words : t["AgreementKind.other"];
 
     /// <summary>The top five by college and award. Trainee refs never appear: a college's pseudonym is still a person's reference.</summary>
-    private static string Podium(IReadOnlyList<CompetitionEntrant> entrants)
+    private static string Podium(FeedText t, IReadOnlyList<CompetitionEntrant> entrants)
     {
         var awarded = entrants.Where(e => e.Award is not null).OrderBy(e => e.Rank).ToList();
         var top = (awarded.Count > 0 ? awarded : [.. entrants.OrderBy(e => e.Rank)]).Take(5)
-            .Select(e => string.Create(CultureInfo.InvariantCulture, $"{Ordinal(e.Rank)}: {e.CollegeName}{(e.Award is { } a ? $", {a}" : "")}"));
-        return string.Create(CultureInfo.InvariantCulture, $"{entrants.Count} entrants ranked. ") + string.Join("; ", top) + ".";
+            .Select(e => e.Award is { } a ? t.Format("Results.PlaceAward", t.Ordinal(e.Rank), Name(t, e.CollegeName, null), a) : t.Format("Results.Place", t.Ordinal(e.Rank), Name(t, e.CollegeName, null)));
+        return t.Format("Results.Content", t.Number(entrants.Count), string.Join(t["Results.Separator"], top));
     }
 
-    private static string AgreementWords(string kind) => kind switch
-    {
-        "strategicCooperation" => "a strategic cooperation agreement",
-        "frameworkAgreement" => "a framework agreement",
-        "orderClass" => "an order-class agreement",
-        "trainingCooperation" => "a training cooperation agreement",
-        "productionPractice" => "a production practice agreement",
-        _ => "an agreement",
-    };
+    private static readonly string[] Stages =
+        ["enrolled", "internshipStarted", "internshipCompleted", "offerMade", "offerAccepted", "employed", "retained6Months", "retained12Months", "withdrawn"];
 
-    private static string Because(string what, string? reason) => reason is { Length: > 0 } ? $"{what}: {reason}" : $"{what}.";
+    private static Told PlacementDay(string programTitle, DateOnly day, IReadOnlyDictionary<string, int> tally, FeedText t)
+    {
+        var total = tally.Values.Sum();
+        var stage = (string type) => Array.IndexOf(Stages, type) is var i and >= 0 ? i : Stages.Length;
+        var milestones = tally.OrderBy(c => stage(c.Key)).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => Stages.Contains(c.Key) ? t.Count($"Milestone.{c.Key}", c.Value) : t.Count("Milestone.unknown", c.Value, c.Key));
+        return new Told(t.Count("Placements.Title", total, programTitle, t.Day(day)),
+            t.Format("Sentence.End", string.Join(t["Placements.Separator"], milestones)));
+    }
+
+    private static string Because(FeedText t, string what, string? reason) => reason is { Length: > 0 } ? t.Format("Because.Reason", what, reason) : t.Format("Sentence.End", what);
 
     /// <summary>A camelCase API word in plain words: <c>teacherPracticeCenter</c> → "teacher practice center".</summary>
     internal static string Words(string camel)
@@ -102,28 +137,5 @@ public static class FeedStories
         }
         // "6 months" reads better than "6months".
         return System.Text.RegularExpressions.Regex.Replace(builder.ToString(), @"(\D)(\d)", "$1 $2");
-    }
-
-    private static string Article(string words, bool capital = false)
-    {
-        var article = words.Length > 0 && "aeiou".Contains(words[0], StringComparison.Ordinal) ? "an" : "a";
-        return (capital ? char.ToUpperInvariant(article[0]) + article[1..] : article) + " " + words;
-    }
-
-    private static string Join(IReadOnlyList<string> names) => names.Count switch
-    {
-        0 => "",
-        1 => names[0],
-        _ => string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1],
-    };
-
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static string Ordinal(int n)
-    {
-        var suffix = (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
-        return Number(n) + suffix;
     }
 }

@@ -3,8 +3,11 @@ namespace Platform.Events.Features.Feed;
 /// <summary>What one integration event contributes to its consortium's feed.</summary>
 public abstract record FeedStory(Guid ConsortiumId, DateTimeOffset OccurredAt);
 
-/// <summary>A line of its own.</summary>
-public sealed record FeedLine(Guid ConsortiumId, FeedEntryKind Kind, string Title, string Content, DateTimeOffset OccurredAt, string? Link)
+/// <summary>A story's title and content in one language.</summary>
+public sealed record Told(string Title, string Content);
+
+/// <summary>A line of its own, told in English and in Chinese.</summary>
+public sealed record FeedLine(Guid ConsortiumId, FeedEntryKind Kind, Told English, Told Chinese, DateTimeOffset OccurredAt, string? Link)
     : FeedStory(ConsortiumId, OccurredAt);
 
 /// <summary>One placement event, counted into its program's line of the day (never one line per trainee).</summary>
