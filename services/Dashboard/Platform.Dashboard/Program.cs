@@ -1,5 +1,6 @@
 using Platform.Dashboard;
 using Platform.Dashboard.Features.Links;
+using Platform.Dashboard.Features.Reports;
 using Platform.Dashboard.Features.Webhooks;
 
 // The operator dashboard: what only it has — consortium KPIs, message flow (queues, outbox backlog, error queues with
@@ -16,6 +17,7 @@ app.MapResources();
 app.MapMessageFlow();
 app.MapKpis();
 app.MapWebhooks();
+app.MapReports();
 app.Run();
 
 /// <summary>Entry point; public so tests can host the dashboard.</summary>
