@@ -30,16 +30,16 @@ public sealed class AnnualReportFiguresTests
         Events = Items("""
             [
               { "id": "e1", "kind": "foundingMeeting", "title": "New Year founding", "venue": "Jinan", "startsAt": "2024-12-31T17:00:00Z", "status": "held",
-                "outcomes": { "agreements": [], "unveilings": [ { "id": "u1", "name": "Welding base", "kind": "trainingBase", "hostOrganizationName": "Beichen", "unveiledOn": "2025-01-01", "state": "applied" } ], "councilDesignations": [], "competitionResults": [] } },
+                "outcomes": { "agreements": [], "unveilings": [ { "id": "u1", "name": "Welding base", "kind": "trainingBase", "hostOrganizationName": "Beichen", "unveiledOn": "2025-01-01", "state": "applied" } ], "councilDesignations": [], "competitionResults": null } },
               { "id": "e2", "kind": "signingCeremony", "title": "Year-end signing", "venue": "Jinan", "startsAt": "2025-12-31T16:30:00Z", "status": "held",
                 "outcomes": { "agreements": [], "unveilings": [ { "id": "u2", "name": "Late base", "kind": "internshipBase", "hostOrganizationName": "Beichen", "unveiledOn": "2026-01-01", "state": "recorded" },
-                  { "id": "u3", "name": "Refused base", "kind": "other", "hostOrganizationName": "Beichen", "unveiledOn": "2025-06-01", "state": "rejected" } ], "councilDesignations": [], "competitionResults": [] } },
+                  { "id": "u3", "name": "Refused base", "kind": "other", "hostOrganizationName": "Beichen", "unveiledOn": "2025-06-01", "state": "rejected" } ], "councilDesignations": [], "competitionResults": null } },
               { "id": "e3", "kind": "symposium", "title": "Planned symposium", "startsAt": "2025-06-01T02:00:00Z", "status": "scheduled" },
               { "id": "e4", "kind": "jobFair", "title": "Job fair", "startsAt": "2025-05-01T02:00:00Z", "status": "held" },
               { "id": "e5", "kind": "skillsCompetition", "title": "E-commerce skills competition", "venue": "Jining", "startsAt": "2025-08-20T01:00:00Z", "status": "held",
-                "outcomes": { "agreements": [], "unveilings": [], "councilDesignations": [], "competitionResults": [ { "id": "r1", "entrants": [
+                "outcomes": { "agreements": [], "unveilings": [], "councilDesignations": [], "competitionResults": { "id": "r1", "entrants": [
                   { "traineeRef": "T-2", "collegeName": "Shandong Labor College", "rank": 2, "award": "Second prize" },
-                  { "traineeRef": "T-1", "collegeName": "Shandong Labor College", "rank": 1, "award": "First prize" } ] } ] } }
+                  { "traineeRef": "T-1", "collegeName": "Shandong Labor College", "rank": 1, "award": "First prize" } ] } } }
             ]
             """),
         Agreements = Items("""

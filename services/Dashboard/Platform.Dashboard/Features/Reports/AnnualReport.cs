@@ -158,7 +158,7 @@ public static class AnnualReportFigures
             .OrderBy(u => u.UnveiledOn).ThenBy(u => u.Name, StringComparer.Ordinal).ToList();
 
         var competitions = heldInYear
-            .Select(e => (Event: e, Results: e.Json.TryGetProperty("outcomes", out var o) && o.ValueKind == JsonValueKind.Object ? Items(o, "competitionResults").ToList() : []))
+            .Select(e => (Event: e, Results: e.Json.TryGetProperty("outcomes", out var o) && o.ValueKind == JsonValueKind.Object ? OneOrMany(o, "competitionResults") : []))
             .Where(e => e.Results.Count > 0)
             .Select(e => new ReportedCompetition(Str(e.Event.Json, "id") ?? "", Str(e.Event.Json, "title") ?? "", Local(e.Event.StartsAt!.Value),
                 e.Results.SelectMany(r => Items(r, "entrants"))
@@ -224,6 +224,15 @@ public static class AnnualReportFigures
 
     private static IEnumerable<JsonElement> Items(JsonElement item, string name) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+
+    /// <summary>An event's competition results: one object (or null) in the events API; a list is read too.</summary>
+    private static List<JsonElement> OneOrMany(JsonElement item, string name) =>
+        item.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.Object => [value],
+            JsonValueKind.Array => [.. value.EnumerateArray()],
+            _ => [],
+        } : [];
 
     internal static string? Str(JsonElement item, string name) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? value.ToString() : null;

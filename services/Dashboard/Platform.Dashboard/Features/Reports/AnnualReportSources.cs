@@ -58,7 +58,7 @@ public sealed class AnnualReportSources(Watched watched, IHttpClientFactory http
             Memberships = members,
             CouncilSessions = Kept(await sessions),
             Charters = Kept(await charters),
-            Events = Kept(await events),
+            Events = await WithOutcomesAsync(Kept(await events), problems, language, cancellationToken),
             Agreements = Kept(await agreements),
             Feed = Kept(await feed),
             Programs = Kept(await programs),
@@ -67,6 +67,35 @@ public sealed class AnnualReportSources(Watched watched, IHttpClientFactory http
             Problems = problems,
         }, false, null);
     }
+
+    /// <summary>
+    /// Held events as <c>getEvent</c> answers them: only it carries an event's outcomes (agreements, unveilings,
+    /// competition results), the list does not. At most <see cref="MaxEventDetails"/>, a few at a time.
+    /// </summary>
+    private async Task<IReadOnlyList<JsonElement>?> WithOutcomesAsync(IReadOnlyList<JsonElement>? events, List<string> problems, string language, CancellationToken cancellationToken)
+    {
+        if (events is null) return null;
+        using var few = new SemaphoreSlim(4);
+        var detailed = await Task.WhenAll(events.Select(DetailAsync));
+        async Task<(JsonElement Event, string? Problem)> DetailAsync(JsonElement e, int i)
+        {
+            if (AnnualReportFigures.Str(e, "status") != "held" || i >= MaxEventDetails || AnnualReportFigures.Str(e, "id") is not { } id) return (e, null);
+            await few.WaitAsync(cancellationToken);
+            try
+            {
+                var answer = await GetAsync(Events, $"/api/v1/events/{Uri.EscapeDataString(id)}", language, cancellationToken);
+                return answer.Json is { } json ? (json, null) : (e, answer.Problem);
+            }
+            finally
+            {
+                few.Release();
+            }
+        }
+        if (detailed.FirstOrDefault(d => d.Problem is not null).Problem is { } problem) problems.Add(problem);
+        return [.. detailed.Select(d => d.Event)];
+    }
+
+    private const int MaxEventDetails = 400;
 
     private async Task<(IReadOnlyList<JsonElement>? Items, string? Problem)> ListAsync(string service, string path, string language, CancellationToken cancellationToken)
     {
