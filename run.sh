@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the whole platform on this machine under .NET Aspire: installs the OS packages it needs when they are
-# missing (PostgreSQL 15 and RabbitMQ, nothing else), builds, then runs the AppHost binary itself (not through
+# missing (PostgreSQL 15, RabbitMQ, and Chromium so the dashboard can print the annual report as PDF), builds, then runs the AppHost binary itself (not through
 # `dotnet run`, whose death would leave the AppHost running). Arguments go to the AppHost (./run.sh --help);
 # --no-build skips the build.
 set -euo pipefail
@@ -12,7 +12,7 @@ for arg in "$@"; do
   if [[ $arg == --no-build ]]; then build=0; else args+=("$arg"); fi
 done
 
-bash scripts/install-os-packages.sh
+bash scripts/install-os-packages.sh --with-browser
 
 if ! command -v dotnet >/dev/null; then
   echo "The .NET SDK (dotnet) was not found. Install the .NET 10 SDK: https://dot.net/download (see global.json for the version)." >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the platform runs when they are missing: PostgreSQL 15, RabbitMQ, ICU
-# (and, with --with-browser, Chromium for the dashboard's browser tests). Used by run.sh and test.sh.
+# (and, with --with-browser, Chromium for the dashboard's browser tests and the annual report's PDF, poppler-utils and a
+# Chinese font). Used by run.sh and test.sh.
 # Quiet and quick when everything is installed.
 set -euo pipefail
 
@@ -12,6 +13,10 @@ command -v setpriv >/dev/null || missing+=(util-linux)
 ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu72)
 if [[ ${1:-} == --with-browser ]]; then
   command -v chromium >/dev/null || missing+=(chromium)
+  # pdftotext: the annual report's PDF test reads the printed text back.
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  # A Chinese font, so Chromium prints the annual report in Chinese (the report fetches no font).
+  fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-zenhei)
 fi
 
 if ((${#missing[@]})); then

@@ -106,6 +106,18 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
             var query = Query("consortiumId");
             await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/kpis?{query}"), $"GET /api/kpis?{query}");
         }
+        // The annual report: garbage ids, years, formats and languages, and Accept headers of every kind. Its own seeded
+        // sequence, so the other endpoints get the same garbage as before it was added.
+        var reportRandom = new Random(Seed + 1);
+        for (var i = 0; i < RequestsPerEndpoint; i++)
+        {
+            var query = string.Join('&', new[] { "consortiumId", "year", "format", "lang" }.Where(_ => reportRandom.Next(4) > 0)
+                .Select(n => $"{n}={Uri.EscapeDataString(Texts[reportRandom.Next(Texts.Length)])}"));
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/reports/annual?{query}");
+            string[] accepts = ["application/pdf", "text/html", "application/json;q=0", "*/*", "x/y;q=abc", "", "text/html;q=0.5, application/pdf"];
+            request.Headers.TryAddWithoutValidation("Accept", accepts[reportRandom.Next(accepts.Length)]);
+            await SendAsync(request, $"GET /api/reports/annual?{query}");
+        }
 
         // The webhooks routes: garbage in the query and in the path's ids, and the real ids now and then. Ids short enough
         // for one request line and without NUL: Kestrel answers those itself (a bare 400) before the dashboard runs.

@@ -1,4 +1,5 @@
 using Platform.Dashboard.Features.Links;
+using Platform.Dashboard.Features.Reports;
 using Platform.Dashboard.Features.Webhooks;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Localization;
@@ -47,6 +48,9 @@ public static class DashboardSetup
         services.AddSingleton<ErrorQueues>();
         services.AddSingleton<ConsortiumKpis>();
         services.AddSingleton<WebhooksService>();
+        // The annual report: read from the services like the KPIs, printed to PDF by Chromium headless.
+        services.AddSingleton<AnnualReportSources>();
+        services.AddSingleton<ChromiumPdf>();
         return builder;
     }
 

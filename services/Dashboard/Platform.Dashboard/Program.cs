@@ -1,6 +1,7 @@
 using Platform.Dashboard;
 using Platform.Dashboard.Features.Language;
 using Platform.Dashboard.Features.Links;
+using Platform.Dashboard.Features.Reports;
 using Platform.Dashboard.Features.Webhooks;
 
 // The operator dashboard: what only it has — consortium KPIs, message flow (queues, outbox backlog, error queues with
@@ -18,6 +19,7 @@ app.MapMessageFlow();
 app.MapKpis();
 app.MapWebhooks();
 app.MapLanguage();
+app.MapReports();
 app.Run();
 
 /// <summary>Entry point; public so tests can host the dashboard.</summary>

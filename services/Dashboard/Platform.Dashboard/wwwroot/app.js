@@ -268,7 +268,24 @@ async function renderConsortium(root) {
   fill(root, h("h2", {}, t("consortium.title")),
     h("div", { class: "filters" }, h("select", { onchange: e => { state.selected.consortium = e.target.value; refresh(); } },
       report.consortia.length === 0 ? h("option", {}, t("consortium.noneYet")) : report.consortia.map(c => h("option", { value: c.id, selected: c.id === report.consortiumId }, c.name)))),
+    reportPanel(report.consortiumId),
     h("div", { class: "grid" }, report.cards.map(card)));
+}
+
+// The annual report of the chosen consortium and year: links to its printable page and its PDF (served by
+// /api/reports/annual in the reader's language).
+function reportPanel(consortiumId) {
+  if (!consortiumId) return null;
+  const thisYear = new Date().getFullYear();
+  const year = state.selected.reportYear || String(thisYear);
+  const link = format => `/api/reports/annual?consortiumId=${encodeURIComponent(consortiumId)}&year=${encodeURIComponent(year)}&format=${format}`;
+  return h("div", { class: "panel filters", "data-testid": "annual-report" },
+    h("span", { class: "card-title" }, t("report.title")), " ",
+    h("label", {}, h("span", {}, t("report.year")), " ",
+      h("select", { "data-testid": "report-year", onchange: e => { state.selected.reportYear = e.target.value; refresh(); } },
+        Array.from({ length: 10 }, (_, i) => String(thisYear + 1 - i)).map(y => h("option", { value: y, selected: y === year }, y)))), " ",
+    h("a", { href: link("html"), target: "_blank", rel: "noopener", "data-testid": "report-html" }, t("report.html")), " ",
+    h("a", { href: link("pdf"), target: "_blank", rel: "noopener", "data-testid": "report-pdf" }, t("report.pdf")));
 }
 
 // ---------- Webhooks ----------
