@@ -65,7 +65,10 @@ try
 
     // Started only now: its queues are bound from here on, so the throughput runs above do not reach its feed.
     BenchCommandLine.Phase($"Starting the events service ({options.Configuration}) as a process ...");
-    events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri);
+    // The feed links a program at talent-pipeline's public address and leaves the link out when it does not know it;
+    // the poller matches lines by that link, so without this every line was skipped ("0 of N visible").
+    events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri,
+        new Dictionary<string, string> { ["Platform__PublicUrls__talent-pipeline"] = service.BaseAddress.ToString() });
     await Announcement.PublishAsync(rabbit.AmqpUri, world, events);
 
     // Warm-up as long as a run: the first ~30 s of a fresh events process are slower (JIT tiers, pools, fresh tables).
