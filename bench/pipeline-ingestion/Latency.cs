@@ -69,7 +69,7 @@ internal sealed record Percentiles(double P50, double P99)
 }
 
 internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed,
-    Percentiles QueueToFeed, bool Exact)
+    Percentiles QueueToFeed, bool Exact, bool AllVisible)
 {
     public static void AddRow(Table table, string label, List<Percentiles> runs) => table.AddRow(label,
         Stats.Median([.. runs.Select(r => r.P50)]).ToString("0.0", CultureInfo.InvariantCulture),
@@ -192,7 +192,7 @@ internal static class LatencyRun
         var counted = tallies.Sum();
         var exact = Enumerable.Range(0, programs).All(p => tallies[p] == batchesSent[p] * perTick);
         var result = new LatencyResult(Percentiles.Of(fromSend), Percentiles.Of(fromAnswer), Percentiles.Of(feedFromSend), Percentiles.Of(feedFromAnswer),
-            Percentiles.Of(feedFromQueue), exact);
+            Percentiles.Of(feedFromQueue), exact, feedFromSend.Count == batches);
         var label = run == 0 ? "warm-up" : $"run {run}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency {label} at {options.Rate} events/s ({perTick} per request every 100 ms, {seconds} s): {fromSend.Count} of {expected} events on the bound queue, "
