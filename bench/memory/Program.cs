@@ -7,7 +7,7 @@ using Spectre.Console;
 using static System.FormattableString;
 
 // Resident memory (VmRSS) of each service under a steady mixed load (reads that answer 200, bad input that answers
-// 400), sampled every second, once per GC mode in the same run: "server" forces DOTNET_gcServer=1 (what the Web SDK
+// 4xx), sampled every second, once per GC mode in the same run: "server" forces DOTNET_gcServer=1 (what the Web SDK
 // gave the services before), "shipped" runs the build's own runtimeconfig. See README.md.
 var minutes = BenchCommandLine.Number("--minutes", 2, "Minutes of load per service and GC mode (10 for the soak).");
 var clients = BenchCommandLine.Number("--clients", 8, "Concurrent HTTP clients driving the load.");
@@ -53,13 +53,14 @@ try
             var afterStart = Rss(process.ProcessId);
             var load = await LoadAsync(process, service.Reads, service.BadPosts, clientCount, duration);
             var (samples, requests, unexpected) = (load.Samples, load.Requests, load.Unexpected);
+            foreach (var (answer, count) in load.Answers.OrderBy(a => a.Key, StringComparer.Ordinal)) Console.WriteLine(Invariant($"  {answer}: {count}"));
             var fifth = Math.Max(1, samples.Count / 5);
             var growth = Stats.Median(samples[^fifth..]) - Stats.Median(samples[..fifth]);
             var steady = Stats.Median(samples[(samples.Count / 2)..]);
             var rate = requests / duration.TotalSeconds;
             table.AddRow(service.Name, mode, Invariant($"{afterStart:0}"), Invariant($"{steady:0}"), Invariant($"{samples.Max():0}"), Invariant($"{growth:+0;-0;0}"), Invariant($"{rate:N0}"));
             Console.WriteLine(Invariant($"{service.Name} GC {mode}: after start {afterStart:0} MiB, steady {steady:0} MiB, max {samples.Max():0} MiB, growth {growth:+0;-0;0} MiB, {rate:N0} req/s, {unexpected} unexpected answers, load {string.Join(' ', (string[])LoadAverage())}"));
-            results.Add(new { service = service.Name, gc = mode, afterStartMiB = afterStart, steadyMiB = steady, maxMiB = samples.Max(), growthMiB = growth, requestsPerSecond = rate, unexpectedAnswers = unexpected, samplesMiB = samples });
+            results.Add(new { service = service.Name, gc = mode, afterStartMiB = afterStart, steadyMiB = steady, maxMiB = samples.Max(), growthMiB = growth, requestsPerSecond = rate, unexpectedAnswers = unexpected, answers = load.Answers, samplesMiB = samples });
         }
     }
     AnsiConsole.Write(table);
@@ -87,11 +88,12 @@ finally
 }
 
 // Samples RSS every second while the clients loop over the reads and the bad posts; returns MiB samples.
-static async Task<(List<double> Samples, long Requests, long Unexpected)> LoadAsync(ServiceProcess service, string[] reads, (string Path, string Body)[] badPosts,
+static async Task<(List<double> Samples, long Requests, long Unexpected, Dictionary<string, int> Answers)> LoadAsync(ServiceProcess service, string[] reads, (string Path, string Body)[] badPosts,
     int clients, TimeSpan duration)
 {
     using var stop = new CancellationTokenSource(duration);
     long requests = 0, unexpected = 0;
+    var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
     var workers = Enumerable.Range(0, clients).Select(async client =>
     {
         using var http = service.Client();
@@ -112,6 +114,7 @@ static async Task<(List<double> Samples, long Requests, long Unexpected)> LoadAs
                     response = await http.GetAsync(new Uri(reads[i % reads.Length], UriKind.Relative), stop.Token);
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref unexpected);
                 }
+                answers.AddOrUpdate($"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri!.AbsolutePath} {(int)response.StatusCode}", 1, (_, n) => n + 1);
                 response.Dispose();
                 Interlocked.Increment(ref requests);
             }
@@ -126,7 +129,7 @@ static async Task<(List<double> Samples, long Requests, long Unexpected)> LoadAs
     while (!stop.IsCancellationRequested && await timer.WaitForNextTickAsync(CancellationToken.None))
         samples.Add(Rss(service.ProcessId));
     await Task.WhenAll(workers);
-    return (samples, requests, unexpected);
+    return (samples, requests, unexpected, new Dictionary<string, int>(answers));
 }
 
 // VmRSS of the process, in MiB (Linux).
