@@ -53,8 +53,9 @@ def webhooks(r):
     runs = l["runs"]
     p50 = sorted(x["receiverP50"] for x in runs)[len(runs) // 2]
     p99 = sorted(x["receiverP99"] for x in runs)[len(runs) // 2] if "receiverP99" in runs[0] else None
-    return (f"{n(t['median'])} deliveries/s ({pct(t['ratio'])} of {n(t['plainHttpMedian'])} plain POSTs/s in the same run); "
-            f"p50/p99 {n(p50, 1)}/{n(p99, 1)} ms at {l['eventsPerSecond']} events/s ({where(r)}) — see `bench/webhooks/README.md`, `bench/results/webhooks.json`")
+    return (f"{n(t['median'])} deliveries/s ({t['ratio']:.1%} of {n(t['plainHttpMedian'])} plain POSTs/s in the same run); "
+            f"p50/p99 {n(p50, 1)}/{n(p99, 1)} ms at {l['eventsPerSecond']} events/s (goal p99 ≤ 500 ms); "
+            f"{'0 duplicates, 0 lost' if r.get('exact') else '**duplicates or losses**'} ({where(r)}) — see `bench/webhooks/README.md`, `bench/results/webhooks.json`")
 
 
 def memory(r):
