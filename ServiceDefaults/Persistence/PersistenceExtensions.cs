@@ -21,9 +21,7 @@ public static class PersistenceExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
 
-        // Pooled: a request or consumed message reuses a reset context instead of building one (options, services,
-        // change tracker) each time. The contexts take only their options, so nothing per request leaks through reuse.
-        builder.Services.AddDbContextPool<TDbContext>(options => options.UseServiceDatabase(connectionString));
+        builder.Services.AddDbContext<TDbContext>(options => options.UseServiceDatabase(connectionString));
         builder.Services.AddScoped<PlatformDbContext>(provider => provider.GetRequiredService<TDbContext>());
         builder.Services.AddSingleton(new ServiceDatabase(connectionString));
         // Registered first among hosted services: the schema is in place before workers and the server start.
