@@ -28,6 +28,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The service's own process (not a wrapper): its RSS is the service's.</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<ServiceProcess> StartAsync(ServiceSpec spec, string configuration, string connectionString, Uri amqp,
         IReadOnlyDictionary<string, string>? settings = null)
     {

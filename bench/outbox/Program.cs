@@ -68,6 +68,17 @@ try
     table.Caption = new TableTitle("db floor: 2 commits/message, no messaging");
     Console.WriteLine();
     AnsiConsole.Write(table);
+    await BenchResults.WriteAsync(options.Producers == 1 ? "outbox" : Invariant($"outbox-{options.Producers}-producers"), new
+    {
+        bench = "outbox",
+        measuredAt = DateTimeOffset.UtcNow,
+        machine = BenchResults.Machine(),
+        options,
+        baselineRuns = baselineRates, outboxRuns = outboxRates, floorRuns = floorRates,
+        baselineMedian, outboxMedian, floorMedian = Median(floorRates),
+        ratioToBaseline = outboxMedian / baselineMedian,
+        ratioToFloor = outboxMedian / Median(floorRates),
+    });
     return 0;
 }
 catch (Exception exception)

@@ -69,7 +69,7 @@ internal sealed record Percentiles(double P50, double P99)
 }
 
 internal sealed record LatencyResult(Percentiles SentToQueue, Percentiles AnsweredToQueue, Percentiles SentToFeed, Percentiles AnsweredToFeed,
-    Percentiles QueueToFeed, bool Exact)
+    Percentiles QueueToFeed, bool Exact, bool AllVisible)
 {
     public static void AddRow(Table table, string label, List<Percentiles> runs) => table.AddRow(label,
         Stats.Median([.. runs.Select(r => r.P50)]).ToString("0.0", CultureInfo.InvariantCulture),
@@ -126,7 +126,7 @@ internal static class LatencyRun
         var tallies = new int[programs];
         var eventSent = new ConcurrentDictionary<string, (long Sent, long Answered)>(StringComparer.Ordinal);
         using var polling = new CancellationTokenSource();
-        var poller = PollFeedAsync(events, world, day, perTick, visibleAt, tallies, options.PollMilliseconds, polling.Token);
+        var poller = PollFeedAsync(events, service, world, day, perTick, visibleAt, tallies, options.PollMilliseconds, polling.Token);
 
         using var http = service.Client();
         var pending = new List<Task>();
@@ -192,7 +192,7 @@ internal static class LatencyRun
         var counted = tallies.Sum();
         var exact = Enumerable.Range(0, programs).All(p => tallies[p] == batchesSent[p] * perTick);
         var result = new LatencyResult(Percentiles.Of(fromSend), Percentiles.Of(fromAnswer), Percentiles.Of(feedFromSend), Percentiles.Of(feedFromAnswer),
-            Percentiles.Of(feedFromQueue), exact);
+            Percentiles.Of(feedFromQueue), exact, feedFromSend.Count == batches);
         var label = run == 0 ? "warm-up" : $"run {run}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency {label} at {options.Rate} events/s ({perTick} per request every 100 ms, {seconds} s): {fromSend.Count} of {expected} events on the bound queue, "
@@ -224,11 +224,12 @@ internal static class LatencyRun
     /// Reads the newest feed entries every <paramref name="intervalMs"/> ms (the run's day lines are the newest) and
     /// stamps each batch whose program's tally has reached it. The stamp is when the answer arrived.
     /// </summary>
-    private static async Task PollFeedAsync(ServiceProcess events, World world, string day, int perTick, long[,] visibleAt, int[] tallies,
+    private static async Task PollFeedAsync(ServiceProcess events, ServiceProcess service, World world, string day, int perTick, long[,] visibleAt, int[] tallies,
         int intervalMs, CancellationToken cancellationToken)
     {
         using var http = events.Client();
-        var links = world.Parties.Select(p => $"/api/v1/programs/{p.Program}").ToList();
+        // Absolute: the feed resolves a program's link to talent-pipeline's public address (set when events started).
+        var links = world.Parties.Select(p => new Uri(service.BaseAddress, $"/api/v1/programs/{p.Program}").ToString()).ToList();
         var suffix = $" on {day}";
         var seen = new int[tallies.Length];
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs));
@@ -243,7 +244,8 @@ internal static class LatencyRun
                 foreach (var entry in page.GetProperty("items").EnumerateArray())
                 {
                     if (entry.GetProperty("kind").GetString() != "placementMilestones" || !entry.GetProperty("title").GetString()!.EndsWith(suffix, StringComparison.Ordinal)) continue;
-                    var program = links.IndexOf(entry.GetProperty("link").GetString()!);
+                    var link = entry.TryGetProperty("link", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : "";
+                    var program = links.IndexOf(link);
                     if (program < 0) continue;
                     var total = entry.GetProperty("tally").EnumerateObject().Sum(t => t.Value.GetInt32());
                     tallies[program] = total;

@@ -35,6 +35,8 @@ try
     service = await ServiceProcess.StartAsync(ServiceSpec.TalentPipeline, options.Configuration, serviceDb, rabbit.AmqpUri);
     var world = await World.SeedAsync(service, serviceDb, options.Clients);
 
+    var ours = new List<double>();
+    var raw = new List<double>();
     if (options.Runs > 0)
     {
         await RawCopy.CreateTableAsync(rawDb);
@@ -42,8 +44,6 @@ try
         await IngestionRun.RunAsync(service, world, options, run: 0, batchesPerClient: 2, serviceDb); // warm-up: JIT, pools, caches
         await RawCopy.RunAsync(rawDb, world, options, run: 0, batchesPerClient: 2);
 
-        var ours = new List<double>();
-        var raw = new List<double>();
         var table = BenchCommandLine.Results($"Ingestion: {options.Clients} clients x {options.BatchesPerClient} batches x {options.Batch} events",
             "accepted events/s", "raw COPY rows/s", "ratio", "outbox drained after s");
         Console.WriteLine();
@@ -65,7 +65,10 @@ try
 
     // Started only now: its queues are bound from here on, so the throughput runs above do not reach its feed.
     BenchCommandLine.Phase($"Starting the events service ({options.Configuration}) as a process ...");
-    events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri);
+    // The feed links a program at talent-pipeline's public address and leaves the link out when it does not know it;
+    // the poller matches lines by that link, so without this every line was skipped ("0 of N visible").
+    events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri,
+        new Dictionary<string, string> { ["Platform__PublicUrls__talent-pipeline"] = service.BaseAddress.ToString() });
     await Announcement.PublishAsync(rabbit.AmqpUri, world, events);
 
     // Warm-up as long as a run: the first ~30 s of a fresh events process are slower (JIT tiers, pools, fresh tables).
@@ -82,7 +85,30 @@ try
     LatencyResult.AddRow(latencyTable, "response (accepted) -> visible in the feed", results.Select(r => r.AnsweredToFeed).ToList());
     LatencyResult.AddRow(latencyTable, "last event on the queue -> visible in the feed", results.Select(r => r.QueueToFeed).ToList());
     AnsiConsole.Write(latencyTable);
-    return results.All(r => r.Exact) ? 0 : 2;
+    await BenchResults.WriteAsync("pipeline-ingestion", new
+    {
+        bench = "pipeline-ingestion",
+        measuredAt = DateTimeOffset.UtcNow,
+        machine = BenchResults.Machine(),
+        throughput = new
+        {
+            options.Clients, options.BatchesPerClient, options.Batch,
+            runs = ours, copyRuns = raw,
+            median = ours.Count > 0 ? Stats.Median(ours) : (double?)null,
+            copyMedian = raw.Count > 0 ? Stats.Median(raw) : (double?)null,
+            ratio = ours.Count > 0 ? Stats.Median(ours) / Stats.Median(raw) : (double?)null,
+        },
+        latency = new
+        {
+            eventsPerSecond = options.Rate, seconds = options.LatencySeconds,
+            runs = results,
+            sentToFeedP50 = results.Count > 0 ? Stats.Median([.. results.Select(r => r.SentToFeed.P50)]) : (double?)null,
+            sentToFeedP99 = results.Count > 0 ? Stats.Median([.. results.Select(r => r.SentToFeed.P99)]) : (double?)null,
+            answeredToFeedP99 = results.Count > 0 ? Stats.Median([.. results.Select(r => r.AnsweredToFeed.P99)]) : (double?)null,
+            allVisibleAndExact = results.All(r => r.Exact && r.AllVisible),
+        },
+    });
+    return results.All(r => r.Exact && r.AllVisible) ? 0 : 2;
 }
 catch (Exception exception)
 {
@@ -110,13 +136,13 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
     /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
     public static BenchOptions? Read(string[] args, out int exitCode)
     {
-        var runs = BenchCommandLine.Number("--runs", 3, "Throughput runs after a warm-up; 0 skips them.");
+        var runs = BenchCommandLine.Number("--runs", 5, "Throughput runs after a warm-up; 0 skips them.");
         var clients = BenchCommandLine.Number("--clients", 4, "Concurrent clients, each a college with its own program.");
         var batches = BenchCommandLine.Number("--batches", 10, "Batches per client per throughput run.");
         var batch = BenchCommandLine.Number("--batch", 1000, "Events per batch.");
-        var rate = BenchCommandLine.Number("--rate", 500, "Events per second in the latency runs.");
+        var rate = BenchCommandLine.Number("--rate", 1000, "Events per second in the latency runs.");
         var latencySeconds = BenchCommandLine.Number("--latency-seconds", 20, "Length of each latency run, in seconds.");
-        var latencyRuns = BenchCommandLine.Number("--latency-runs", 3, "Latency runs after a warm-up.");
+        var latencyRuns = BenchCommandLine.Number("--latency-runs", 5, "Latency runs after a warm-up.");
         var pollMs = BenchCommandLine.Number("--poll-ms", 15, "How often the events feed is polled in the latency runs, in milliseconds.");
         var command = new RootCommand("""
             Placement-event ingestion through POST /api/v1/placement-events next to a raw COPY of the same rows, then

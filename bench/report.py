@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Regenerates the figures of README.md's bench table from bench/results/*.json.
+
+A row is rewritten when a results file belongs to it (its command names `bench/<name>`, the file is
+`bench/results/<name>.json` or `<name>-*.json`); rows without a results file are left as they are.
+Usage: python3 bench/report.py [--check]   (--check: exit 1 if README.md would change)
+"""
+import json, pathlib, re, sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+README = ROOT / "README.md"
+
+
+def load(name):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def n(value, digits=0):
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def pct(value):
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def where(r):
+    return f"load {' '.join(r['machine']['loadAverage'])}, {r['measuredAt'][:10]}"
+
+
+def outbox(r):
+    text = (f"{n(r['outboxMedian'])} msg/s vs {n(r['baselineMedian'])} raw RabbitMQ ({pct(r['ratioToBaseline'])}) and "
+            f"{n(r['floorMedian'])} PostgreSQL floor of 2 commits/message ({pct(r['ratioToFloor'])}), median of "
+            f"{len(r['outboxRuns'])} runs")
+    eight = load("outbox-8-producers")
+    if eight:
+        text += (f"; 8 producers {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw, "
+                 f"{pct(eight['ratioToFloor'])} of the floor)")
+    return text + f" ({where(r)}) — see `bench/outbox/README.md`, `bench/results/outbox*.json`"
+
+
+def ingestion(r):
+    t, l = r["throughput"], r["latency"]
+    return (f"{n(t['median'])} events/s ({pct(t['ratio'])} of {n(t['copyMedian'])} raw COPY rows/s, median of {len(t['runs'])} runs); "
+            f"at {l['eventsPerSecond']:,} events/s sent → visible in the events feed p50/p99 {n(l['sentToFeedP50'], 1)}/{n(l['sentToFeedP99'], 1)} ms "
+            f"(median of {len(l['runs'])} runs; every batch visible and tallies exact: {'yes' if l['allVisibleAndExact'] else '**no**'}) "
+            f"({where(r)}) — see `bench/pipeline-ingestion/README.md`, `bench/results/pipeline-ingestion.json`")
+
+
+def webhooks(r):
+    t, l = r["throughput"], r["latency"]
+    runs = l["runs"]
+    p50 = sorted(x["receiverP50"] for x in runs)[len(runs) // 2]
+    p99 = sorted(x["receiverP99"] for x in runs)[len(runs) // 2] if "receiverP99" in runs[0] else None
+    return (f"{n(t['median'])} deliveries/s ({t['ratio']:.1%} of {n(t['plainHttpMedian'])} plain POSTs/s in the same run); "
+            f"p50/p99 {n(p50, 1)}/{n(p99, 1)} ms at {l['eventsPerSecond']} events/s (goal p99 ≤ 500 ms); "
+            f"{'0 duplicates, 0 lost' if r.get('exact') else '**duplicates or losses**'} ({where(r)}) — see `bench/webhooks/README.md`, `bench/results/webhooks.json`")
+
+
+def memory(r):
+    parts = []
+    for row in r["results"]:
+        parts.append(f"{row['service']} {row['gc']} GC: steady {n(row['steadyMiB'])} MiB (max {n(row['maxMiB'])}, growth {row['growthMiB']:+.0f})")
+    return (f"{r['minutesPerService']:g} min of mixed load (reads + bad input) at {r['clients']} clients: " + "; ".join(parts)
+            + f" (goal ≤ 200 MiB; {where(r)}) — see `bench/memory/README.md`, `bench/results/memory.json`")
+
+
+FORMATTERS = {"outbox": outbox, "pipeline-ingestion": ingestion, "webhooks": webhooks, "memory": memory}
+ROWS = {"memory": "| service RSS under load (reads + bad input) per GC mode, growth over the run | `dotnet run -c Release --project bench/memory -- --minutes 10` | |"}
+
+
+def main():
+    text = README.read_text()
+    start = text.index("## Benchmarks")
+    end = text.index("\n## ", start + 1)
+    section = text[start:end]
+    lines = section.split("\n")
+    present = {name for name in FORMATTERS if any(f"bench/{name}" in line for line in lines)}
+    last_row = max(i for i, line in enumerate(lines) if line.startswith("| "))
+    for name in FORMATTERS:
+        if name not in present and load(name) and name in ROWS:
+            lines.insert(last_row + 1, ROWS[name])
+            last_row += 1
+    for i, line in enumerate(lines):
+        if not line.startswith("| ") or line.startswith("| bench ") or line.startswith("|---"):
+            continue
+        cells = line.split(" | ")
+        for name, formatter in FORMATTERS.items():
+            if re.search(rf"bench/{re.escape(name)}\b(?![-\w])", cells[1] if len(cells) > 1 else "") and load(name):
+                lines[i] = " | ".join(cells[:2]) + " | " + formatter(load(name)) + " |"
+    updated = text[:start] + "\n".join(lines) + text[end:]
+    if "--check" in sys.argv:
+        sys.exit(0 if updated == text else 1)
+    README.write_text(updated)
+    print("README.md bench table regenerated from", ", ".join(sorted(p.name for p in RESULTS.glob("*.json"))))
+
+
+if __name__ == "__main__":
+    main()
