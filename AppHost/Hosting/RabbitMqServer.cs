@@ -88,7 +88,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var directory = _options.DataDirectory;
-        await RabbitMqNode.WriteConfigurationAsync(directory, AmqpPort, ManagementPort, Password, cancellationToken).ConfigureAwait(false);
+        await RabbitMqNode.WriteConfigurationAsync(directory, AmqpPort, ManagementPort, Password, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         try
         {
