@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Platform.AppHost.Local;
 using Platform.Hosting.Aspire;
 
@@ -16,40 +15,34 @@ var talentPipelineDb = postgres.AddDatabase("talentpipelinedb");
 var eventsDb = postgres.AddDatabase("eventsdb");
 var webhooksDb = postgres.AddDatabase("webhooksdb");
 
-var messaging = builder.AddRabbitMqServer("messaging", run.DataFolder.Combine("messaging"), new RabbitMqPorts(
-    Amqp: run.Ports.Keep("messaging-amqp"), Management: run.Ports.Keep("messaging-management"),
-    Distribution: run.Ports.Fresh(), Epmd: run.Ports.Fresh()));
+// One node, or with --scale a 3-node cluster (quorum queues on every node) and 2 instances per service behind a balancer.
+var messaging = builder.AddPlatformBroker("messaging", run);
 
 // The services do not wait for each other: each keeps a local read model of the others, so they start in parallel.
-var membership = builder.AddProject<Projects.Platform_Membership>("membership", launchProfileName: null)
-    .AsPlatformService(run)
+var membership = builder.AddPlatformService<Projects.Platform_Membership>("membership", run, instance => instance
     .WithReference(membershipDb).WaitFor(membershipDb)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging));
 
-var talentPipeline = builder.AddProject<Projects.Platform_TalentPipeline>("talent-pipeline", launchProfileName: null)
-    .AsPlatformService(run)
+var talentPipeline = builder.AddPlatformService<Projects.Platform_TalentPipeline>("talent-pipeline", run, instance => instance
     .WithReference(talentPipelineDb).WaitFor(talentPipelineDb)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReference(membership);
+    .WithReference(membership));
 
-var events = builder.AddProject<Projects.Platform_Events>("events", launchProfileName: null)
-    .AsPlatformService(run)
+var events = builder.AddPlatformService<Projects.Platform_Events>("events", run, instance => instance
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(membership)
-    .WithReference(talentPipeline);
+    .WithReference(talentPipeline));
 
 // Pushes the platform's events to partner systems as signed webhooks; membership for the partner keys' reconcile.
-var webhooks = builder.AddProject<Projects.Platform_Webhooks>("webhooks", launchProfileName: null)
-    .AsPlatformService(run)
-    .WithReference(webhooksDb).WaitFor(webhooksDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithReference(membership);
 // A developer's receiver listens on localhost or the LAN: only an AppHost started in Development
 // (`DOTNET_ENVIRONMENT=Development ./run.sh`) lets the service deliver there. Without it (./run.sh, and the tests'
 // AppHosts, Aspire.Hosting.Testing included) the AppHost runs in Production: public https targets only.
-if (builder.Environment.IsDevelopment())
-    webhooks.WithEnvironment("Webhooks__AllowPrivateTargets", "true");
+var webhooks = builder.AddPlatformService<Projects.Platform_Webhooks>("webhooks", run, instance => instance
+    .WithReference(webhooksDb).WaitFor(webhooksDb)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(membership)
+    .AllowingPrivateWebhookTargetsInDevelopment());
 
 // The operator dashboard: consortium KPIs, message flow and webhooks; telemetry is the Aspire dashboard's, which it links to.
 builder.AddProject<Projects.Platform_Dashboard>("dashboard", launchProfileName: null)

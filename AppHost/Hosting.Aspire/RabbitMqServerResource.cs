@@ -7,7 +7,7 @@ namespace Platform.Hosting.Aspire;
 /// state kept in <see cref="DataDirectory"/>. User <c>platform</c>, password from <see cref="PasswordParameter"/>.
 /// </summary>
 public sealed class RabbitMqServerResource(string name, string dataDirectory, ParameterResource password)
-    : ExecutableResource(name, OsPackages.RabbitMq("rabbitmq-server"), dataDirectory), IResourceWithConnectionString
+    : ExecutableResource(name, OsPackages.RabbitMq("rabbitmq-server"), dataDirectory), IRabbitMqBrokerResource
 {
     internal const string PrimaryEndpointName = "amqp";
     internal const string ManagementEndpointName = "management";

@@ -6,6 +6,9 @@ using System.Text;
 
 namespace Platform.Hosting;
 
+/// <summary>What makes nodes one cluster: every member's name (<c>name@localhost</c>) and the Erlang cookie they share.</summary>
+public sealed record RabbitMqClusterPeers(IReadOnlyList<string> Nodes, string Cookie);
+
 /// <summary>
 /// How a RabbitMQ 3.10 node of ours is configured and started (with the management plugin and its own epmd, so
 /// nothing it starts outlives us): one recipe for the AppHost's Aspire resources, the test fixtures and the
@@ -13,13 +16,15 @@ namespace Platform.Hosting;
 /// </summary>
 public static class RabbitMqNode
 {
-    /// <summary>Writes <c>rabbitmq.conf</c> and <c>enabled_plugins</c> into the node's data directory.</summary>
-    public static async Task WriteConfigurationAsync(string dataDirectory, int amqpPort, int managementPort, string password, CancellationToken cancellationToken = default)
+    /// <summary>Writes <c>rabbitmq.conf</c> and <c>enabled_plugins</c> (and, in a cluster, the shared Erlang cookie) into the node's data directory.</summary>
+    /// <param name="cluster">The cluster this node belongs to; null for a single node.</param>
+    public static async Task WriteConfigurationAsync(string dataDirectory, int amqpPort, int managementPort, string password,
+        RabbitMqClusterPeers? cluster = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataDirectory);
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, "enabled_plugins"), "[rabbitmq_management].", cancellationToken).ConfigureAwait(false);
         // default_user only takes effect when the node's database is first created; the password file keeps it stable.
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "rabbitmq.conf"), string.Create(CultureInfo.InvariantCulture, $"""
+        var configuration = string.Create(CultureInfo.InvariantCulture, $"""
             listeners.tcp.default = 127.0.0.1:{amqpPort}
             management.tcp.ip = 127.0.0.1
             management.tcp.port = {managementPort}
@@ -30,7 +35,30 @@ public static class RabbitMqNode
             log.console = true
             log.console.level = warning
             log.file = false
-            """), cancellationToken).ConfigureAwait(false);
+
+            """);
+        if (cluster is not null)
+        {
+            // Classic peer discovery: a new node joins whichever listed peer answers (or forms the cluster when none
+            // does yet); a restarted node rejoins from its own database. A minority side pauses instead of diverging.
+            var peers = new StringBuilder("cluster_formation.peer_discovery_backend = classic_config\n");
+            for (var i = 0; i < cluster.Nodes.Count; i++)
+                peers.Append(CultureInfo.InvariantCulture, $"cluster_formation.classic_config.nodes.{i + 1} = {cluster.Nodes[i]}\n");
+            peers.Append("cluster_partition_handling = pause_minority\n");
+            configuration += peers;
+            await WriteCookieAsync(dataDirectory, cluster.Cookie, cancellationToken).ConfigureAwait(false);
+        }
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "rabbitmq.conf"), configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Erlang reads the cookie from $HOME (the data directory) and refuses one that others may read.
+    private static async Task WriteCookieAsync(string dataDirectory, string cookie, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(dataDirectory, ".erlang.cookie");
+        if (File.Exists(file) && (await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)) == cookie) return;
+        File.Delete(file);
+        await File.WriteAllTextAsync(file, cookie, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead);
     }
 
     /// <summary>The arguments of <c>epmd</c> (the Erlang port mapper) on 127.0.0.1:<paramref name="epmdPort"/>.</summary>
@@ -93,6 +121,23 @@ public static class RabbitMqNode
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    /// <summary>How many of the cluster's nodes the node behind <paramref name="management"/> sees running; null when it does not answer.</summary>
+    public static async Task<int?> RunningNodesAsync(HttpClient management, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(management);
+        try
+        {
+            using var response = await management.GetAsync(new Uri("api/nodes?columns=name,running", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return null;
+            using var nodes = await System.Text.Json.JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return nodes.RootElement.EnumerateArray().Count(n => n.TryGetProperty("running", out var running) && running.ValueKind == System.Text.Json.JsonValueKind.True);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
         }
     }
 

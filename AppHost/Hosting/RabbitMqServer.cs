@@ -15,6 +15,11 @@ public sealed record RabbitMqOptions
     public int ManagementPort { get; init; }
 
     public Action<string, bool>? Output { get; init; }
+
+    /// <summary>A cluster member: the peers and cookie, the epmd all members share (started by <see cref="RabbitMqCluster"/>), the cluster's password.</summary>
+    public RabbitMqClusterPeers? Cluster { get; init; }
+    public int? SharedEpmdPort { get; init; }
+    public string? Password { get; init; }
 }
 
 /// <summary>
@@ -35,7 +40,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         ManagementPort = managementPort;
         Password = password;
         DistributionPort = FreePort.Next();
-        EpmdPort = FreePort.Next();
+        EpmdPort = options.SharedEpmdPort ?? FreePort.Next();
         _output = new ServerOutput(options.Output);
     }
 
@@ -79,7 +84,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 throw new InvalidOperationException($"RabbitMQ cannot listen for {what} on 127.0.0.1:{port}: the port is in use. Stop what uses it or choose another port.");
         }
 
-        var password = await LoadOrCreatePasswordAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
+        var password = options.Password ?? await LoadOrCreatePasswordAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
         var server = new RabbitMqServer(options, amqp, management, password);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
         return server;
@@ -88,15 +93,18 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var directory = _options.DataDirectory;
-        await RabbitMqNode.WriteConfigurationAsync(directory, AmqpPort, ManagementPort, Password, cancellationToken).ConfigureAwait(false);
+        await RabbitMqNode.WriteConfigurationAsync(directory, AmqpPort, ManagementPort, Password, _options.Cluster, cancellationToken).ConfigureAwait(false);
 
         try
         {
-            _epmd = ChildProcess.Start(
-                new ChildProcessSpec(OsPackages.Epmd(), RabbitMqNode.EpmdArguments(EpmdPort)),
-                _output.Write);
-            // The node starts a daemonized epmd of its own when it finds none, and that one would outlive us.
-            await WaitUntilEpmdListensAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.SharedEpmdPort is null)
+            {
+                _epmd = ChildProcess.Start(
+                    new ChildProcessSpec(OsPackages.Epmd(), RabbitMqNode.EpmdArguments(EpmdPort)),
+                    _output.Write);
+                // The node starts a daemonized epmd of its own when it finds none, and that one would outlive us.
+                await WaitUntilEpmdListensAsync(cancellationToken).ConfigureAwait(false);
+            }
             _node = ChildProcess.Start(
                 new ChildProcessSpec(OsPackages.RabbitMq("rabbitmq-server"), []) { Environment = RabbitMqNode.Environment(directory, Node, EpmdPort, AmqpPort, DistributionPort), WorkingDirectory = directory },
                 _output.Write);
@@ -152,6 +160,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
     /// <summary>An HTTP client for the management API, authenticated as the platform user.</summary>
     public HttpClient ManagementClient() => RabbitMqNode.ManagementClient(ManagementUri, Password);
+
+    /// <summary>SIGKILL: the node dies as on a lost machine (no goodbye to its peers or clients).</summary>
+    public void Kill() => _node?.Kill();
 
     /// <summary>Stops the node gracefully (as an operator restart would); <see cref="RestartAsync"/> brings it back on the same ports.</summary>
     public async Task StopAsync()

@@ -16,6 +16,9 @@ public sealed record AppHostOptions
     /// <summary>Once everything is ready, load the seed stories through the public APIs (tools/Platform.DemoData).</summary>
     public bool Demo { get; init; }
 
+    /// <summary>Run scaled out: a 3-node RabbitMQ cluster, 2 instances of each service behind a load balancer each.</summary>
+    public bool Scale { get; init; }
+
     private const string Description = """
         Starts PostgreSQL, RabbitMQ and every platform service on this machine under .NET Aspire, with the Aspire
         dashboard for their resources, logs, traces and metrics, and keeps them running until Ctrl+C.
@@ -57,13 +60,20 @@ public sealed record AppHostOptions
             Description = "Once everything is ready, load the demo data (the seed stories' consortia, organizations, members and " +
                           "councils) through the public APIs. Loading is idempotent: on an existing data folder it adds only what is missing.",
         };
-        var root = new RootCommand(Description) { data, fresh, noBuild, demo };
+        var scale = new Option<bool>("--scale")
+        {
+            Description = "Run scaled out, as a province's platform would: a 3-node RabbitMQ cluster (quorum queues replicated on every " +
+                          "node), 2 instances of each service and a load balancer (YARP) in front of each service on its usual port. " +
+                          "Without --data its data folder is <repo root>/.data-scale, apart from the single-node run's.",
+        };
+        var root = new RootCommand(Description) { data, fresh, noBuild, demo, scale };
         AppHostOptions? options = null;
         root.SetAction(parsed => options = new AppHostOptions
         {
             DataFolder = parsed.GetValue(data),
             Fresh = parsed.GetValue(fresh),
             Demo = parsed.GetValue(demo),
+            Scale = parsed.GetValue(scale),
         });
 
         HelpTells(root, AfterOptions);

@@ -27,6 +27,9 @@ public sealed class LocalRun : IDisposable
     }
 
     public AppHostOptions Options { get; }
+
+    /// <summary>Instances of each service when scaled out (<c>--scale</c>).</summary>
+    public const int InstancesPerService = 2;
     public DataFolder DataFolder { get; }
     public PortAllocator Ports { get; }
     public string OperatorKey { get; }
@@ -67,7 +70,8 @@ public sealed class LocalRun : IDisposable
         try
         {
             RequireOsPackages();
-            data = DataFolder.Open(options.DataFolder ?? Path.Combine(RepositoryRoot(), ".data"), options.Fresh);
+            // A scaled-out run keeps its own databases and broker: queues of a single node are not a cluster's.
+            data = DataFolder.Open(options.DataFolder ?? Path.Combine(RepositoryRoot(), options.Scale ? ".data-scale" : ".data"), options.Fresh);
             var ports = PortAllocator.LoadAsync(data.Combine("ports.json"), CancellationToken.None).GetAwaiter().GetResult();
             var operatorKey = data.OperatorKeyAsync(CancellationToken.None).GetAwaiter().GetResult();
             File.Delete(data.EndpointsFile);

@@ -129,7 +129,10 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 ["telemetryApiKey"] = run.AspireTelemetryApiKey,
             },
         };
-        if (model.Resources.OfType<RabbitMqServerResource>().FirstOrDefault() is { } rabbit)
+        // The broker the services reference: the single node, or the cluster (its connection string lists every node).
+        IRabbitMqBrokerResource? broker = model.Resources.OfType<RabbitMqClusterResource>().FirstOrDefault();
+        broker ??= model.Resources.OfType<RabbitMqServerResource>().FirstOrDefault();
+        if (broker is { } rabbit)
         {
             json["rabbitmq"] = new JsonObject
             {

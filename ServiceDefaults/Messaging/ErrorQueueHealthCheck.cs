@@ -92,7 +92,12 @@ internal sealed class ErrorQueueHealthCheck(BrokerAddress broker, ConsumerQueues
             AutomaticRecoveryEnabled = false,
         };
         if (broker.UseTls) factory.Ssl = new SslOption { Enabled = true, ServerName = broker.Host };
-        _connection = await factory.CreateConnectionAsync(cancellationToken);
+        // In a cluster, whichever node answers: quorum queues report the same depth on every node.
+        var nodes = broker.Nodes.Select(node => node.Split(':')).Select(hostPort =>
+            new AmqpTcpEndpoint(hostPort[0], int.Parse(hostPort[1], System.Globalization.CultureInfo.InvariantCulture), factory.Ssl)).ToList();
+        _connection = nodes.Count > 1
+            ? await factory.CreateConnectionAsync(nodes, cancellationToken)
+            : await factory.CreateConnectionAsync(cancellationToken);
         return _connection;
     }
 

@@ -108,6 +108,8 @@ public static class MessagingExtensions
                     // Publish completes only once the broker has the message: the outbox deletes rows on that.
                     host.PublisherConfirmation = true;
                     if (broker.UseTls) host.UseSsl(_ => { });
+                    // A cluster: every node is known, so the connection moves to a survivor when its node goes away.
+                    if (broker.Nodes.Count > 1) host.UseCluster(cluster => { foreach (var node in broker.Nodes) cluster.Node(node); });
                 });
                 rabbit.ConfigureJsonSerializerOptions(WithEnumsAsStrings);
                 // The error and skipped queues are as durable as the queues they serve.
@@ -149,19 +151,48 @@ public static class MessagingExtensions
     }
 }
 
-/// <summary>The parts of <c>ConnectionStrings:messaging</c> (<c>amqp://user:password@host:port/vhost</c>, or <c>amqps://</c>).</summary>
+/// <summary>
+/// The parts of <c>ConnectionStrings:messaging</c>: <c>amqp://user:password@host:port/vhost</c> (or <c>amqps://</c>), or
+/// for a cluster every node in the authority, <c>amqp://user:password@host1:port1,host2:port2,host3:port3/vhost</c>.
+/// </summary>
 internal sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string User, string Password, bool UseTls)
 {
+    /// <summary>Every node as <c>host:port</c>; one for a single broker.</summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+
     public static BrokerAddress Parse(string connectionString)
     {
+        // Uri does not take several hosts: the others are cut out of the authority and parsed the same way.
+        var others = new List<string>();
+        var authorityStart = connectionString.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = connectionString.IndexOf('/', Math.Max(authorityStart, 3));
+        if (authorityStart > 2 && authorityEnd > authorityStart)
+        {
+            var authority = connectionString[authorityStart..authorityEnd];
+            var at = authority.LastIndexOf('@');
+            var hosts = authority[(at + 1)..].Split(',');
+            if (hosts.Length > 1)
+            {
+                others.AddRange(hosts[1..]);
+                connectionString = connectionString[..(authorityStart + at + 1)] + hosts[0] + connectionString[authorityEnd..];
+            }
+        }
         if (!Uri.TryCreate(connectionString, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
             throw new InvalidOperationException($"ConnectionStrings:{MessagingExtensions.ConnectionName} must be an amqp:// or amqps:// URI.");
         var useTls = uri.Scheme == "amqps";
-        var port = uri.Port > 0 ? uri.Port : useTls ? 5671 : 5672;
+        var defaultPort = useTls ? 5671 : 5672;
+        var port = uri.Port > 0 ? uri.Port : defaultPort;
         var credentials = uri.UserInfo.Split(':', 2);
         var user = credentials[0].Length > 0 ? Uri.UnescapeDataString(credentials[0]) : "guest";
         var password = credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "guest";
         var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        return new BrokerAddress(uri.Host, (ushort)port, virtualHost.Length > 0 ? virtualHost : "/", user, password, useTls);
+        var nodes = new List<string> { $"{uri.Host}:{port}" };
+        foreach (var other in others)
+        {
+            if (!Uri.TryCreate($"{uri.Scheme}://{other}/", UriKind.Absolute, out var node) || node.Host.Length == 0)
+                throw new InvalidOperationException($"ConnectionStrings:{MessagingExtensions.ConnectionName} names a node that is no host[:port]: '{other}'.");
+            nodes.Add($"{node.Host}:{(node.Port > 0 ? node.Port : defaultPort)}");
+        }
+        return new BrokerAddress(uri.Host, (ushort)port, virtualHost.Length > 0 ? virtualHost : "/", user, password, useTls) { Nodes = nodes };
     }
 }

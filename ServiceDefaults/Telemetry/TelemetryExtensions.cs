@@ -23,12 +23,14 @@ namespace Platform.ServiceDefaults.Telemetry;
 /// services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("Some.Library"));
 /// </code>
 /// </remarks>
-internal static class TelemetryExtensions
+public static class TelemetryExtensions
 {
     internal const string HealthPathPrefix = "/health";
 
-    internal static void AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName)
+    /// <summary>The platform's traces, metrics and logs for a host that takes nothing else from ServiceDefaults (the balancer).</summary>
+    public static void AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -43,7 +43,7 @@ public sealed partial class AppHostModel
             }
             foreach (Match environment in EnvironmentCall().Matches(chain)) keys.Add(environment.Groups["key"].Value);
             foreach (Match url in DashboardUrlCall().Matches(chain)) keys.Add(url.Groups["key"].Value);
-            if (chain.Contains(".AsPlatformService(", StringComparison.Ordinal)) keys.UnionWith(platformKeys);
+            if (project.Groups["platform"].Success || chain.Contains(".AsPlatformService(", StringComparison.Ordinal)) keys.UnionWith(platformKeys);
             services.Add(new Service(project.Groups["name"].Value, database, keys));
         }
         Services = services;
@@ -59,11 +59,12 @@ public sealed partial class AppHostModel
     [GeneratedRegex("""var (?<var>\w+) = \w+\.AddDatabase\("(?<name>[\w-]+)"\)""")]
     private static partial Regex DatabaseDeclaration();
 
-    [GeneratedRegex(@"var (?<var>\w+) = builder\.AddRabbitMqServer\(""(?<name>[\w-]+)""")]
+    [GeneratedRegex(@"var (?<var>\w+) = builder\.(?:AddRabbitMqServer|AddPlatformBroker)\(""(?<name>[\w-]+)""")]
     private static partial Regex BrokerDeclaration();
 
-    // A project's statement runs from AddProject to the first semicolon: the fluent chain that configures it.
-    [GeneratedRegex("""(?:var (?<var>\w+) = )?builder\.AddProject<[\w.]+>\("(?<name>[\w-]+)"(?<chain>[^;]*);""", RegexOptions.Singleline)]
+    // A project's statement runs from AddProject (or AddPlatformService, which applies AsPlatformService to each
+    // instance) to the first semicolon: the fluent chain that configures it.
+    [GeneratedRegex("""(?:var (?<var>\w+) = )?builder\.(?:AddProject|(?<platform>AddPlatformService))<[\w.]+>\("(?<name>[\w-]+)"(?<chain>[^;]*);""", RegexOptions.Singleline)]
     private static partial Regex ProjectDeclaration();
 
     [GeneratedRegex("""\.WithReference\((?<target>\w+)\)""")]

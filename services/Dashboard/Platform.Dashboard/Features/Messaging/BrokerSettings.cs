@@ -9,7 +9,7 @@ public sealed record BrokerSettings(Uri? Amqp, Uri? Management, string User, str
     public static BrokerSettings FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var amqp = Uri.TryCreate(configuration.GetConnectionString("messaging"), UriKind.Absolute, out var a) ? a : null;
+        var amqp = Uri.TryCreate(FirstNode(configuration.GetConnectionString("messaging")), UriKind.Absolute, out var a) ? a : null;
         var management = Uri.TryCreate(configuration["Dashboard:RabbitMq:ManagementUrl"], UriKind.Absolute, out var m) ? m : null;
         var userInfo = amqp?.UserInfo.Split(':', 2) ?? [];
         return new BrokerSettings(
@@ -17,6 +17,17 @@ public sealed record BrokerSettings(Uri? Amqp, Uri? Management, string User, str
             management,
             userInfo.Length > 0 && userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : "guest",
             userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest");
+    }
+
+    // A cluster's connection string lists every node (amqp://u:p@h1:p1,h2:p2/): the dashboard reads through the first.
+    private static string? FirstNode(string? connectionString)
+    {
+        if (connectionString is null) return null;
+        var start = connectionString.IndexOf('@', StringComparison.Ordinal) + 1;
+        var comma = connectionString.IndexOf(',', start);
+        if (start == 0 || comma < 0) return connectionString;
+        var end = connectionString.IndexOf('/', comma);
+        return connectionString[..comma] + (end < 0 ? "" : connectionString[end..]);
     }
 
     /// <summary>The AMQP URI of one virtual host.</summary>
