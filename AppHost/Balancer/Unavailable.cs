@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Platform.Balancer;
@@ -25,7 +26,7 @@ internal static class Unavailable
             title = "Service Unavailable",
             status = 503,
             detail = "No instance of the service could take the request right now. Retry after the Retry-After delay (with the same Idempotency-Key for a POST).",
-            code = "unavailable",
+            code = ProblemCode.Unavailable,
         }, options: null, contentType: "application/problem+json", context.RequestAborted);
     }
 }

@@ -45,6 +45,23 @@ public sealed class FeedStoriesTests
     }
 
     [Fact]
+    public void A_Chinese_reader_reads_the_Chinese_names_the_message_carries_and_the_English_name_where_it_has_none()
+    {
+        var joined = new MembershipActivated
+        {
+            ConsortiumId = Consortium, MembershipId = Guid.CreateVersion7(), OrganizationId = Guid.CreateVersion7(),
+            OrganizationName = "Shandong Labor Vocational and Technical College", OrganizationNameZh = "山东劳动职业技术学院",
+            OrganizationKind = "vocationalCollege", OccurredAt = At,
+        };
+        var line = Assert.IsType<FeedLine>(FeedStories.Tell(joined));
+        Assert.StartsWith("Shandong Labor Vocational and Technical College", line.English.Title, StringComparison.Ordinal);
+        Assert.StartsWith("山东劳动职业技术学院", line.Chinese.Title, StringComparison.Ordinal);
+
+        var unnamed = Assert.IsType<FeedLine>(FeedStories.Tell(joined with { OrganizationNameZh = null }));
+        Assert.StartsWith("Shandong Labor Vocational and Technical College", unnamed.Chinese.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_kept_source_type_is_told_in_both_languages()
     {
         // The feed's own list of what it tells: a type added there without a sample here fails.

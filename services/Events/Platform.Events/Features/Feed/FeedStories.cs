@@ -31,32 +31,32 @@ public static class FeedStories
     // Told in one language (both Told of the line carry it; Tell(object) pairs the two languages).
     private static FeedLine Tell(object message, FeedText t) => message switch
     {
-        ConsortiumEstablished m => Line(m.ConsortiumId, FeedEntryKind.ConsortiumEstablished, t.Format("Established.Title", m.Name),
+        ConsortiumEstablished m => Line(m.ConsortiumId, FeedEntryKind.ConsortiumEstablished, t.Format("Established.Title", Name(t, m.Name, m.NameZh)),
             m.Sectors.Count > 0
                 ? t.Format("Established.ContentServing", t.Word("ConsortiumKind", m.Kind), m.Region, t.Join(m.Sectors))
                 : t.Format("Established.Content", t.Word("ConsortiumKind", m.Kind), m.Region), m.OccurredAt, null),
-        MembershipActivated m => Line(m.ConsortiumId, FeedEntryKind.MemberJoined, t.Format("Joined.Title", Name(t, m.OrganizationName, null)),
-            t.Format("Joined.Content", Name(t, m.OrganizationName, null), t.Word("OrganizationKind", m.OrganizationKind)), m.OccurredAt, null),
+        MembershipActivated m => Line(m.ConsortiumId, FeedEntryKind.MemberJoined, t.Format("Joined.Title", Name(t, m.OrganizationName, m.OrganizationNameZh)),
+            t.Format("Joined.Content", Name(t, m.OrganizationName, m.OrganizationNameZh), t.Word("OrganizationKind", m.OrganizationKind)), m.OccurredAt, null),
         // Membership keeps its reasons private (the history shows them to the operator and the member only): never told here.
-        MembershipSuspended m => Line(m.ConsortiumId, FeedEntryKind.MemberSuspended, t.Format("Suspended.Title", Name(t, m.OrganizationName, null)),
+        MembershipSuspended m => Line(m.ConsortiumId, FeedEntryKind.MemberSuspended, t.Format("Suspended.Title", Name(t, m.OrganizationName, m.OrganizationNameZh)),
             t["Suspended.Content"], m.OccurredAt, null),
-        MembershipReinstated m => Line(m.ConsortiumId, FeedEntryKind.MemberReinstated, t.Format("Reinstated.Title", Name(t, m.OrganizationName, null)),
+        MembershipReinstated m => Line(m.ConsortiumId, FeedEntryKind.MemberReinstated, t.Format("Reinstated.Title", Name(t, m.OrganizationName, m.OrganizationNameZh)),
             t["Reinstated.Content"], m.OccurredAt, null),
-        MembershipWithdrawn m => Line(m.ConsortiumId, FeedEntryKind.MemberLeft, t.Format("Left.Title", Name(t, m.OrganizationName, null)),
+        MembershipWithdrawn m => Line(m.ConsortiumId, FeedEntryKind.MemberLeft, t.Format("Left.Title", Name(t, m.OrganizationName, m.OrganizationNameZh)),
             t["Left.Content"], m.OccurredAt, null),
         CouncilSessionOpened m => Line(m.ConsortiumId, FeedEntryKind.CouncilSessionOpened, t.Format("Session.Title", t.Ordinal(m.SessionNumber)),
             t.Format("Session.Content", t.Day(m.StartsOn), t.Day(m.EndsOn)), m.OccurredAt, null),
         CouncilRoleAssigned m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleDesignated,
-            t.Format("Designated.Title", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
-            t.Format("Designated.Content", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)), m.OccurredAt, null),
+            t.Format("Designated.Title", Name(t, m.OrganizationName, m.OrganizationNameZh), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
+            t.Format("Designated.Content", Name(t, m.OrganizationName, m.OrganizationNameZh), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)), m.OccurredAt, null),
         CouncilRoleRevoked m => Line(m.ConsortiumId, FeedEntryKind.CouncilRoleEnded,
-            t.Format("RoleEnded.Title", Name(t, m.OrganizationName, null), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
+            t.Format("RoleEnded.Title", Name(t, m.OrganizationName, m.OrganizationNameZh), t.Word("CouncilRole", m.Role), t.Ordinal(m.SessionNumber)),
             t.Format("RoleEnded.Content", t.Word("RoleEndCause", m.Cause)), m.OccurredAt, null),
         CharterApproved m => Line(m.ConsortiumId, FeedEntryKind.CharterApproved,
             m.ApprovedBySession is { } s ? t.Format("Charter.TitleBySession", t.Number(m.Version), t.Ordinal(s)) : t.Format("Charter.Title", t.Number(m.Version)),
             t.Format("Charter.Content", t.Day(m.ApprovedOn)) + (m.Link is { } link ? $" {link}" : ""), m.OccurredAt, null),
         ProgramLaunched m => Line(m.ConsortiumId, FeedEntryKind.ProgramLaunched,
-            t.Format("Program.Title", t.Join([.. m.Colleges.Select(c => Name(t, c.Name, null)), .. m.Enterprises.Select(e => Name(t, e.Name, null))]),
+            t.Format("Program.Title", t.Join([.. m.Colleges.Select(c => Name(t, c.Name, c.NameZh)), .. m.Enterprises.Select(e => Name(t, e.Name, e.NameZh))]),
                 t.Article(t.Word("ProgramKind", m.Kind)), m.Title),
             t.Format("Program.Content", t.Article(t.Word("ProgramKind", m.Kind), capital: true),
                 m.Occupation is { } o ? t.Format("Program.For", o) : "", m.Seats is { } seats ? t.Format("Program.Seats", t.Number(seats)) : ""),
@@ -75,11 +75,11 @@ public static class FeedStories
             Because(t, t.Count("Cancelled.Notified", m.RegistrantIds.Count), m.Reason), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
         AgreementSigned m => Line(m.ConsortiumId, FeedEntryKind.AgreementSigned,
             m.Occupation is { } o
-                ? t.Format("Agreement.TitleFor", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, null))]), Agreement(t, m.Kind), o)
-                : t.Format("Agreement.Title", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, null))]), Agreement(t, m.Kind)),
+                ? t.Format("Agreement.TitleFor", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, p.OrganizationNameZh))]), Agreement(t, m.Kind), o)
+                : t.Format("Agreement.Title", t.Join([.. m.Parties.Select(p => Name(t, p.OrganizationName, p.OrganizationNameZh))]), Agreement(t, m.Kind)),
             t.Format("Agreement.Content", m.Title, t.Day(m.SignedOn), m.EventTitle), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
-        PlaqueUnveiled m => Line(m.ConsortiumId, FeedEntryKind.PlaqueUnveiled, t.Format("Plaque.Title", Name(t, m.HostOrganizationName, null), m.Name),
-            t.Format("Plaque.Content", t.Article(t.Word("PlaqueKind", m.Kind), capital: true), Name(t, m.HostOrganizationName, null), t.Day(m.UnveiledOn)),
+        PlaqueUnveiled m => Line(m.ConsortiumId, FeedEntryKind.PlaqueUnveiled, t.Format("Plaque.Title", Name(t, m.HostOrganizationName, m.HostOrganizationNameZh), m.Name),
+            t.Format("Plaque.Content", t.Article(t.Word("PlaqueKind", m.Kind), capital: true), Name(t, m.HostOrganizationName, m.HostOrganizationNameZh), t.Day(m.UnveiledOn)),
             m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
         CompetitionResultsPublished m => Line(m.ConsortiumId, FeedEntryKind.CompetitionResults, t.Format("Results.Title", m.EventTitle),
             Podium(t, m.Entrants), m.OccurredAt, $"{PlatformApi.Prefix}/events/{m.EventId}"),
@@ -87,8 +87,8 @@ public static class FeedStories
     };
 
     /// <summary>
-    /// The one place a name is picked for the language. Messages will carry a Chinese name beside the English one
-    /// (<c>OrganizationNameZh</c>…); until the contracts have it, callers pass null and both languages show the English name.
+    /// The one place a name is picked for the language: the Chinese name the message carries (<c>OrganizationNameZh</c>…)
+    /// for a Chinese reader, else the English one (older messages, organizations without one).
     /// </summary>
     private static string Name(FeedText t, string name, string? nameZh) => t.Name(name, nameZh);
 
@@ -107,7 +107,7 @@ public static class FeedStories
     {
         var awarded = entrants.Where(e => e.Award is not null).OrderBy(e => e.Rank).ToList();
         var top = (awarded.Count > 0 ? awarded : [.. entrants.OrderBy(e => e.Rank)]).Take(5)
-            .Select(e => e.Award is { } a ? t.Format("Results.PlaceAward", t.Ordinal(e.Rank), Name(t, e.CollegeName, null), a) : t.Format("Results.Place", t.Ordinal(e.Rank), Name(t, e.CollegeName, null)));
+            .Select(e => e.Award is { } a ? t.Format("Results.PlaceAward", t.Ordinal(e.Rank), Name(t, e.CollegeName, e.CollegeNameZh), a) : t.Format("Results.Place", t.Ordinal(e.Rank), Name(t, e.CollegeName, e.CollegeNameZh)));
         return t.Format("Results.Content", t.Number(entrants.Count), string.Join(t["Results.Separator"], top));
     }
 
