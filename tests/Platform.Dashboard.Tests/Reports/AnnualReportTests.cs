@@ -144,10 +144,29 @@ public sealed class AnnualReportTests(AnnualReportPlatform data) : IClassFixture
     [Fact]
     public async Task The_pdf_is_printed_by_chromium_with_the_consortium_and_its_sections()
     {
+        var text = await PdfTextAsync(language: null);
+        Assert.Contains(data.ConsortiumName, text, StringComparison.Ordinal);
+        Assert.Contains("Members by kind and council role", text, StringComparison.Ordinal);
+        Assert.Contains("Placement funnel", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_chinese_pdf_prints_chinese_text_not_empty_boxes()
+    {
+        // Chromium needs a Chinese font on the machine (install-os-packages.sh --with-browser); without one the
+        // headings print as boxes that pdftotext cannot read back.
+        var text = await PdfTextAsync(language: "zh-CN");
+        Assert.Contains("成员构成与理事会", text, StringComparison.Ordinal);
+        Assert.Contains(data.ConsortiumName, text, StringComparison.Ordinal);
+    }
+
+    private async Task<string> PdfTextAsync(string? language)
+    {
         using var dashboard = DashboardPlatform.Operator(Platform.Dashboard.Url);
         dashboard.Timeout = TimeSpan.FromSeconds(120);
         using var request = new HttpRequestMessage(HttpMethod.Get, Report());
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/pdf"));
+        if (language is not null) request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue(language));
         using var response = await dashboard.SendAsync(request, Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
@@ -158,12 +177,10 @@ public sealed class AnnualReportTests(AnnualReportPlatform data) : IClassFixture
         try
         {
             await File.WriteAllBytesAsync(file, pdf, Cancel);
-            using var pdftotext = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", file, "-"]) { RedirectStandardOutput = true })!;
+            using var pdftotext = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"]) { RedirectStandardOutput = true })!;
             var text = await pdftotext.StandardOutput.ReadToEndAsync(Cancel);
             await pdftotext.WaitForExitAsync(Cancel);
-            Assert.Contains(data.ConsortiumName, text, StringComparison.Ordinal);
-            Assert.Contains("Members by kind and council role", text, StringComparison.Ordinal);
-            Assert.Contains("Placement funnel", text, StringComparison.Ordinal);
+            return text;
         }
         finally
         {
