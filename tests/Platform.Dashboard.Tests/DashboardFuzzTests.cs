@@ -168,6 +168,19 @@ public sealed class DashboardFuzzTests(ThrowawayRabbitMq rabbit)
         var login = await GetLoginPageAsync(http, Pick);
         Assert.Empty(login);
 
+        // The language switch and the page's texts (after the login checks, so their random draws stay as they were).
+        for (var i = 0; i < RequestsPerEndpoint; i++)
+        {
+            var (body, shown) = Body(random, Pick);
+            var contentType = Pick(ContentTypes);
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/language") { Content = new ByteArrayContent(body) };
+            if (contentType.Length > 0) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            await SendAsync(request, $"POST /api/language [{contentType}] {shown}");
+            var text = new HttpRequestMessage(HttpMethod.Get, $"/api/text?{Query("lang")}");
+            text.Headers.TryAddWithoutValidation("Accept-Language", Pick(Texts.Where(t => t.All(c => c is >= ' ' and < (char)127)).ToArray()));
+            await SendAsync(text, $"GET /api/text?{text.RequestUri!.Query}");
+        }
+
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers ({string.Join(", ", answered.OrderBy(a => a.Key).Select(a => $"{a.Key}×{a.Value}"))}):\n{string.Join('\n', failures.Take(30))}");
         Assert.DoesNotContain(answered.Keys, status => status >= 500);
         // The garbage was mostly refused, not served: at least some 400s and 415s.

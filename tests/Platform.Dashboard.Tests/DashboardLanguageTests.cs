@@ -18,7 +18,7 @@ public sealed partial class DashboardLanguageTests(DashboardPlatform platform) :
     {
         var page = await platform.OpenAsync("#consortium");
         await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("Consortium Platform");
-        await Assertions.Expect(page.GetByTestId("kpi-card").Filter(new() { HasText = "Active members by kind" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("kpi-card").Filter(new() { HasText = "Active members by kind" })).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
 
         await page.GetByTestId("language-zh").ClickAsync();
@@ -27,7 +27,7 @@ public sealed partial class DashboardLanguageTests(DashboardPlatform platform) :
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
         await Assertions.Expect(page.Locator("#nav a")).ToHaveTextAsync(["资源状态", "消息流", "联盟概览", "Webhook 推送"]);
         await Assertions.Expect(page.Locator("main h2").First).ToHaveTextAsync("联盟关键指标");
-        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "在册成员（按类型）" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "在册成员（按类型）" })).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("language-zh")).ToHaveAttributeAsync("aria-pressed", "true");
         // ASP.NET Core's culture cookie: the UI culture only (formatting stays invariant on the server).
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == ".AspNetCore.Culture");
@@ -36,7 +36,7 @@ public sealed partial class DashboardLanguageTests(DashboardPlatform platform) :
 
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("产教联盟平台");
-        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "培养就业漏斗" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "培养就业漏斗" })).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await DashboardPlatform.ScreenshotAsync(page, "consortium-zh-CN");
 
         // And back: the switch wins over the browser's language either way.
@@ -58,7 +58,7 @@ public sealed partial class DashboardLanguageTests(DashboardPlatform platform) :
 
         await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("产教联盟平台");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
-        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "近期活动" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("kpi-card").Locator(".card-title").Filter(new() { HasText = "近期活动" })).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("● 实时");
     }
 
