@@ -142,9 +142,9 @@ public static class RabbitMqNode
     }
 
     /// <summary>An HTTP client for the management API, authenticated as the platform user.</summary>
-    public static HttpClient ManagementClient(Uri managementUri, string password)
+    public static HttpClient ManagementClient(Uri managementUri, string password, TimeSpan? timeout = null)
     {
-        var client = new HttpClient { BaseAddress = managementUri, Timeout = TimeSpan.FromSeconds(5) };
+        var client = new HttpClient { BaseAddress = managementUri, Timeout = timeout ?? TimeSpan.FromSeconds(5) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RabbitMqServer.User}:{password}")));
         return client;
     }

@@ -159,7 +159,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>An HTTP client for the management API, authenticated as the platform user.</summary>
-    public HttpClient ManagementClient() => RabbitMqNode.ManagementClient(ManagementUri, Password);
+    /// <summary>A client of the node's management API; 5 s per request unless told otherwise (health checks poll with it).</summary>
+    public HttpClient ManagementClient(TimeSpan? timeout = null) => RabbitMqNode.ManagementClient(ManagementUri, Password, timeout);
 
     /// <summary>SIGKILL: the node dies as on a lost machine (no goodbye to its peers or clients).</summary>
     public void Kill() => _node?.Kill();

@@ -51,6 +51,8 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
             ["services:events:http:0"] = Events.Url,
         });
 
+        // The page's panels come from several services' APIs: on two busy cores 5 s (Playwright's default) is too short.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

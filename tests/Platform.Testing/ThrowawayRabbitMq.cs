@@ -32,7 +32,8 @@ public sealed class ThrowawayRabbitMq : IAsyncLifetime
     public async Task<Uri> CreateVirtualHostAsync(string prefix = "test")
     {
         var vhost = $"{prefix}-{Guid.NewGuid():N}";
-        using var http = Server.ManagementClient();
+        // Not a health poll: on a busy CI machine creating a vhost has taken longer than the 5 s default.
+        using var http = Server.ManagementClient(TimeSpan.FromSeconds(30));
         using (var create = await http.PutAsync(new Uri($"api/vhosts/{vhost}", UriKind.Relative), null))
             create.EnsureSuccessStatusCode();
         using (var permit = await http.PutAsync(

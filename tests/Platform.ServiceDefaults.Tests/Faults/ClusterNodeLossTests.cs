@@ -80,7 +80,8 @@ public sealed class ClusterNodeLossTests(ThrowawayPostgres postgres, DedicatedCl
 
     private static async Task CreateVirtualHostAsync(RabbitMqServer node, string vhost)
     {
-        using var http = node.ManagementClient();
+        // A vhost is created on every node of the cluster: seconds on a busy machine.
+        using var http = node.ManagementClient(TimeSpan.FromSeconds(60));
         using (var create = await http.PutAsync(new Uri($"api/vhosts/{vhost}", UriKind.Relative), null, TestContext.Current.CancellationToken))
             create.EnsureSuccessStatusCode();
         using var permit = await http.PutAsJsonAsync(new Uri($"api/permissions/{vhost}/{RabbitMqServer.User}", UriKind.Relative),
@@ -90,7 +91,7 @@ public sealed class ClusterNodeLossTests(ThrowawayPostgres postgres, DedicatedCl
 
     private static async Task<JsonElement> QueueAsync(RabbitMqServer node, string vhost, string queue)
     {
-        using var http = node.ManagementClient();
+        using var http = node.ManagementClient(TimeSpan.FromSeconds(30));
         return await http.GetFromJsonAsync<JsonElement>(new Uri($"api/queues/{vhost}/{queue}", UriKind.Relative), TestContext.Current.CancellationToken);
     }
 }
