@@ -77,9 +77,9 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 reported[name] = state;
                 var exitCode = change.Snapshot.ExitCode;
                 var exit = exitCode is { } code ? $" (exit code {code})" : "";
-                // DCP does not restart executables. A service that crashed (not one stopped on purpose, which exits 0)
-                // comes back on its own, after 1, 2, 4 … 30 s while it keeps crashing.
-                var restart = change.Resource is ProjectResource && exitCode is not (null or 0) ? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(crashes.GetValueOrDefault(name), 5))) : (TimeSpan?)null;
+                // DCP does not restart executables. A service or a broker node that crashed (not one stopped on purpose,
+                // which exits 0) comes back on its own, as under systemd or Kubernetes, after 1, 2, 4 … 30 s while it keeps crashing.
+                var restart = IsSupervised(change.Resource) && exitCode is not (null or 0) ? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(crashes.GetValueOrDefault(name), 5))) : (TimeSpan?)null;
                 var then = restart is { } delay ? $"; restarting in {delay.TotalSeconds:0} s" : "";
                 await Console.Error.WriteLineAsync($"{name}: {state}{exit}{then}. Its output: {Path.Combine(run.DataFolder.Logs, name + ".log")}, or the Aspire dashboard's console logs.");
                 if (restart is { } wait)
@@ -93,6 +93,9 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         {
         }
     }
+
+    /// <summary>What the AppHost restarts after a crash: the services and the RabbitMQ nodes (a cluster node rejoins its cluster).</summary>
+    private static bool IsSupervised(IResource resource) => resource is ProjectResource or RabbitMqServerResource;
 
     private async Task RestartAsync(IResource resource, TimeSpan delay, CancellationToken stoppingToken)
     {

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Hosting;
+using Platform.Hosting.Aspire;
+
+namespace Platform.Bench.ScaleOut;
+
+/// <summary>
+/// <c>./run.sh --scale</c> in this process (Aspire.Hosting.Testing): a 3-node RabbitMQ cluster, 2 instances of each
+/// service behind a balancer each, on a throwaway data folder. What it runs can be killed as a lost machine would
+/// lose it; the AppHost restarts crashed services and broker nodes itself.
+/// </summary>
+public sealed class ScaledOutPlatform : IAsyncDisposable
+{
+    /// <summary>About 2.5 minutes on 2 busy cores (three Erlang nodes, ten services, five balancers); room for a loaded CI machine.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    private readonly DistributedApplication _app;
+    private readonly bool _ownsFolder;
+
+    private ScaledOutPlatform(DistributedApplication app, string dataFolder, bool ownsFolder, TimeSpan startedIn)
+    {
+        _app = app;
+        DataFolder = dataFolder;
+        _ownsFolder = ownsFolder;
+        StartedIn = startedIn;
+    }
+
+    public string DataFolder { get; }
+
+    /// <summary>Keeps the data folder (logs, databases) after dispose, for a failed run to be looked into.</summary>
+    public bool KeepDataFolder { get; set; }
+
+    /// <summary>From the AppHost's start until every resource was healthy (endpoints.json written).</summary>
+    public TimeSpan StartedIn { get; }
+
+    public string OperatorKey => File.ReadAllText(Path.Combine(DataFolder, "operator-key")).Trim();
+
+    /// <summary>The broker nodes' resource names (messaging-1 …).</summary>
+    public IReadOnlyList<string> BrokerNodes => [.. Model.Resources.OfType<RabbitMqClusterResource>().Single().Nodes.Select(n => n.Name)];
+
+    private DistributedApplicationModel Model => _app.Services.GetRequiredService<DistributedApplicationModel>();
+
+    /// <summary>Starts the platform on <paramref name="dataFolder"/> (a new throwaway folder when null, removed on dispose).</summary>
+    public static async Task<ScaledOutPlatform> StartAsync(string? dataFolder, CancellationToken cancellationToken)
+    {
+        var owns = dataFolder is null;
+        var folder = dataFolder ?? Directory.CreateTempSubdirectory("platform-scale-").FullName;
+        var clock = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        // With the Aspire dashboard, as ./run.sh runs it: the operator dashboard links to it and the services send it telemetry.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(["--data", folder, "--scale"],
+            (options, _) => options.DisableDashboard = false, timeout.Token);
+        // The AppHost's own console lines (failures, restarts) are written without a logger; the resources log to DATA/logs.
+        builder.Services.AddLogging(logging => logging.ClearProviders());
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            // The AppHost writes endpoints.json once every resource is healthy.
+            while (!File.Exists(Path.Combine(folder, "endpoints.json")))
+                await Task.Delay(200, timeout.Token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new ScaledOutPlatform(app, folder, owns, clock.Elapsed);
+    }
+
+    /// <summary>A service's address: its load balancer, as partners reach it.</summary>
+    public Uri ServiceUrl(string service) => _app.GetEndpoint(service, "http");
+
+    /// <summary>
+    /// SIGKILL to the resource's process tree (for a service <c>dotnet run</c> and the service under it; for a broker
+    /// node the script and the Erlang VM): no goodbye to clients or cluster peers. Returns when it is gone.
+    /// </summary>
+    public async Task KillAsync(string resource, CancellationToken cancellationToken)
+    {
+        using var process = Process.GetProcessById(ProcessId(resource));
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the resource runs again in a process other than <paramref name="killedPid"/> and is healthy; how long that took.</summary>
+    public async Task<TimeSpan> WaitUntilBackAsync(string resource, int killedPid, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await _app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                 && Pid(e.Snapshot) is { } pid && pid != killedPid,
+            cancellationToken);
+        return clock.Elapsed;
+    }
+
+    /// <summary>Messages parked in <c>*_error</c> queues, per queue, as the first broker node that answers reports them.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ErrorQueuesAsync(CancellationToken cancellationToken)
+    {
+        Exception? last = null;
+        foreach (var node in Model.Resources.OfType<RabbitMqServerResource>())
+        {
+            try
+            {
+                var management = new Uri(await node.ManagementUrlExpression.GetValueAsync(cancellationToken) ?? throw new InvalidOperationException($"{node.Name} has no management URL."));
+                using var http = RabbitMqNode.ManagementClient(management, await node.PasswordParameter.GetValueAsync(cancellationToken) ?? "", TimeSpan.FromSeconds(30));
+                using var queues = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonDocument>(http,
+                    new Uri("api/queues?columns=name,messages", UriKind.Relative), cancellationToken);
+                return queues!.RootElement.EnumerateArray()
+                    .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+                    .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e; // that node is down: ask the next
+            }
+        }
+        throw new InvalidOperationException("No broker node answered on its management API.", last);
+    }
+
+    /// <summary>The process DCP started for the resource.</summary>
+    public int ProcessId(string resource)
+    {
+        if (!_app.ResourceNotifications.TryGetCurrentState(resource, out var current))
+            throw new InvalidOperationException($"No resource named {resource}.");
+        return Pid(current.Snapshot) ?? throw new InvalidOperationException($"{resource} has no process (state {current.Snapshot.State?.Text}).");
+    }
+
+    private static int? Pid(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid ? Convert.ToInt32(pid, CultureInfo.InvariantCulture) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsFolder && !KeepDataFolder)
+        {
+            try { Directory.Delete(DataFolder, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}
