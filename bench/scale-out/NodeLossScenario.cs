@@ -302,14 +302,15 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
         return new World(consortium, colleges, enterprises, programs, eventId);
     }
 
-    private static async Task<JsonElement> WhenKnownAsync(Func<Task<(HttpStatusCode Status, JsonElement Body)>> attempt, CancellationToken cancellationToken)
+    private async Task<JsonElement> WhenKnownAsync(Func<Task<(HttpStatusCode Status, JsonElement Body)>> attempt, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var (status, body) = await attempt();
             if ((int)status < 400) return body;
-            if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new InvalidOperationException($"Still refused after 90 s: {(int)status} {body}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(180))
+                throw new InvalidOperationException($"Still refused after 180 s: {(int)status} {body}{Environment.NewLine}{await platform.HealthReportsAsync(cancellationToken)}");
             await Task.Delay(500, cancellationToken);
         }
     }

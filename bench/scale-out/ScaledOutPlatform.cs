@@ -124,6 +124,25 @@ public sealed class ScaledOutPlatform : IAsyncDisposable
         throw new InvalidOperationException("No broker node answered on its management API.", last);
     }
 
+    /// <summary>Every service instance's <c>/health/ready</c> answer (bus, outbox backlog, error queues), for a failure message.</summary>
+    public async Task<string> HealthReportsAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var reports = new List<string>();
+        foreach (var instance in Model.Resources.OfType<ProjectResource>().Where(p => p.Name[^2] == '-' && char.IsDigit(p.Name[^1])).OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            try
+            {
+                reports.Add($"{instance.Name}: {await http.GetStringAsync(new Uri(_app.GetEndpoint(instance.Name, "http"), "/health/ready"), cancellationToken)}");
+            }
+            catch (HttpRequestException e)
+            {
+                reports.Add($"{instance.Name}: {e.Message}");
+            }
+        }
+        return string.Join(Environment.NewLine, reports);
+    }
+
     /// <summary>The process DCP started for the resource.</summary>
     public int ProcessId(string resource)
     {
