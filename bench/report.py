@@ -69,8 +69,10 @@ def memory(r):
 def membership_list(r):
     t = {x["name"]: x for x in r["targets"]}
     partner = t.get("member list (member's partner key)")
-    text = (f"p99 {n(r['listP99'])} ms vs {n(r['baselineP99'], 1)} ms `/health/live` ({r['ratioToBaseline']:.1f}×, goal 3× "
-            f"{'met' if r['ratioToBaseline'] <= 3 else '**not met**'}), {n(r['listRate'])} req/s at {r['concurrency']} concurrent over "
+    lists = [x for x in r["targets"] if x["name"].startswith("member list") and "304" not in x["name"]]
+    worst = max(x["ratioToBaseline"] for x in lists)
+    text = (f"p99 {n(r['listP99'])} ms vs {n(r['baselineP99'], 1)} ms `/health/live` ({r['ratioToBaseline']:.1f}×; worst list target "
+            f"{worst:.1f}×, goal 3× {'met' if worst <= 3 else '**not met**'}), {n(r['listRate'])} req/s at {r['concurrency']} concurrent over "
             f"{r['organizations']:,} members, median of {r['runs']} runs; a 304 costs {pct(r['revalidationCostOfPage'])} of a page "
             f"(goal ≤ 50 % {'met' if r['revalidationCostOfPage'] <= 0.5 else '**not met**'})")
     if partner:
