@@ -118,6 +118,21 @@ public sealed class MemberListNotificationTests(ThrowawayPostgres postgres, Thro
     }
 
     [Fact]
+    public async Task A_local_commit_clears_its_consortium_at_once_without_waiting_for_the_notification()
+    {
+        var consortium = await EstablishAsync();
+        var member = await ActiveMemberAsync(consortium.Id, "Yantai Shipbuilding");
+        await ListeningAsync(Service);
+        var versions = Versions(Service);
+        // An entry no notification of this test can clear (they carry lower versions): only the commit hook can.
+        versions.Keep(consortium.Id, new MemberListState(long.MaxValue, System.Collections.Frozen.FrozenSet<Guid>.Empty), versions.Generation);
+        Assert.True(versions.TryGet(consortium.Id, out _));
+        using (var suspend = await ActAsync(member, "suspend"))
+            suspend.EnsureSuccessStatusCode();
+        Assert.False(versions.TryGet(consortium.Id, out var kept) && kept.Version == long.MaxValue, "the writer's commit cleared the consortium's entry");
+    }
+
+    [Fact]
     public async Task A_killed_LISTEN_connection_falls_back_to_the_database_and_caching_resumes_after_reconnecting()
     {
         var second = await SecondAsync();
