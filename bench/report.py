@@ -66,7 +66,28 @@ def memory(r):
             + f" (goal ≤ 200 MiB; {where(r)}) — see `bench/memory/README.md`, `bench/results/memory.json`")
 
 
-FORMATTERS = {"outbox": outbox, "pipeline-ingestion": ingestion, "webhooks": webhooks, "memory": memory}
+def membership_list(r):
+    t = {x["name"]: x for x in r["targets"]}
+    partner = t.get("member list (member's partner key)")
+    lists = [x for x in r["targets"] if x["name"].startswith("member list") and "304" not in x["name"]]
+    worst = max(x["ratioToBaseline"] for x in lists)
+    text = (f"p99 {n(r['listP99'])} ms vs {n(r['baselineP99'], 1)} ms `/health/live` ({r['ratioToBaseline']:.1f}×; worst list target "
+            f"{worst:.1f}×, goal 3× {'met' if worst <= 3 else '**not met**'}), {n(r['listRate'])} req/s at {r['concurrency']} concurrent over "
+            f"{r['organizations']:,} members, median of {r['runs']} runs; a 304 costs {pct(r['revalidationCostOfPage'])} of a page "
+            f"(goal ≤ 50 % {'met' if r['revalidationCostOfPage'] <= 0.5 else '**not met**'})")
+    if partner:
+        text += f"; partner key p99 {n(partner['p99'])} ms ({partner['ratioToBaseline']:.1f}×)"
+    return text + f" ({where(r)}) — see `bench/membership-list/README.md`, `bench/results/membership-list.json`"
+
+
+def events(r):
+    g, f = r["registrations"], r["feed"]
+    return (f"{n(g['rateMedian'])} registrations/s (p99 {n(g['p99Median'])} ms), counts exact; feed page p99 {n(f['p99Median'])} ms vs "
+            f"{n(f['baselineP99Median'])} ms `/health/live` at {f['readers']} readers ({f['ratioToBaseline']:.1f}×, goal 3× "
+            f"{'met' if f['ratioToBaseline'] <= 3 else '**not met**'}), median of {r['runs']} runs ({where(r)}) — see `bench/events/README.md`, `bench/results/events.json`")
+
+
+FORMATTERS = {"membership-list": membership_list, "events": events, "outbox": outbox, "pipeline-ingestion": ingestion, "webhooks": webhooks, "memory": memory}
 ROWS = {"memory": "| service RSS under load (reads + bad input) per GC mode, growth over the run | `dotnet run -c Release --project bench/memory -- --minutes 10` | |"}
 
 

@@ -108,6 +108,26 @@ try
         $"median  registrations {Median(rates):N0}/s (p99 {Median(registrationP99):N1} ms; /health/live p99 at 50 clients {Median(healthAt50):N1} ms, ratio {Median(registrationP99) / Median(healthAt50):N1}x)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"        feed page p99 {Median(feedP99):N1} ms over {FeedEntries:N0} entries (/health/live p99 at 100 readers {Median(healthAt100):N1} ms, ratio {Median(feedP99) / Median(healthAt100):N1}x)"));
+    await BenchResults.WriteAsync("events", new
+    {
+        bench = "events",
+        measuredAt = DateTimeOffset.UtcNow,
+        machine = BenchResults.Machine(),
+        runs,
+        registrations = new
+        {
+            clients = RegistrationClients, seats = Seats, people = Registrations, countsExact = true,
+            rateMedian = Median(rates), rateRuns = rates, p99Median = Median(registrationP99), baselineP99Median = Median(healthAt50),
+            goal = ">= 2,000/s, counts exact",
+        },
+        feed = new
+        {
+            readers = FeedReaders, entries = FeedEntries, pagesPerReader = PagesPerReader,
+            p99Median = Median(feedP99), p99Runs = feedP99, baselineP99Median = Median(healthAt100), baselineP99Runs = healthAt100,
+            ratioToBaseline = Median(feedP99) / Median(healthAt100),
+            goal = "feed page p99 <= 3x /health/live p99 at the same concurrency",
+        },
+    });
     return 0;
 }
 catch (Exception exception)
@@ -241,7 +261,7 @@ static async Task<(Guid Consortium, Guid Organizer)> SeedDirectoryAsync(string d
     await using var command = new NpgsqlCommand("""
         INSERT INTO known_consortia (id, name, time_zone, changed_at) VALUES (@c, 'Bench Education Group', 'Asia/Shanghai', now());
         INSERT INTO known_organizations (id, name, kind, changed_at) VALUES (@o, 'Bench Technician College', 'technicianCollege', now());
-        INSERT INTO known_memberships (consortium_id, organization_id, membership_id, status, changed_at) VALUES (@c, @o, @m, 'active', now());
+        INSERT INTO known_memberships (consortium_id, organization_id, membership_id, status, changed_at, version) VALUES (@c, @o, @m, 'active', now(), 1);
         """, connection);
     command.Parameters.AddWithValue("c", consortium);
     command.Parameters.AddWithValue("o", organizer);

@@ -19,6 +19,7 @@ builder.AddServiceMessaging("events", bus =>
 builder.Services.AddPlatformLocalization();
 builder.Services.AddScoped<FeedProjection>();
 builder.Services.AddSingleton<FeedLinks>();
+builder.Services.AddFeedPages();
 // One desk per process: it keeps each event's line of registrations waiting for their turn.
 builder.Services.AddSingleton<RegistrationDesk>();
 

@@ -12,6 +12,10 @@ builder.AddServiceDefaults("membership");
 builder.AddServiceDatabase<MembershipDbContext>("membershipdb");
 builder.AddServiceMessaging("membership", bus => bus.AddConsumer<CouncilDesignationsRecordedConsumer>());
 builder.Services.AddSingleton<MemberListCache>();
+// The member list's versions and members live in memory, kept current by the trigger's NOTIFY and local commits.
+builder.Services.AddChangeNotifications<MemberListVersions>(MemberListVersions.Channel);
+builder.Services.AddSingleton<MemberListWrites>();
+builder.Services.ConfigureDbContext<MembershipDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<MemberListWrites>()));
 builder.DescribeApiTags(
     ("Consortia", "Vocational education groups and industry–education consortia established on the platform."),
     ("Organizations", "Colleges, enterprises, institutes, agencies and associations registered on the platform, members or not."),

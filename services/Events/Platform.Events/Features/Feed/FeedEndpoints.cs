@@ -20,6 +20,7 @@ public static class FeedEndpoints
     public static IEndpointRouteBuilder MapFeed(this IEndpointRouteBuilder api)
     {
         api.MapGet("/feed", ReadAsync).WithTags("Feed").WithName("getFeed").RequireScope(Scopes.EventsRead)
+            .Produces<Page<FeedEntryResponse>>(StatusCodes.Status200OK, "application/json")
             .WithSummary("The consortium's activity feed, most recently updated first (a late, backdated story comes out on top)")
             .WithDescription("A partner reads only the feeds of consortia its organization belongs to; any other consortium, or one this service never heard of, answers 404. "
                 + LanguageNote);
@@ -47,18 +48,32 @@ public static class FeedEndpoints
         return Task.CompletedTask;
     }
 
-    private static async Task<Results<Ok<Page<FeedEntryResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ReadAsync(
-        Guid consortiumId, PageRequest paging, Caller caller, HttpContext http, EventsDbContext db, FeedLinks links,
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ReadAsync(
+        Guid consortiumId, PageRequest paging, Caller caller, HttpContext http, EventsDbContext db, FeedLinks links, FeedPages pages,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken)
     {
-        if (!await db.CanReadConsortiumAsync(caller, consortiumId, cancellationToken)) return Problems.NotFound();
-        var zone = await db.ZoneOfAsync(consortiumId, cancellationToken);
-        var page = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
-            .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
-        var answer = page.Map(e => FeedEntryResponse.From(e, zone, links));
-        if (FeedCaching.ClientHasCurrent(http, JsonSerializer.SerializeToUtf8Bytes(answer, json.Value.SerializerOptions)))
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(answer);
+        // Readers and pages come from memory while the LISTEN connection keeps them current (FeedPages); a
+        // revalidation of a kept page answers 304 without touching the database.
+        var generation = pages.Generation(consortiumId);
+        if (generation is null || !pages.TryGetReaders(consortiumId, generation.Value, out var readers))
+        {
+            readers = await FeedReaders.ReadAsync(db, consortiumId, cancellationToken);
+            if (generation is { } current) pages.KeepReaders(consortiumId, current, readers);
+        }
+        if (!readers.Admit(caller)) return Problems.NotFound();
+
+        var key = generation is { } g ? FeedPages.PageKey(consortiumId, g, CultureInfo.CurrentUICulture.Name, paging) : null;
+        if (key is null || !pages.TryGetPage(key, out var page))
+        {
+            var zone = await db.ZoneOfAsync(consortiumId, cancellationToken);
+            var entries = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
+                .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
+            var body = JsonSerializer.SerializeToUtf8Bytes(entries.Map(e => FeedEntryResponse.From(e, zone, links)), json.Value.SerializerOptions);
+            page = new FeedPage(body, FeedCaching.Hash(body));
+            if (key is not null) pages.KeepPage(consortiumId, generation!.Value, key, page);
+        }
+        if (FeedCaching.ClientHasCurrent(http, page.Hash)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Bytes(page.Body, "application/json; charset=utf-8");
     }
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ReadAtomAsync(
@@ -121,8 +136,13 @@ public static class FeedEndpoints
         return TypedResults.File(body, $"{AtomMediaType}; charset=utf-8");
     }
 
-    private static async Task<Ok<FeedRebuilt>> RebuildAsync(Guid? consortiumId, FeedProjection feed, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new FeedRebuilt(await feed.RebuildAsync(consortiumId, cancellationToken)));
+    private static async Task<Ok<FeedRebuilt>> RebuildAsync(Guid? consortiumId, FeedProjection feed, FeedPages pages, CancellationToken cancellationToken)
+    {
+        var rebuilt = new FeedRebuilt(await feed.RebuildAsync(consortiumId, cancellationToken));
+        // The operator reads the rebuilt feed at once on this instance; the others hear the triggers' NOTIFY.
+        pages.Changed(consortiumId);
+        return TypedResults.Ok(rebuilt);
+    }
 
     private static void Link(XmlWriter xml, string rel, string href, string type)
     {

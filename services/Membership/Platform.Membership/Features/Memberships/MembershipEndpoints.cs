@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -137,37 +138,48 @@ public static class MembershipEndpoints
         _ => "withdrawn",
     };
 
-    /// <summary>The member list's version and whether the caller's organization is a member, compiled once: this runs on every list request.</summary>
-    private static readonly Func<MembershipDbContext, Guid, Guid, CancellationToken, Task<MemberListState?>> ListStateQuery =
-        EF.CompileAsyncQuery((MembershipDbContext db, Guid consortiumId, Guid organizationId, CancellationToken cancellationToken) =>
-            db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
-                .Select(c => new MemberListState(c.MemberListVersion,
-                    db.Memberships.Where(m => m.ConsortiumId == c.Id && m.OrganizationId == organizationId).Any(DomainMembership.IsAdmittedExpression)))
-                .FirstOrDefault());
-
-    private sealed record MemberListState(long MemberListVersion, bool IsMember);
+    /// <summary>The member list's version and its member organizations, in one statement (one snapshot): read once per version.</summary>
+    private static async Task<MemberListState?> ReadListStateAsync(MembershipDbContext db, Guid consortiumId, CancellationToken cancellationToken)
+    {
+        var read = await db.Consortia.AsNoTracking().Where(c => c.Id == consortiumId)
+            .Select(c => new
+            {
+                c.MemberListVersion,
+                Members = db.Memberships.Where(m => m.ConsortiumId == c.Id).Where(DomainMembership.IsAdmittedExpression).Select(m => m.OrganizationId).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return read is null ? null : new MemberListState(read.MemberListVersion, read.Members.ToFrozenSet());
+    }
 
     internal static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ListAsync(
         Guid consortiumId, ApiEnum<MembershipStatus>? status, ApiEnum<CouncilRole>? role, ApiEnum<OrganizationKind>? kind, Guid? organizationId, PageRequest paging,
         Caller caller, HttpContext http,
-        MembershipDbContext db, MemberListCache cache, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        MembershipDbContext db, MemberListCache cache, MemberListVersions versions, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         MembershipStatus? statusFilter = status?.Value;
         CouncilRole? roleFilter = role?.Value;
         OrganizationKind? kindFilter = kind?.Value;
 
-        // One round trip decides visibility and the list's version; the page itself usually comes from the cache.
-        var state = await ListStateQuery(db, consortiumId, caller.OrganizationId ?? Guid.Empty, cancellationToken);
-        if (state is null || (!caller.IsOperator && !state.IsMember)) return Problems.NotFound();
+        // Visibility and the list's version come from memory while the LISTEN connection keeps them current; the
+        // database is asked once per version (or on every request while it is not listening).
+        if (!versions.TryGet(consortiumId, out var state))
+        {
+            var generation = versions.Generation;
+            var read = await ReadListStateAsync(db, consortiumId, cancellationToken);
+            if (read is null) return Problems.NotFound();
+            versions.Keep(consortiumId, read, generation);
+            state = read;
+        }
+        if (!caller.IsOperator && !(caller.OrganizationId is { } callerOrganization && state.Members.Contains(callerOrganization))) return Problems.NotFound();
 
         var query = $"{statusFilter}|{roleFilter}|{kindFilter}|{organizationId}|{paging.Limit}|{paging.Cursor}";
-        var etag = $"\"{consortiumId:N}-{state.MemberListVersion}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query)))[..16]}\"";
+        var etag = $"\"{consortiumId:N}-{state.Version}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query)))[..16]}\"";
         http.Response.Headers.ETag = etag;
         // Clients may keep the page, but must revalidate: If-None-Match with the ETag answers 304 while nothing changed.
         http.Response.Headers.CacheControl = "private, no-cache";
         if (http.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
-        var page = await cache.GetOrBuildAsync($"{consortiumId:N}|{state.MemberListVersion}|{query}", async () =>
+        var page = await cache.GetOrBuildAsync($"{consortiumId:N}|{state.Version}|{query}", async () =>
         {
             var rows =
                 from m in db.Memberships.AsNoTracking()
