@@ -280,34 +280,38 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
         var programs = new List<Guid>();
         for (var i = 0; i < settings.Programs; i++)
         {
-            var program = await WhenKnownAsync(() => pipeline.SendForStatusAsync(HttpMethod.Post, "/api/v1/programs", new
+            var program = await WhenKnownAsync(attempt => pipeline.SendForStatusAsync(HttpMethod.Post, "/api/v1/programs", new
             {
                 consortiumId = consortium, kind = "orderClass", title = $"Intelligent welding order class {i} ({run})",
                 collegeIds = new[] { colleges[i] }, enterpriseIds = new[] { enterprises[i] },
-            }, $"{run}-program-{i}", cancellationToken), cancellationToken);
+            }, $"{run}-program-{i}-{attempt}", cancellationToken), cancellationToken);
             var id = program.GetProperty("id").GetGuid();
             await pipeline.PostAsync($"/api/v1/programs/{id}/launch", new { }, $"{run}-program-{i}-launch", cancellationToken);
             programs.Add(id);
         }
         var startsAt = DateTime.UtcNow.Date.AddDays(30).AddHours(9);
-        var fair = await WhenKnownAsync(() => events.SendForStatusAsync(HttpMethod.Post, "/api/v1/events", new
+        var fair = await WhenKnownAsync(attempt => events.SendForStatusAsync(HttpMethod.Post, "/api/v1/events", new
         {
             kind = "jobFair", title = $"Scale-out job fair ({run})", consortiumId = consortium, organizerIds = new[] { colleges[0] }, venue = "Hall 1",
             startsAt = startsAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
             endsAt = startsAt.AddHours(8).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), capacity = settings.Seats,
-        }, $"{run}-fair", cancellationToken), cancellationToken);
+        }, $"{run}-fair-{attempt}", cancellationToken), cancellationToken);
         var eventId = fair.GetProperty("id").GetGuid();
         foreach (var action in new[] { "schedule", "open-registration" })
             await events.PostAsync($"/api/v1/events/{eventId}/{action}", new { }, $"{run}-fair-{action}", cancellationToken);
         return new World(consortium, colleges, enterprises, programs, eventId);
     }
 
-    private async Task<JsonElement> WhenKnownAsync(Func<Task<(HttpStatusCode Status, JsonElement Body)>> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends until accepted. Each attempt has its own Idempotency-Key: the platform keeps a 4xx answer under its key
+    /// and replays it, so asking again with the same key after "not a member" would get "not a member" for a day.
+    /// </summary>
+    private async Task<JsonElement> WhenKnownAsync(Func<int, Task<(HttpStatusCode Status, JsonElement Body)>> send, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
-            var (status, body) = await attempt();
+            var (status, body) = await send(attempt);
             if ((int)status < 400) return body;
             if (clock.Elapsed > TimeSpan.FromSeconds(180))
                 throw new InvalidOperationException($"Still refused after 180 s: {(int)status} {body}{Environment.NewLine}{await platform.HealthReportsAsync(cancellationToken)}");
