@@ -87,8 +87,20 @@ def events(r):
             f"{'met' if f['ratioToBaseline'] <= 3 else '**not met**'}), median of {r['runs']} runs ({where(r)}) — see `bench/events/README.md`, `bench/results/events.json`")
 
 
-FORMATTERS = {"membership-list": membership_list, "events": events, "outbox": outbox, "pipeline-ingestion": ingestion, "webhooks": webhooks, "memory": memory}
-ROWS = {"memory": "| service RSS under load (reads + bad input) per GC mode, growth over the run | `dotnet run -c Release --project bench/memory -- --minutes 10` | |"}
+def scale_out(r):
+    m, runs = r["medians"], r["runs"]
+    back = max(max(x["backAfterSeconds"].values()) for x in runs)
+    return (f"{r['settings']['programs'] * r['settings']['traineesPerProgram'] * 2:,} placement events + {r['settings']['people']:,} registrations "
+            f"through the balancers, SIGKILL of `messaging-1`, `talent-pipeline-1`, `events-1` a quarter in: accepted events/s before "
+            f"{n(m['eventsPerSecondBeforeKill'])}, during the loss {n(m['eventsPerSecondDuringLoss'])} (batch p99 {n(m['batchP99MsBeforeKill'])} → "
+            f"{n(m['batchP99MsDuringLoss'])} ms); killed parts back within {back:.0f} s; converged {n(m['convergedSecondsAfterKill'])} s after the kill; "
+            f"counts exact, no 5xx but 503 + Retry-After: {'yes' if r['exact'] else '**no**'}; platform start {n(r['platformStartSeconds'])} s; "
+            f"median of {len(runs)} runs ({where(r)}) — see `bench/scale-out/README.md`, `bench/results/scale-out.json`")
+
+
+FORMATTERS = {"scale-out": scale_out, "membership-list": membership_list, "events": events, "outbox": outbox, "pipeline-ingestion": ingestion, "webhooks": webhooks, "memory": memory}
+ROWS = {"memory": "| service RSS under load (reads + bad input) per GC mode, growth over the run | `dotnet run -c Release --project bench/memory -- --minutes 10` | |",
+        "scale-out": "| the scaled-out platform losing a broker node and two service instances under load (issue 17) | `dotnet run -c Release --project bench/scale-out -- --runs 3` | |"}
 
 
 def main():
