@@ -76,7 +76,11 @@ async function getJson(url) {
   return response.json();
 }
 
+// Set by logout: a poll answered 401 after the session ended must not send the page elsewhere than logout does.
+let loggingOut = false;
+
 function toLogin() {
+  if (loggingOut) return;
   location.assign(`/login?returnUrl=${encodeURIComponent("/" + location.hash)}`);
 }
 
@@ -90,6 +94,7 @@ function post(url, body) {
 }
 
 async function logout() {
+  loggingOut = true;
   await post("/logout").catch(() => null);
   location.assign("/login");
 }
