@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Events.Features.Feed;
 using Platform.Membership.Contracts;
 using Platform.ServiceDefaults.Http;
@@ -118,13 +117,7 @@ public sealed class FeedNotificationTests(EventsServiceFixture fixture) : IClass
         var (before, _) = await FeedAsync(_secondOperator, consortium.Id);
         var listener = _second!.Services.GetRequiredService<ChangeNotifications>();
         var killed = listener.ProcessId;
-        await using (var connection = new NpgsqlConnection(_connectionString))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", connection);
-            terminate.Parameters.AddWithValue("pid", killed);
-            Assert.True((bool)(await terminate.ExecuteScalarAsync(Cancel))!);
-        }
+        Assert.True(await ThrowawayPostgres.TerminateBackendAsync(_connectionString, killed, Cancel));
         await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(listener.ProcessId != killed), "the instance notices the lost LISTEN connection");
 
         await CharterApprovedAsync(consortium.Id, 3);

@@ -29,6 +29,16 @@ public sealed class ThrowawayPostgres : IAsyncLifetime
         return Server.ConnectionString(name);
     }
 
+    /// <summary>Ends one server process (<c>pg_terminate_backend</c>), as a dropped network connection would; false if it was gone.</summary>
+    public static async Task<bool> TerminateBackendAsync(string connectionString, int pid, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var terminate = new Npgsql.NpgsqlCommand("SELECT pg_terminate_backend(@pid)", connection);
+        terminate.Parameters.AddWithValue("pid", pid);
+        return (bool)(await terminate.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync();

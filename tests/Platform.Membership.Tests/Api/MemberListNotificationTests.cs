@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Membership.Domain;
 using Platform.Membership.Features.Memberships;
 using Platform.ServiceDefaults.Auth;
@@ -144,13 +143,7 @@ public sealed class MemberListNotificationTests(ThrowawayPostgres postgres, Thro
 
         var listener = second.Services.GetRequiredService<ChangeNotifications>();
         var killed = listener.ProcessId;
-        await using (var connection = new NpgsqlConnection(_connectionString))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", connection);
-            terminate.Parameters.AddWithValue("pid", killed);
-            Assert.True((bool)(await terminate.ExecuteScalarAsync(Cancel))!);
-        }
+        Assert.True(await ThrowawayPostgres.TerminateBackendAsync(_connectionString, killed, Cancel));
         // The lost connection is noticed: nothing kept is trusted any more.
         await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(listener.ProcessId != killed), "the instance notices the lost LISTEN connection");
 
