@@ -12,7 +12,8 @@ internal sealed record MemberListState(long Version, FrozenSet<Guid> Members);
 /// <c>NOTIFY member_list, 'consortiumId:version'</c>, which clears the entry on every instance. Rules:
 /// a local commit clears its consortia at once (a writer reads its own change); while the LISTEN connection is down
 /// nothing is kept (everything is read from the database); a version read from the database never replaces a newer
-/// notified one; a read that raced with a clear is not kept.
+/// notified one; a read that raced with a local clear of its consortium (or a clear of all) is not kept. A notification
+/// carries its version, so it refuses only older reads, not every read in flight on any consortium.
 /// </summary>
 internal sealed class MemberListVersions : IChangeSubscriber
 {
@@ -21,10 +22,13 @@ internal sealed class MemberListVersions : IChangeSubscriber
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, MemberListState> _states = [];
     private readonly Dictionary<Guid, long> _notified = [];
+    // The generation at which each consortium (or everything) was last cleared without a version to compare with.
+    private readonly Dictionary<Guid, long> _clearedAt = [];
+    private long _clearedAllAt;
     private long _generation;
     private bool _listening;
 
-    /// <summary>Taken before reading the database; <see cref="Keep"/> refuses the read if anything was cleared since.</summary>
+    /// <summary>Taken before reading the database; <see cref="Keep"/> refuses the read if its consortium (or everything) was cleared since.</summary>
     public long Generation
     {
         get { lock (_gate) return _generation; }
@@ -48,7 +52,8 @@ internal sealed class MemberListVersions : IChangeSubscriber
     {
         lock (_gate)
         {
-            if (!_listening || _generation != generationBeforeRead) return;
+            if (!_listening || _clearedAllAt > generationBeforeRead) return;
+            if (_clearedAt.TryGetValue(consortiumId, out var cleared) && cleared > generationBeforeRead) return;
             if (_notified.TryGetValue(consortiumId, out var notified) && state.Version < notified) return;
             _states[consortiumId] = state;
         }
@@ -60,8 +65,17 @@ internal sealed class MemberListVersions : IChangeSubscriber
         lock (_gate)
         {
             _generation++;
-            if (consortia is null) _states.Clear();
-            else foreach (var id in consortia) _states.Remove(id);
+            if (consortia is null)
+            {
+                _clearedAllAt = _generation;
+                _states.Clear();
+                return;
+            }
+            foreach (var id in consortia)
+            {
+                _clearedAt[id] = _generation;
+                _states.Remove(id);
+            }
         }
     }
 
@@ -76,7 +90,6 @@ internal sealed class MemberListVersions : IChangeSubscriber
         }
         lock (_gate)
         {
-            _generation++;
             if (!_notified.TryGetValue(consortiumId, out var known) || known < version) _notified[consortiumId] = version;
             if (_states.TryGetValue(consortiumId, out var kept) && kept.Version < version) _states.Remove(consortiumId);
         }
@@ -88,6 +101,7 @@ internal sealed class MemberListVersions : IChangeSubscriber
         {
             _listening = listening;
             _generation++;
+            _clearedAllAt = _generation;
             _states.Clear();
         }
     }
