@@ -82,6 +82,9 @@ public static class RabbitMqNode
         // Never a daemonized epmd of its own (it would outlive us): not at boot, and not from RabbitMQ's epmd monitor,
         // which starts one (through a child erl, which reads ERL_FLAGS too) when ours went away before the node did.
         ["ERL_FLAGS"] = "-start_epmd false",
+        // Idle schedulers sleep instead of spinning: several nodes share two cores with the services (RabbitMQ's
+        // runtime tuning guide for shared hosts).
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "+sbwt none +sbwtdcpu none +sbwtdio none",
         // Makes the start script exec the VM instead of staying as a shell parent.
         ["RUNNING_UNDER_SYSTEMD"] = "true",
     };

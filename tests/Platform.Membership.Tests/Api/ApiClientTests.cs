@@ -9,7 +9,7 @@ using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
-public sealed class ApiClientTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class ApiClientTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task An_issued_key_is_shown_once_published_as_a_hash_honoured_within_seconds_and_refused_after_revocation()

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>The classes of bad input the fuzzer found in membership (issue 11): a 400/415 naming the field, nothing written.</summary>
-public sealed class BadInputTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class BadInputTests(MembershipService membership) : MembershipApiTest(membership)
 {
     private Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string json, string contentType = "application/json")
     {

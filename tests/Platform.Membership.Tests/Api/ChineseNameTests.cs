@@ -6,12 +6,11 @@ using Platform.Membership.Features.Consortia;
 using Platform.Membership.Features.Memberships;
 using Platform.Membership.Features.Organizations;
 using Platform.ServiceDefaults.Http;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>The optional Simplified Chinese name (<c>nameZh</c>) organizations and consortia keep beside their name.</summary>
-public sealed class ChineseNameTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class ChineseNameTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task An_organization_registered_with_a_Chinese_name_keeps_it_announces_it_and_is_found_by_it()

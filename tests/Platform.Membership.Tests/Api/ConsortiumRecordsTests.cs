@@ -7,12 +7,11 @@ using Platform.Membership.Features.Consortia;
 using Platform.Membership.Features.People;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>Consortia, charters, representatives and corporate mentors.</summary>
-public sealed class ConsortiumRecordsTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class ConsortiumRecordsTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task Establishing_a_consortium_publishes_it_with_its_lead_organizations_and_time_zone()

@@ -6,11 +6,10 @@ using Platform.Membership.Domain;
 using Platform.Membership.Features.Council;
 using Platform.Membership.Features.Memberships;
 using Platform.ServiceDefaults.Http;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
-public sealed class CouncilTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class CouncilTests(MembershipService membership) : MembershipApiTest(membership)
 {
     private async Task<CouncilSessionResponse> OpenSessionAsync(Guid consortiumId, int number)
     {

@@ -15,7 +15,7 @@ namespace Platform.Membership.Tests.Api;
 /// is scaled out: a change through one shows in the other, a writer reads its own change, and a lost LISTEN
 /// connection falls back to the database and resumes caching once it is back.
 /// </summary>
-public sealed class MemberListNotificationTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit), IAsyncDisposable
+public sealed class MemberListNotificationTests(MembershipService membership) : MembershipApiTest(membership), IAsyncDisposable
 {
     private ServiceUnderTest<Program>? _second;
     private string _connectionString = "";
@@ -189,6 +189,6 @@ public sealed class MemberListNotificationTests(ThrowawayPostgres postgres, Thro
     async ValueTask IAsyncDisposable.DisposeAsync()
     {
         if (_second is not null) await _second.DisposeAsync();
-        await base.DisposeAsync();
+        Dispose();
     }
 }

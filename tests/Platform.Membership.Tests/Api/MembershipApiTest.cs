@@ -11,28 +11,38 @@ using Platform.Testing;
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>
-/// The membership service as deployed (its Program.cs, real PostgreSQL and RabbitMQ), one per test class, and
-/// the calls a partner or the operator makes. Each test builds its own consortium and organizations, so tests
-/// in a class share the service without seeing each other's data.
+/// The membership service as deployed (its Program.cs, real PostgreSQL and RabbitMQ), started once per test class
+/// (a class fixture): a host start with its migrations and bus costs far more than the test that uses it.
 /// </summary>
-public abstract class MembershipApiTest(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
+public sealed class MembershipService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
     private ServiceUnderTest<Program>? _service;
 
-    protected ServiceUnderTest<Program> Service => _service!;
-    protected HttpClient Operator { get; private set; } = null!;
-    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    public ThrowawayPostgres Postgres => postgres;
+    public ThrowawayRabbitMq Rabbit => rabbit;
+    public ServiceUnderTest<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    public async ValueTask InitializeAsync()
-    {
-        _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "membershipdb");
-        Operator = _service.ClientWithKey();
-    }
+    public async ValueTask InitializeAsync() => _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "membershipdb");
 
     public async ValueTask DisposeAsync()
     {
-        Operator.Dispose();
         if (_service is not null) await _service.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The calls a partner or the operator makes to the class's <see cref="MembershipService"/>. Each test builds its own
+/// consortium and organizations, so the tests of a class share the service without seeing each other's data.
+/// </summary>
+public abstract class MembershipApiTest(MembershipService membership) : IClassFixture<MembershipService>, IDisposable
+{
+    protected ServiceUnderTest<Program> Service => membership.Service;
+    protected HttpClient Operator { get; } = membership.Service.ClientWithKey();
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        Operator.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -5,11 +5,10 @@ using Platform.Membership.Domain;
 using Platform.Membership.Features.Memberships;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
-public sealed class MembershipLifecycleTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class MembershipLifecycleTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task Every_transition_publishes_its_event_and_is_kept_in_the_history_with_actor_time_and_reason()

@@ -1,11 +1,10 @@
 using System.Net;
 using Platform.Membership.Contracts;
 using Platform.Membership.Features.Memberships;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
-public sealed class MembershipVersionTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class MembershipVersionTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task Every_membership_event_carries_a_version_one_above_the_last_change_of_that_organization_in_that_consortium_even_across_a_rejoin()

@@ -5,11 +5,10 @@ using Platform.Membership.Domain;
 using Platform.Membership.Features.Organizations;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
-using Platform.Testing;
 
 namespace Platform.Membership.Tests.Api;
 
-public sealed class OrganizationTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class OrganizationTests(MembershipService membership) : MembershipApiTest(membership)
 {
     [Fact]
     public async Task Registering_an_organization_publishes_OrganizationRegistered_with_its_profile()

@@ -13,10 +13,10 @@ using Platform.Testing;
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>Partner keys as membership issues them: scopes, expiry, and how fast issue and revoke count where.</summary>
-public sealed class PartnerKeyTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : MembershipApiTest(postgres, rabbit)
+public sealed class PartnerKeyTests(MembershipService membership) : MembershipApiTest(membership)
 {
-    private readonly ThrowawayPostgres _postgres = postgres;
-    private readonly ThrowawayRabbitMq _rabbit = rabbit;
+    private readonly ThrowawayPostgres _postgres = membership.Postgres;
+    private readonly ThrowawayRabbitMq _rabbit = membership.Rabbit;
 
     [Fact]
     public async Task Partner_writes_need_membership_write_and_a_read_key_gets_403_on_each()
