@@ -20,18 +20,37 @@ internal sealed class ConsumerQueues
 /// replay or discard, e.g. from the operator dashboard), with the count per queue in the data. Also degraded, not
 /// unhealthy, when the broker cannot be asked: readiness does not depend on the broker (events wait in the outbox).
 /// Counted with passive queue declarations on a connection of its own (an error queue exists only once MassTransit
-/// first moved a message there; a missing one counts 0).
+/// first moved a message there; a missing one counts 0). A count is reused for <see cref="Freshness"/>: load balancers
+/// probe readiness every second, and the count never decides readiness (it is at worst Degraded).
 /// </summary>
-internal sealed class ErrorQueueHealthCheck(BrokerAddress broker, ConsumerQueues queues) : IHealthCheck, IAsyncDisposable
+internal sealed class ErrorQueueHealthCheck(BrokerAddress broker, ConsumerQueues queues, TimeProvider clock) : IHealthCheck, IAsyncDisposable
 {
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
+    private (HealthCheckResult Result, long At)? _last;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } last && clock.GetElapsedTime(last.At) < Freshness) return last.Result;
+            var result = await CountAllAsync(cancellationToken);
+            _last = (result, clock.GetTimestamp());
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<HealthCheckResult> CountAllAsync(CancellationToken cancellationToken)
+    {
         var data = new Dictionary<string, object>();
         long total = 0;
-        await _gate.WaitAsync(cancellationToken);
         try
         {
             var connection = await ConnectAsync(cancellationToken);
@@ -49,10 +68,6 @@ internal sealed class ErrorQueueHealthCheck(BrokerAddress broker, ConsumerQueues
             if (_connection is not null) await _connection.DisposeAsync();
             _connection = null;
             return HealthCheckResult.Degraded("the broker cannot be asked for the error queues' depth", data: new Dictionary<string, object> { ["errorMessages"] = -1 });
-        }
-        finally
-        {
-            _gate.Release();
         }
 
         data["errorMessages"] = total;

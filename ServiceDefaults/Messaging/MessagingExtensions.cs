@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Options;
@@ -125,6 +126,7 @@ public static class MessagingExtensions
         services.AddHostedService<OutboxDeliveryWorker>();
         services.AddHostedService<InboxCleanupWorker>();
         services.AddSingleton(broker);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ErrorQueueHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"])
