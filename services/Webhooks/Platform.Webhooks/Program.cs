@@ -12,6 +12,7 @@ builder.AddServiceMessaging("webhooks", bus =>
     bus.AddConsumer<MembershipConsumer>();
     bus.AddConsumer<OrganizationConsumer>();
     bus.AddConsumer<ProgramConsumer>();
+    bus.AddConsumer<FlaggedPlacementConsumer>(typeof(FlaggedPlacementConsumerDefinition));
     bus.AddConsumer<ConsortiumEventConsumer>();
 });
 builder.AddWebhookTargets();

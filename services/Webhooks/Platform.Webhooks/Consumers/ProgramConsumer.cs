@@ -2,12 +2,8 @@ using Platform.TalentPipeline.Contracts;
 
 namespace Platform.Webhooks.Consumers;
 
-/// <summary>
-/// Tells a program's status changes to its parties only (colleges and enterprises), and a flagged placement event to
-/// the college that pushed it only. Runs through the inbox.
-/// </summary>
-public sealed class ProgramConsumer(WebhooksDbContext db, TimeProvider time) :
-    IConsumer<ProgramLaunched>, IConsumer<ProgramStatusChanged>, IConsumer<PlacementRecorded>
+/// <summary>Tells a program's status changes to its parties only (colleges and enterprises). Runs through the inbox.</summary>
+public sealed class ProgramConsumer(WebhooksDbContext db, TimeProvider time) : IConsumer<ProgramLaunched>, IConsumer<ProgramStatusChanged>
 {
     public async Task Consume(ConsumeContext<ProgramLaunched> context)
     {
@@ -31,16 +27,6 @@ public sealed class ProgramConsumer(WebhooksDbContext db, TimeProvider time) :
         var parties = await OrganizationNames.OfAsync(db, m.PartyIds, context.CancellationToken);
         var data = new ProgramWebhook(m.ProgramId, m.ConsortiumId, m.Title, null, m.To, m.From, parties, null, null, m.Reason, m.OccurredAt);
         await Fanout.SendAsync(db, type, data, audience, time.GetUtcNow(), context.CancellationToken);
-    }
-
-    public async Task Consume(ConsumeContext<PlacementRecorded> context)
-    {
-        var m = context.Message;
-        if (!m.Flagged) return;
-        var college = (await OrganizationNames.OfAsync(db, [m.CollegeId], context.CancellationToken))[0];
-        var data = new PlacementFlaggedWebhook(m.EventId, m.CollegeId, college.Name, m.ProgramId, m.ProgramTitle, m.ConsortiumId, m.TraineeRef, m.Type,
-            m.Stage, m.OccurredAt, m.AcceptedAt);
-        await Fanout.SendAsync(db, WebhookEventType.PlacementFlagged, data, Audience.ForFlaggedPlacement(m.CollegeId), time.GetUtcNow(), context.CancellationToken);
     }
 
     /// <summary>The catalogue type of a status change; draft → active is ProgramLaunched's, other changes have none.</summary>
