@@ -7,11 +7,17 @@ namespace Platform.ServiceDefaults.Messaging;
 /// stays completed. A bus observer is registered before the bus starts, so unlike polling the bus health it
 /// cannot miss a short healthy moment (the broker may drop right after).
 /// </summary>
-internal sealed class BusReadiness : IBusObserver
+internal sealed class BusReadiness(TimeProvider clock) : IBusObserver
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Ready => _ready.Task;
+
+    /// <summary>When the bus was created (the service's start), as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long CreatedAt { get; } = clock.GetTimestamp();
+
+    /// <summary>The bus reported healthy (every receive endpoint running): its queues are declared, whatever became of the start.</summary>
+    public void SawHealthy() => _ready.TrySetResult();
 
     public Task PostStart(IBus bus, Task<BusReady> busReady)
     {

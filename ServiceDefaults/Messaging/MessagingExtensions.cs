@@ -129,6 +129,7 @@ public static class MessagingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ErrorQueueHealthCheck>();
         services.AddHealthChecks()
+            .AddCheck<MessagingTopologyHealthCheck>("messaging-topology", tags: ["ready"])
             .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"])
             .AddCheck<ErrorQueueHealthCheck>("error-queues", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
         return builder;

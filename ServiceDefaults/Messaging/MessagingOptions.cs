@@ -35,6 +35,12 @@ public sealed class MessagingOptions
 
     internal IReadOnlyList<TimeSpan> Redeliveries => RedeliveryIntervals ?? DefaultRedeliveryIntervals;
 
+    /// <summary>
+    /// How long after start an instance whose queues the broker has not declared yet is kept out of rotation
+    /// (readiness unhealthy); after that it serves anyway, degraded (<see cref="MessagingTopologyHealthCheck"/>).
+    /// </summary>
+    public TimeSpan TopologyGrace { get; set; } = TimeSpan.FromSeconds(60);
+
     public OutboxOptions Outbox { get; set; } = new();
 
     public InboxOptions Inbox { get; set; } = new();
@@ -45,6 +51,7 @@ public sealed class MessagingOptions
         var inbox = options.Inbox;
         return options.ConcurrentMessageLimit > 0 && options.PrefetchCount > 0 && options.RetryLimit >= 0
             && options.RetryMinInterval > TimeSpan.Zero && options.RetryMinInterval <= options.RetryMaxInterval
+            && options.TopologyGrace >= TimeSpan.Zero
             && options.Redeliveries.All(interval => interval >= TimeSpan.FromMilliseconds(1))
             && outbox.BatchSize > 0 && outbox.SweepInterval > TimeSpan.Zero && outbox.PublishTimeout > TimeSpan.Zero
             && outbox.BrokerRetryMinDelay > TimeSpan.Zero && outbox.BrokerRetryMinDelay <= outbox.BrokerRetryMaxDelay
