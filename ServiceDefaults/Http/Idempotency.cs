@@ -18,10 +18,11 @@ public sealed class IdempotencyOptions
     public const string Section = "Platform:Idempotency";
 
     /// <summary>
-    /// How long a first request holds its key. A repeat meanwhile gets 409; after it, the claim is considered
-    /// abandoned (its process died) and a repeat runs the request again. Longer than any POST takes.
+    /// How long a claim on a key lasts without being renewed. A running request renews its claim every third of this,
+    /// so a slow one keeps it; a claim whose process died expires within this, and a repeat then runs the request
+    /// again (until then a repeat gets 409 <c>requestInFlight</c>).
     /// </summary>
-    public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a stored response is replayed; older keys are deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
@@ -32,8 +33,8 @@ public sealed class IdempotencyOptions
 
 /// <summary>
 /// <c>Idempotency-Key</c> on POST (API.md "Idempotency"), keyed per caller in <c>platform.idempotent_requests</c>.
-/// The first request claims the key (a row with no status, locked for <see cref="IdempotencyOptions.LockDuration"/>)
-/// and its response is stored. A repeat with the same key and the same method, path and body gets the
+/// The first request claims the key (a row with no status, locked for <see cref="IdempotencyOptions.LockDuration"/>
+/// and renewed while it runs, so a claim outlives its process by at most that) and its response is stored. A repeat with the same key and the same method, path and body gets the
 /// stored response with <c>Idempotency-Replayed: true</c>; with another body → 422; while the first is still
 /// running → 409. A 5xx or an exception is not stored: the key is released so a retry runs again.
 /// The bookkeeping uses its own DbContext, so it never mixes with the handler's unit of work.
@@ -103,9 +104,19 @@ internal sealed partial class IdempotencyMiddleware(
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
         var stored = false;
+        using var finished = new CancellationTokenSource();
+        var renewing = RenewClaimAsync(caller, key, finished.Token);
         try
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                await finished.CancelAsync();
+                await renewing;
+            }
 
             var response = context.Response;
             if (response.StatusCode < 500)
@@ -129,6 +140,37 @@ internal sealed partial class IdempotencyMiddleware(
 
         buffer.Position = 0;
         await buffer.CopyToAsync(originalBody, context.RequestAborted);
+    }
+
+    /// <summary>Extends the claim every third of the lock while the request runs; stops when <paramref name="finished"/> fires.</summary>
+    private async Task RenewClaimAsync(string caller, string key, CancellationToken finished)
+    {
+        var every = options.Value.LockDuration / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, finished);
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
+                    var lockedUntil = time.GetUtcNow() + options.Value.LockDuration;
+                    await db.Database.ExecuteSqlAsync($"""
+                        UPDATE platform.idempotent_requests SET locked_until = {lockedUntil}
+                         WHERE caller = {caller} AND key = {key} AND status_code IS NULL
+                        """, finished);
+                }
+                catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
+                {
+                    // The next renewal may get through; if none does, a repeat may run the request again after the lock.
+                    LogRenewalFailed(logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (finished.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task<Claim> ClaimAsync(PlatformDbContext db, string caller, string key, string requestHash, CancellationToken cancellationToken)
@@ -197,7 +239,7 @@ internal sealed partial class IdempotencyMiddleware(
     }
 
     /// <summary>SHA-256 of method, path, query and body: "the same request" means all four are equal.</summary>
-    private static async Task<string> HashRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<string> HashRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         request.EnableBuffering();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -212,6 +254,9 @@ internal sealed partial class IdempotencyMiddleware(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Took over an abandoned Idempotency-Key claim of caller {Caller}; its first request did not finish")]
     private static partial void LogTakenOver(ILogger logger, string caller);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew an Idempotency-Key claim")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an Idempotency-Key claim; it expires on its own")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);

@@ -184,22 +184,61 @@ public sealed class IdempotencyTests(SharedApp shared, ThrowawayPostgres postgre
         });
         var name = $"abandoned-{Guid.NewGuid():N}";
         var key = Guid.NewGuid().ToString();
-        var (entered, open) = app.Calls.HoldAt(name);
         using var client = app.Operator();
+        // The claim of an instance that died right after claiming: nobody renews it.
+        var now = DateTimeOffset.UtcNow;
+        var hash = await HashOfAsync(Post(key, name));
+        await app.WithDbAsync(async db =>
+        {
+            db.IdempotentRequests.Add(new IdempotentRequest { Caller = "operator", Key = key, RequestHash = hash, CreatedAt = now, LockedUntil = now.AddSeconds(1) });
+            return await db.SaveChangesAsync(Cancel);
+        });
 
-        // The first request does not finish within its lock, as if its process had died.
-        var first = client.SendAsync(Post(key, name), Cancel);
-        await entered.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        using (var early = await client.SendAsync(Post(key, name), Cancel))
+            await IsProblemAsync(early, HttpStatusCode.Conflict, ProblemCode.RequestInFlight);
         await Task.Delay(TimeSpan.FromSeconds(1.2), Cancel);
 
         using var retry = await client.SendAsync(Post(key, name), Cancel);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.False(retry.Headers.Contains("Idempotency-Replayed"));
-        Assert.Equal(2, app.Calls.CountOf(name));
-        open.SetResult();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.Created, firstResponse.StatusCode);
+        Assert.Equal(1, app.Calls.CountOf(name));
         Assert.Contains(app.Logs.Lines, l => l.Contains("Took over an abandoned Idempotency-Key claim", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_running_request_keeps_its_claim_beyond_the_lock_duration()
+    {
+        await using var app = await TestApp.TestApp.StartAsync(postgres, settings: new Dictionary<string, string?>
+        {
+            ["Platform:Idempotency:LockDuration"] = "00:00:01",
+        });
+        var name = $"slow-{Guid.NewGuid():N}";
+        var key = Guid.NewGuid().ToString();
+        var (entered, open) = app.Calls.HoldAt(name);
+        using var client = app.Operator();
+
+        // Slower than three lock durations: its claim is renewed while it runs, so a repeat waits instead of running it twice.
+        var first = client.SendAsync(Post(key, name), Cancel);
+        await entered.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
+        using (var repeat = await client.SendAsync(Post(key, name), Cancel))
+            await IsProblemAsync(repeat, HttpStatusCode.Conflict, ProblemCode.RequestInFlight);
+        open.SetResult();
+        using (var firstResponse = await first) Assert.Equal(HttpStatusCode.Created, firstResponse.StatusCode);
+
+        using var later = await client.SendAsync(Post(key, name), Cancel);
+        Assert.Equal(["true"], later.Headers.GetValues("Idempotency-Replayed"));
+        Assert.Equal(1, app.Calls.CountOf(name));
+    }
+
+    /// <summary>The request hash the middleware stores for <paramref name="request"/>.</summary>
+    private static async Task<string> HashOfAsync(HttpRequestMessage request)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = request.Method.Method;
+        context.Request.Path = request.RequestUri!.OriginalString;
+        context.Request.Body = new MemoryStream(await request.Content!.ReadAsByteArrayAsync(Cancel));
+        return await IdempotencyMiddleware.HashRequestAsync(context.Request, Cancel);
     }
 
     [Fact]
