@@ -36,7 +36,8 @@ public sealed class IdempotencyOptions
 /// The first request claims the key (a row with no status, locked for <see cref="IdempotencyOptions.LockDuration"/>
 /// and renewed while it runs, so a claim outlives its process by at most that) and its response is stored. A repeat with the same key and the same method, path and body gets the
 /// stored response with <c>Idempotency-Replayed: true</c>; with another body → 422; while the first is still
-/// running → 409. A 5xx or an exception is not stored: the key is released so a retry runs again.
+/// running → 409. Only a success (below 400) is stored: after a 4xx, a 5xx or an exception the key is released so a
+/// retry runs again.
 /// The bookkeeping uses its own DbContext, so it never mixes with the handler's unit of work.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(
@@ -119,7 +120,9 @@ internal sealed partial class IdempotencyMiddleware(
             }
 
             var response = context.Response;
-            if (response.StatusCode < 500)
+            // A 4xx changed nothing (handlers refuse before they write) and may pass later, e.g. once a member has
+            // replicated: a repeat is judged again, like a 5xx, instead of replaying the refusal for a day.
+            if (response.StatusCode < 400)
             {
                 var location = response.Headers.Location.Count == 0 ? null : response.Headers.Location.ToString();
                 // Stored even if the client has gone: its retry should get this answer, not run the request again.

@@ -136,6 +136,24 @@ public sealed class IdempotencyTests(SharedApp shared, ThrowawayPostgres postgre
     }
 
     [Fact]
+    public async Task A_4xx_is_not_kept_so_a_repeat_is_judged_again()
+    {
+        var name = $"not-yet-{Guid.NewGuid():N}";
+        var key = Guid.NewGuid().ToString();
+        using var client = App.Operator();
+
+        // Refused for a reason that can pass (e.g. a member not replicated yet): nothing happened, so the repeat runs.
+        using var refused = await client.SendAsync(Post(key, name, "/api/v1/not-yet"), Cancel);
+        await IsProblemAsync(refused, HttpStatusCode.BadRequest);
+        using var repeated = await client.SendAsync(Post(key, name, "/api/v1/not-yet"), Cancel);
+        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+        Assert.False(repeated.Headers.Contains("Idempotency-Replayed"));
+        using var replayed = await client.SendAsync(Post(key, name, "/api/v1/not-yet"), Cancel);
+        Assert.Equal(["true"], replayed.Headers.GetValues("Idempotency-Replayed"));
+        Assert.Equal(2, App.Calls.CountOf(name));
+    }
+
+    [Fact]
     public async Task Keys_belong_to_their_caller()
     {
         var name = $"per-caller-{Guid.NewGuid():N}";

@@ -52,6 +52,7 @@ public static partial class TestEndpoints
         api.MapPost("/things/{thingId:guid}/archive", (Guid thingId) => Problems.Conflict("An archived thing cannot be archived again.", new { status = "archived" }))
             .RequireScope(Scopes.PipelineWrite).WithName("archiveThing");
         api.MapPost("/flaky", Flaky).RequireScope(Scopes.PipelineWrite);
+        api.MapPost("/not-yet", NotYet).RequireScope(Scopes.PipelineWrite);
         api.MapGet("/whoami", (Caller caller) => TypedResults.Ok(new WhoAmI(caller.Kind, caller.ApiClientId, caller.OrganizationId, caller.Scopes.Order().ToList())));
         api.MapGet("/boom", string () => throw new InvalidOperationException("secret-internal-detail in Platform.Internals"));
         api.MapGet("/public", () => TypedResults.Ok("anyone")).AllowAnonymous();
@@ -99,6 +100,14 @@ public static partial class TestEndpoints
         var count = await calls.EnterAsync(request.Name);
         if (count == 1) return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Try again.");
         return TypedResults.Created("/api/v1/things/flaky", new ThingResponse(Guid.Empty, Guid.Empty, request.Name, DateTimeOffset.UnixEpoch));
+    }
+
+    /// <summary>Refuses the first call of a name with a 400 that depends on state (as "not a member yet" does), accepts the next.</summary>
+    private static async Task<Results<Created<ThingResponse>, ValidationProblem>> NotYet(CreateThing request, Calls calls)
+    {
+        var count = await calls.EnterAsync(request.Name);
+        if (count == 1) return Problems.Validation(("name", "Not known yet."));
+        return TypedResults.Created("/api/v1/things/not-yet", new ThingResponse(Guid.Empty, Guid.Empty, request.Name, DateTimeOffset.UnixEpoch));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created thing {ThingId}")]
