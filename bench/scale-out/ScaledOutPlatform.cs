@@ -69,6 +69,18 @@ public sealed class ScaledOutPlatform : IAsyncDisposable
             (options, _) => options.DisableDashboard = !withTelemetry, timeout.Token);
         // The AppHost's own console lines (failures, restarts) are written without a logger; the resources log to DATA/logs.
         builder.Services.AddLogging(logging => logging.ClearProviders());
+        if (!withTelemetry)
+        {
+            // Without the dashboard Aspire still gives every project an OTLP endpoint (its default, localhost:4317,
+            // where nothing listens): take it away, so ServiceDefaults turns the exporter off (it exports only when
+            // OTEL_EXPORTER_OTLP_ENDPOINT is set). After Aspire's own callback, which the project got when it was added.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+                project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+                {
+                    foreach (var name in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                        context.EnvironmentVariables.Remove(name);
+                }));
+        }
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
