@@ -66,8 +66,9 @@ public sealed record NodeLossResult
     public required double EventsPerSecondBeforeKill { get; init; }
     public required double EventsPerSecondDuringLoss { get; init; }
     public required double EventsPerSecondAfterwards { get; init; }
-    public required double BatchP99MsBeforeKill { get; init; }
-    public required double BatchP99MsDuringLoss { get; init; }
+    /// <summary>Null when no batch was answered in that window (on a loaded machine the kill can come before the first answer).</summary>
+    public required double? BatchP99MsBeforeKill { get; init; }
+    public required double? BatchP99MsDuringLoss { get; init; }
     public required double LoadSeconds { get; init; }
     /// <summary>The outbox's order as the probe queue saw it (<see cref="OrderCheck.Of"/>).</summary>
     public required OrderCheck Order { get; init; }
@@ -212,7 +213,7 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
 
         var completed = done.Select(d => (At: Stopwatch.GetElapsedTime(start, d.At), d.Events, d.Ms)).ToList();
         double Rate(TimeSpan from, TimeSpan to) => to > from ? completed.Where(d => d.At >= from && d.At < to).Sum(d => d.Events) / (to - from).TotalSeconds : 0;
-        double P99(TimeSpan from, TimeSpan to) => Stats.Percentile([.. completed.Where(d => d.At >= from && d.At < to).Select(d => d.Ms)], 0.99);
+        double? P99(TimeSpan from, TimeSpan to) => completed.Where(d => d.At >= from && d.At < to).Select(d => d.Ms).ToList() is { Count: > 0 } ms ? Stats.Percentile(ms, 0.99) : null;
         var loadEnd = TimeSpan.FromSeconds(loadSeconds);
         return new NodeLossResult
         {

@@ -38,7 +38,8 @@ root.SetAction(async (parsed, cancellationToken) =>
                           $"503s {result.Unavailable503}, 429s {result.RateLimited429}, broken promises {result.BrokenPromises.Count}; " +
                           $"outbox order: {result.Order.ViolationCount} of {result.Order.PairsChecked} request pairs out of order, {result.Order.MissingCount} accepted events not delivered, {result.Order.Duplicates} copies twice");
     }
-    double Median(Func<NodeLossResult, double?> of) => Stats.Median([.. results.Select(of).Where(v => v is not null).Select(v => v!.Value)]);
+    // Null when no run had a figure (JSON has no NaN).
+    double? Median(Func<NodeLossResult, double?> of) => results.Select(of).Where(v => v is not null).Select(v => v!.Value).ToList() is { Count: > 0 } values ? Stats.Median(values) : null;
     var exact = results.All(r => r.PlacementEventsAccepted == r.PlacementEventsSent && r.ConvergedSecondsAfterLoad is not null && r.BrokenPromises.Count == 0
                                  && r.Registered == settings.Seats && r.Waitlisted == settings.People - settings.Seats && r.TraineeMismatches.Count == 0
                                  && r.Order.ViolationCount == 0 && r.Order.MissingCount == 0);
