@@ -43,16 +43,18 @@ public sealed class LocalRun : IDisposable
 
     /// <summary>
     /// Where the Aspire dashboard answers once DCP has allocated its endpoint: the configured port, or a random one
-    /// under Aspire.Hosting.Testing (which randomizes proxied ports).
+    /// under Aspire.Hosting.Testing (which randomizes proxied ports). Null when the AppHost runs without it
+    /// (Aspire.Hosting.Testing with <c>DisableDashboard</c>): then there is no dashboard resource.
     /// </summary>
-    public static string AspireDashboardUrl(DistributedApplicationModel model)
+    public static string? AspireDashboardUrl(DistributedApplicationModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var dashboard = model.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == "aspire-dashboard");
-        return dashboard.GetEndpoint("http").Url.TrimEnd('/');
+        var dashboard = model.Resources.OfType<IResourceWithEndpoints>().SingleOrDefault(r => r.Name == "aspire-dashboard");
+        return dashboard?.GetEndpoint("http").Url.TrimEnd('/');
     }
 
-    public string AspireLoginUrl(DistributedApplicationModel model) => $"{AspireDashboardUrl(model)}/login?t={AspireBrowserToken}";
+    /// <summary>The Aspire dashboard's login link (with this run's browser token); null without the dashboard.</summary>
+    public string? AspireLoginUrl(DistributedApplicationModel model) => AspireDashboardUrl(model) is { } url ? $"{url}/login?t={AspireBrowserToken}" : null;
 
     /// <summary>Base URL of each platform service, by resource name.</summary>
     public IReadOnlyDictionary<string, Uri> Services => _services;

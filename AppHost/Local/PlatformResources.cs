@@ -83,12 +83,18 @@ public static class PlatformResources
             ? builder.CreateResourceBuilder(existing)
             : builder.AddParameter(OperatorKeyParameterName, run.OperatorKey, secret: true);
 
-    /// <summary>Sets <paramref name="variable"/> to the Aspire dashboard's address (known once DCP allocated it) at start.</summary>
+    /// <summary>
+    /// Sets <paramref name="variable"/> to the Aspire dashboard's address (known once DCP allocated it) at start;
+    /// leaves it unset when the AppHost runs without the Aspire dashboard.
+    /// </summary>
     public static IResourceBuilder<T> WithAspireDashboardUrl<T>(this IResourceBuilder<T> resource, string variable) where T : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(resource);
         return resource.WithEnvironment(context =>
-            context.EnvironmentVariables[variable] = LocalRun.AspireDashboardUrl(context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>()));
+        {
+            if (LocalRun.AspireDashboardUrl(context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>()) is { } url)
+                context.EnvironmentVariables[variable] = url;
+        });
     }
 
     /// <summary>Our resources (not Aspire's own, such as parameters or its dashboard).</summary>

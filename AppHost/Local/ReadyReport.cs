@@ -33,7 +33,8 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         }
         catch (DistributedApplicationException)
         {
-            await Console.Error.WriteLineAsync($"The platform did not start completely (see above). Details: the Aspire dashboard {run.AspireLoginUrl(model)} and {run.DataFolder.Logs}/.");
+            var details = run.AspireLoginUrl(model) is { } login ? $"the Aspire dashboard {login} and {run.DataFolder.Logs}/" : $"{run.DataFolder.Logs}/";
+            await Console.Error.WriteLineAsync($"The platform did not start completely (see above). Details: {details}.");
             return;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -120,17 +121,21 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         // The superuser's, for the human at the keyboard; the services connect as their database's own role.
         foreach (var database in model.Resources.OfType<PostgresDatabaseResource>())
             databases[database.Name] = await database.AdminConnectionStringExpression.GetValueAsync(cancellationToken);
+        // Null, not left out, when the AppHost runs without the Aspire dashboard (Aspire.Hosting.Testing with
+        // DisableDashboard): a reader sees "none" rather than a missing key, and one that needs it fails on null.
         var json = new JsonObject
         {
             ["operatorKey"] = run.OperatorKey,
             ["services"] = services,
             ["postgres"] = databases,
-            ["aspireDashboard"] = new JsonObject
-            {
-                ["url"] = LocalRun.AspireDashboardUrl(model),
-                ["loginUrl"] = run.AspireLoginUrl(model),
-                ["telemetryApiKey"] = run.AspireTelemetryApiKey,
-            },
+            ["aspireDashboard"] = LocalRun.AspireDashboardUrl(model) is { } aspire
+                ? new JsonObject
+                {
+                    ["url"] = aspire,
+                    ["loginUrl"] = run.AspireLoginUrl(model),
+                    ["telemetryApiKey"] = run.AspireTelemetryApiKey,
+                }
+                : null,
         };
         // The broker the services reference: the single node, or the cluster (its connection string lists every node).
         IRabbitMqBrokerResource? broker = model.Resources.OfType<RabbitMqClusterResource>().FirstOrDefault();
@@ -152,7 +157,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         var lines = new List<string> { "", $"Consortium Platform ready in {readyAfter.TotalSeconds:0.0} s" };
         void Row(string label, string text) => lines.Add("  " + label.PadRight(width) + text);
 
-        Row("Aspire dashboard", $"{run.AspireLoginUrl(model)}   resources, console logs, traces, logs, metrics");
+        Row("Aspire dashboard", run.AspireLoginUrl(model) is { } login ? $"{login}   resources, console logs, traces, logs, metrics" : "not running (started without it)");
         foreach (var (name, url) in run.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
             Row(name, name == "dashboard" ? $"{url}   operator dashboard (open it in a browser)" : $"{url}   docs: {url}docs");
         foreach (var rabbit in model.Resources.OfType<RabbitMqServerResource>())

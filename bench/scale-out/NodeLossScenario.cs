@@ -66,9 +66,12 @@ public sealed record NodeLossResult
     public required double EventsPerSecondBeforeKill { get; init; }
     public required double EventsPerSecondDuringLoss { get; init; }
     public required double EventsPerSecondAfterwards { get; init; }
-    public required double BatchP99MsBeforeKill { get; init; }
-    public required double BatchP99MsDuringLoss { get; init; }
+    /// <summary>Null when no batch was answered in that window (on a loaded machine the kill can come before the first answer).</summary>
+    public required double? BatchP99MsBeforeKill { get; init; }
+    public required double? BatchP99MsDuringLoss { get; init; }
     public required double LoadSeconds { get; init; }
+    /// <summary>The outbox's order as the probe queue saw it (<see cref="OrderCheck.Of"/>).</summary>
+    public required OrderCheck Order { get; init; }
 }
 
 /// <summary>
@@ -76,6 +79,8 @@ public sealed record NodeLossResult
 /// events balancer, at an even pace; a quarter of the way in, SIGKILL to a RabbitMQ node (the first, which every
 /// service lists first), to talent-pipeline-1 and to events-1, which the AppHost restarts. Then it waits until the
 /// funnel, the feed's placement tallies and the event's counts say what the clients were told, and reads it all back.
+/// A probe queue bound to the PlacementRecorded exchange before the load shows the order talent-pipeline's outbox
+/// (one database, two instances taking turns) delivered in, against the order the requests were answered in.
 /// </summary>
 public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSettings settings, TextWriter log)
 {
@@ -91,6 +96,27 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
 
         var world = await SetUpAsync(run, membership, pipeline, events, cancellationToken);
         log.WriteLine($"[{run}] consortium {world.ConsortiumId}, {world.Programs.Count} order classes, event {world.EventId} ({settings.Seats} seats)");
+        var probe = await OrderProbe.DeclareAsync(platform, $"scale-out-order-probe-{run}", cancellationToken);
+        try
+        {
+            return await RunAsync(run, world, probe, membership, pipeline, events, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                await probe.DeleteAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException e)
+            {
+                log.WriteLine($"[{run}] the probe queue {probe.Queue} could not be deleted: {e.Message}");
+            }
+        }
+    }
+
+    private async Task<NodeLossResult> RunAsync(string run, World world, OrderProbe probe, PartnerClient membership, PartnerClient pipeline, PartnerClient events,
+        CancellationToken cancellationToken)
+    {
 
         // The batches in the order a college would send them: everybody enrolled, then the internships.
         var batches = (from stage in Enumerable.Range(0, Stages.Length)
@@ -101,6 +127,7 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
         var duplicates = 0;
         var rejections = new ConcurrentQueue<string>();
         var done = new ConcurrentQueue<(long At, int Events, double Ms)>();
+        var requests = new ConcurrentQueue<PlacementRequest>();
         var registrations = new ConcurrentQueue<string>();
 
         var load = Stopwatch.StartNew();
@@ -120,18 +147,22 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
                 var body = new { events = chunk.Select(t => PlacementEvent(run, world, program, t, stage)).ToList() };
                 var sent = Stopwatch.GetTimestamp();
                 var report = await pipeline.PostAsync("/api/v1/placement-events", body, null, cancellationToken);
+                var answered = Stopwatch.GetTimestamp();
+                var mine = new List<string>(chunk.Length);
                 foreach (var result in report.GetProperty("results").EnumerateArray())
                 {
                     var id = result.GetProperty("eventId").GetString()!;
                     switch (result.GetProperty("status").GetString())
                     {
-                        case "accepted": accepted[id] = true; break;
+                        case "accepted": accepted[id] = true; mine.Add(id); break;
                         // An earlier attempt of this batch got in before its instance died: it was accepted then.
-                        case "duplicate": accepted[id] = true; Interlocked.Increment(ref duplicates); break;
+                        case "duplicate": accepted[id] = true; mine.Add(id); Interlocked.Increment(ref duplicates); break;
                         default: rejections.Enqueue($"{id}: {result}"); break;
                     }
                 }
-                done.Enqueue((Stopwatch.GetTimestamp(), chunk.Length, Stopwatch.GetElapsedTime(sent).TotalMilliseconds));
+                // Every attempt of the request (the client retries 503s, timeouts, 409s) lies between these two instants.
+                requests.Enqueue(new PlacementRequest(k, Stopwatch.GetElapsedTime(start, sent), Stopwatch.GetElapsedTime(start, answered), mine));
+                done.Enqueue((answered, chunk.Length, Stopwatch.GetElapsedTime(sent, answered).TotalMilliseconds));
             }
         }));
 
@@ -171,9 +202,18 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
         var emails = await RegisteredEmailsAsync(events, world.EventId, cancellationToken);
         var (checkedTrainees, mismatches) = await CheckTraineesAsync(run, world, pipeline, accepted, cancellationToken);
 
+        // The probe queue holds every copy the outbox published since before the load; this run's colleges only.
+        var colleges = world.Colleges.ToHashSet();
+        var delivered = (await probe.DrainAsync(cancellationToken)).Where(m => colleges.Contains(m.CollegeId)).ToList();
+        var order = OrderCheck.Of(delivered, [.. requests], killedAt);
+        log.WriteLine($"[{run}] order probe: {order.MessagesSeen} messages, {order.Distinct} distinct, {order.Duplicates} duplicates, {order.MissingCount} accepted events missing; " +
+                      $"{order.PairsChecked} request pairs checked, {order.ViolationCount} out of order");
+        foreach (var violation in order.Violations)
+            log.WriteLine($"[{run}]   out of order: {violation}");
+
         var completed = done.Select(d => (At: Stopwatch.GetElapsedTime(start, d.At), d.Events, d.Ms)).ToList();
         double Rate(TimeSpan from, TimeSpan to) => to > from ? completed.Where(d => d.At >= from && d.At < to).Sum(d => d.Events) / (to - from).TotalSeconds : 0;
-        double P99(TimeSpan from, TimeSpan to) => Stats.Percentile([.. completed.Where(d => d.At >= from && d.At < to).Select(d => d.Ms)], 0.99);
+        double? P99(TimeSpan from, TimeSpan to) => completed.Where(d => d.At >= from && d.At < to).Select(d => d.Ms).ToList() is { Count: > 0 } ms ? Stats.Percentile(ms, 0.99) : null;
         var loadEnd = TimeSpan.FromSeconds(loadSeconds);
         return new NodeLossResult
         {
@@ -206,6 +246,7 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
             BatchP99MsBeforeKill = P99(TimeSpan.Zero, killedAt),
             BatchP99MsDuringLoss = P99(killedAt, allBack),
             LoadSeconds = loadSeconds,
+            Order = order,
         };
     }
 

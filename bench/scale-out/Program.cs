@@ -35,11 +35,14 @@ root.SetAction(async (parsed, cancellationToken) =>
         Console.WriteLine($"run {i + 1}: {result.PlacementEventsAccepted:N0}/{result.PlacementEventsSent:N0} accepted; events/s before {result.EventsPerSecondBeforeKill:0}, " +
                           $"during the loss {result.EventsPerSecondDuringLoss:0}, after {result.EventsPerSecondAfterwards:0}; batch p99 {result.BatchP99MsBeforeKill:0} → {result.BatchP99MsDuringLoss:0} ms; " +
                           $"converged {result.ConvergedSecondsAfterKill:0.0} s after the kill; {result.Registered} registered + {result.Waitlisted} waitlisted; " +
-                          $"503s {result.Unavailable503}, 429s {result.RateLimited429}, broken promises {result.BrokenPromises.Count}");
+                          $"503s {result.Unavailable503}, 429s {result.RateLimited429}, broken promises {result.BrokenPromises.Count}; " +
+                          $"outbox order: {result.Order.ViolationCount} of {result.Order.PairsChecked} request pairs out of order, {result.Order.MissingCount} accepted events not delivered, {result.Order.Duplicates} copies twice");
     }
-    double Median(Func<NodeLossResult, double?> of) => Stats.Median([.. results.Select(of).Where(v => v is not null).Select(v => v!.Value)]);
+    // Null when no run had a figure (JSON has no NaN).
+    double? Median(Func<NodeLossResult, double?> of) => results.Select(of).Where(v => v is not null).Select(v => v!.Value).ToList() is { Count: > 0 } values ? Stats.Median(values) : null;
     var exact = results.All(r => r.PlacementEventsAccepted == r.PlacementEventsSent && r.ConvergedSecondsAfterLoad is not null && r.BrokenPromises.Count == 0
-                                 && r.Registered == settings.Seats && r.Waitlisted == settings.People - settings.Seats && r.TraineeMismatches.Count == 0);
+                                 && r.Registered == settings.Seats && r.Waitlisted == settings.People - settings.Seats && r.TraineeMismatches.Count == 0
+                                 && r.Order.ViolationCount == 0 && r.Order.MissingCount == 0);
     await BenchResults.WriteAsync("scale-out", new
     {
         bench = "scale-out",

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -46,19 +48,39 @@ public sealed class ScaledOutPlatform : IAsyncDisposable
 
     private DistributedApplicationModel Model => _app.Services.GetRequiredService<DistributedApplicationModel>();
 
-    /// <summary>Starts the platform on <paramref name="dataFolder"/> (a new throwaway folder when null, removed on dispose).</summary>
-    public static async Task<ScaledOutPlatform> StartAsync(string? dataFolder, CancellationToken cancellationToken)
+    /// <summary>Starts the platform on <paramref name="dataFolder"/> (a new throwaway folder when null, removed on dispose), with the Aspire dashboard as ./run.sh runs it.</summary>
+    public static Task<ScaledOutPlatform> StartAsync(string? dataFolder, CancellationToken cancellationToken) =>
+        StartAsync(dataFolder, withTelemetry: true, cancellationToken);
+
+    /// <summary>
+    /// Starts the platform on <paramref name="dataFolder"/> (a new throwaway folder when null, removed on dispose).
+    /// <paramref name="withTelemetry"/>: with the Aspire dashboard, as ./run.sh runs it (the operator dashboard links
+    /// to it and every process exports its telemetry to it); without it, no dashboard process and no OTLP export from
+    /// the fifteen processes, for a run that proves correctness on a busy machine rather than shows what happened.
+    /// </summary>
+    public static async Task<ScaledOutPlatform> StartAsync(string? dataFolder, bool withTelemetry, CancellationToken cancellationToken)
     {
         var owns = dataFolder is null;
         var folder = dataFolder ?? Directory.CreateTempSubdirectory("platform-scale-").FullName;
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
-        // With the Aspire dashboard, as ./run.sh runs it: the operator dashboard links to it and the services send it telemetry.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(["--data", folder, "--scale"],
-            (options, _) => options.DisableDashboard = false, timeout.Token);
+            (options, _) => options.DisableDashboard = !withTelemetry, timeout.Token);
         // The AppHost's own console lines (failures, restarts) are written without a logger; the resources log to DATA/logs.
         builder.Services.AddLogging(logging => logging.ClearProviders());
+        if (!withTelemetry)
+        {
+            // Without the dashboard Aspire still gives every project an OTLP endpoint (its default, localhost:4317,
+            // where nothing listens): take it away, so ServiceDefaults turns the exporter off (it exports only when
+            // OTEL_EXPORTER_OTLP_ENDPOINT is set). After Aspire's own callback, which the project got when it was added.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+                project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+                {
+                    foreach (var name in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                        context.EnvironmentVariables.Remove(name);
+                }));
+        }
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
@@ -101,27 +123,38 @@ public sealed class ScaledOutPlatform : IAsyncDisposable
     }
 
     /// <summary>Messages parked in <c>*_error</c> queues, per queue, as the first broker node that answers reports them.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> ErrorQueuesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, long>> ErrorQueuesAsync(CancellationToken cancellationToken) =>
+        BrokerManagementAsync<IReadOnlyDictionary<string, long>>(async (http, ct) =>
+        {
+            using var queues = await http.GetFromJsonAsync<JsonDocument>(new Uri("api/queues?columns=name,messages", UriKind.Relative), ct);
+            return queues!.RootElement.EnumerateArray()
+                .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+                .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+        }, TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> against the management HTTP API of the first broker node that answers (a node
+    /// that is down, or does not answer within <paramref name="timeout"/>, is skipped), as the platform user. The
+    /// platform's virtual host is <c>/</c> (<c>%2F</c> in the API's paths).
+    /// </summary>
+    public async Task<T> BrokerManagementAsync<T>(Func<HttpClient, CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(call);
         Exception? last = null;
         foreach (var node in Model.Resources.OfType<RabbitMqServerResource>())
         {
             try
             {
                 var management = new Uri(await node.ManagementUrlExpression.GetValueAsync(cancellationToken) ?? throw new InvalidOperationException($"{node.Name} has no management URL."));
-                using var http = RabbitMqNode.ManagementClient(management, await node.PasswordParameter.GetValueAsync(cancellationToken) ?? "", TimeSpan.FromSeconds(30));
-                using var queues = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonDocument>(http,
-                    new Uri("api/queues?columns=name,messages", UriKind.Relative), cancellationToken);
-                return queues!.RootElement.EnumerateArray()
-                    .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
-                    .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
+                using var http = RabbitMqNode.ManagementClient(management, await node.PasswordParameter.GetValueAsync(cancellationToken) ?? "", timeout);
+                return await call(http, cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 last = e; // that node is down: ask the next
             }
         }
-        throw new InvalidOperationException("No broker node answered on its management API.", last);
+        throw new InvalidOperationException($"No broker node answered on its management API (last: {last?.Message}).", last);
     }
 
     /// <summary>Every service instance's <c>/health/ready</c> answer (bus, outbox backlog, error queues), for a failure message.</summary>
