@@ -321,22 +321,22 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
         var programs = new List<Guid>();
         for (var i = 0; i < settings.Programs; i++)
         {
-            var program = await WhenKnownAsync(attempt => pipeline.SendForStatusAsync(HttpMethod.Post, "/api/v1/programs", new
+            var program = await WhenKnownAsync(() => pipeline.SendForStatusAsync(HttpMethod.Post, "/api/v1/programs", new
             {
                 consortiumId = consortium, kind = "orderClass", title = $"Intelligent welding order class {i} ({run})",
                 collegeIds = new[] { colleges[i] }, enterpriseIds = new[] { enterprises[i] },
-            }, $"{run}-program-{i}-{attempt}", cancellationToken), cancellationToken);
+            }, $"{run}-program-{i}", cancellationToken), cancellationToken);
             var id = program.GetProperty("id").GetGuid();
             await pipeline.PostAsync($"/api/v1/programs/{id}/launch", new { }, $"{run}-program-{i}-launch", cancellationToken);
             programs.Add(id);
         }
         var startsAt = DateTime.UtcNow.Date.AddDays(30).AddHours(9);
-        var fair = await WhenKnownAsync(attempt => events.SendForStatusAsync(HttpMethod.Post, "/api/v1/events", new
+        var fair = await WhenKnownAsync(() => events.SendForStatusAsync(HttpMethod.Post, "/api/v1/events", new
         {
             kind = "jobFair", title = $"Scale-out job fair ({run})", consortiumId = consortium, organizerIds = new[] { colleges[0] }, venue = "Hall 1",
             startsAt = startsAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
             endsAt = startsAt.AddHours(8).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), capacity = settings.Seats,
-        }, $"{run}-fair-{attempt}", cancellationToken), cancellationToken);
+        }, $"{run}-fair", cancellationToken), cancellationToken);
         var eventId = fair.GetProperty("id").GetGuid();
         foreach (var action in new[] { "schedule", "open-registration" })
             await events.PostAsync($"/api/v1/events/{eventId}/{action}", new { }, $"{run}-fair-{action}", cancellationToken);
@@ -344,15 +344,15 @@ public sealed class NodeLossScenario(ScaledOutPlatform platform, NodeLossSetting
     }
 
     /// <summary>
-    /// Sends until accepted. Each attempt has its own Idempotency-Key: the platform keeps a 4xx answer under its key
-    /// and replays it, so asking again with the same key after "not a member" would get "not a member" for a day.
+    /// Sends until accepted, with the same Idempotency-Key every time, as a partner would: a 4xx (e.g. "not a member"
+    /// while the approval travels) is not kept under the key, so the repeat is judged again.
     /// </summary>
-    private async Task<JsonElement> WhenKnownAsync(Func<int, Task<(HttpStatusCode Status, JsonElement Body)>> send, CancellationToken cancellationToken)
+    private async Task<JsonElement> WhenKnownAsync(Func<Task<(HttpStatusCode Status, JsonElement Body)>> send, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
-            var (status, body) = await send(attempt);
+            var (status, body) = await send();
             if ((int)status < 400) return body;
             if (clock.Elapsed > TimeSpan.FromSeconds(180))
                 throw new InvalidOperationException($"Still refused after 180 s: {(int)status} {body}{Environment.NewLine}{await platform.HealthReportsAsync(cancellationToken)}");
