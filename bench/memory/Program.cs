@@ -82,15 +82,20 @@ try
             var growth = Stats.Median(samples[^fifth..]) - Stats.Median(samples[..fifth]);
             var steady = Stats.Median(samples[(samples.Count / 2)..]);
             var rate = requests / duration.TotalSeconds;
+            // Warm-up (JIT, pools, caches) lands in the first fifth; a leak keeps growing from the middle fifth to the last.
+            var lateGrowth = Stats.Median(samples[^fifth..]) - Stats.Median(samples[(2 * fifth)..(3 * fifth)]);
+            var anonymous = load.AnonymousSamples;
+            var anonymousGrowth = Stats.Median(anonymous[^fifth..]) - Stats.Median(anonymous[..fifth]);
             var loadAverage = (string[])LoadAverage();
             table.AddRow(service.Name, mode, Invariant($"{afterStart:0}"), Invariant($"{steady:0}"), Invariant($"{samples.Max():0}"), Invariant($"{growth:+0;-0;0}"), Invariant($"{rate:N0}"),
                 Invariant($"{unexpected}"), string.Join(' ', loadAverage));
-            Console.WriteLine(Invariant($"{service.Name} GC {mode}: after start {afterStart:0} MiB, steady {steady:0} MiB, max {samples.Max():0} MiB, growth {growth:+0;-0;0} MiB, {rate:N0} req/s, {unexpected} unexpected answers, load {string.Join(' ', loadAverage)}"));
+            Console.WriteLine(Invariant($"{service.Name} GC {mode}: after start {afterStart:0} MiB, steady {steady:0} MiB, max {samples.Max():0} MiB, growth {growth:+0;-0;0} MiB (middle→last fifth {lateGrowth:+0;-0;0}, anonymous {anonymousGrowth:+0;-0;0} MiB), {rate:N0} req/s, {unexpected} unexpected answers, load {string.Join(' ', loadAverage)}"));
             results.Add(new
             {
                 service = service.Name, gc = mode, afterStartMiB = afterStart, steadyMiB = steady, maxMiB = samples.Max(), growthMiB = growth, requestsPerSecond = rate,
+                lateGrowthMiB = lateGrowth, anonymousSteadyMiB = Stats.Median(anonymous[(anonymous.Count / 2)..]), anonymousGrowthMiB = anonymousGrowth,
                 unexpectedAnswers = unexpected, unexpectedByRoute = load.UnexpectedByRoute, answers = load.Answers, loadAverageAtEnd = loadAverage, seeded = workload.Seeded,
-                reads = workload.Reads.Select(r => r.Path).ToArray(), badPosts = workload.BadPosts.Select(b => b.Path).ToArray(), samplesMiB = samples,
+                reads = workload.Reads.Select(r => r.Path).ToArray(), badPosts = workload.BadPosts.Select(b => b.Path).ToArray(), samplesMiB = samples, anonymousSamplesMiB = anonymous,
             });
         }
     }
@@ -175,23 +180,28 @@ static async Task<LoadResult> LoadAsync(ServiceProcess service, Workload workloa
         }
     }).ToList();
     var samples = new List<double>();
+    var anonymous = new List<double>();
     using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
     while (!stop.IsCancellationRequested && await timer.WaitForNextTickAsync(CancellationToken.None))
+    {
         samples.Add(Rss(service.ProcessId));
+        anonymous.Add(Rss(service.ProcessId, "RssAnon:"));
+    }
     await Task.WhenAll(workers);
-    return new LoadResult(samples, requests, unexpected, new Dictionary<string, int>(answers), new Dictionary<string, int>(unexpectedByRoute));
+    return new LoadResult(samples, anonymous, requests, unexpected, new Dictionary<string, int>(answers), new Dictionary<string, int>(unexpectedByRoute));
 }
 
-// VmRSS of the process, in MiB (Linux).
-static double Rss(int pid)
+// VmRSS of the process, or another line of /proc/<pid>/status (RssAnon: heap and other private memory, the part a
+// managed leak grows; RssFile: mapped files such as the runtime's and the app's dlls), in MiB (Linux).
+static double Rss(int pid, string field = "VmRSS:")
 {
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
     return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
 
 static object LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[..3] : Array.Empty<string>();
 
-internal sealed record LoadResult(List<double> Samples, long Requests, long Unexpected, Dictionary<string, int> Answers, Dictionary<string, int> UnexpectedByRoute);
+internal sealed record LoadResult(List<double> Samples, List<double> AnonymousSamples, long Requests, long Unexpected, Dictionary<string, int> Answers, Dictionary<string, int> UnexpectedByRoute);
 
 /// <summary>A read of the load: must answer 200; <paramref name="HasItems"/> when its list (or array) must not be empty.</summary>
 internal sealed record Read(string Path, bool HasItems = true);
@@ -212,6 +222,7 @@ internal sealed record Workload(Read[] Reads, BadPost[] BadPosts, string Seeded)
             if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {read.Path} answered {(int)response.StatusCode} after seeding: {text}");
             if (!read.HasItems) continue;
             var root = JsonDocument.Parse(text).RootElement;
+            if (root.ValueKind != JsonValueKind.Array && !root.TryGetProperty("items", out _)) throw new InvalidOperationException($"GET {read.Path} answered no list: {text}");
             var items = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("items");
             if (items.GetArrayLength() == 0) throw new InvalidOperationException($"GET {read.Path} answered an empty list after seeding: {text}");
         }
@@ -256,7 +267,7 @@ internal static class Seeding
                 new($"/api/v1/consortia/{consortium}/memberships"),
                 new($"/api/v1/consortia/{consortium}/memberships?status=active&kind=enterprise"),
                 new($"/api/v1/organizations?region={Uri.EscapeDataString(Region)}"),
-                new($"/api/v1/consortia/{consortium}/memberships/{memberships[0]}/history"),
+                new($"/api/v1/consortia/{consortium}/memberships/{memberships[0]}/history", HasItems: false),
                 new($"/api/v1/organizations/{organizations[0]}/representatives"),
             ],
             [
@@ -308,7 +319,10 @@ internal static class Seeding
                 new($"/api/v1/trainees/{college}/bench-t5", HasItems: false),
             ],
             [
-                new("/api/v1/placement-events", """{"events":[{"eventId":"","type":"nonsense"}]}"""),
+                // Not {"events":[{"type":"nonsense"}]} nor {"events":[null]}: a batch is answered 200 with each event accepted,
+                // duplicate or rejected (docs/API.md); only the batch's own shape is refused with 400.
+                new("/api/v1/placement-events", """{"events":[]}"""),
+                new("/api/v1/placement-events", """{"events":"nonsense"}"""),
                 new("/api/v1/programs", "{not json"),
                 HugeBody with { Path = "/api/v1/placement-events" },
                 new("/api/v1/demands", $$"""{"consortiumId":"{{world.ConsortiumId}}","enterpriseId":"{{enterprise}}","occupation":"","headcount":0,"region":"","neededBy":"1800-01-01"}"""),
