@@ -18,7 +18,11 @@ using static System.FormattableString;
 var minutes = BenchCommandLine.Number("--minutes", 2, "Minutes of load per service and GC mode (10 for the soak).");
 var clients = BenchCommandLine.Number("--clients", 8, "Concurrent HTTP clients driving the load.");
 var only = new Option<string>("--services") { Description = "Comma-separated: membership,talent-pipeline,events,webhooks.", DefaultValueFactory = _ => "membership,talent-pipeline,events,webhooks" };
-var modesOption = new Option<string>("--modes") { Description = "Comma-separated GC modes: server,shipped.", DefaultValueFactory = _ => "server,shipped" };
+var modesOption = new Option<string>("--modes")
+{
+    Description = "Comma-separated modes: server, shipped, wx-off (shipped with DOTNET_EnableWriteXorExecute=0: code mapped once, not through the double mapper).",
+    DefaultValueFactory = _ => "server,shipped",
+};
 var parsed = BenchCommandLine.Read(new RootCommand("Service RSS under load per GC mode, with growth over the run.") { minutes, clients, only, modesOption }, args, out var exit);
 if (parsed is null) return exit;
 var duration = TimeSpan.FromMinutes(parsed.GetValue(minutes));
@@ -37,10 +41,10 @@ var services = new (string Name, ServiceSpec Spec, Func<ServiceProcess, Uri, Tas
     // Endpoints on loopback (never called: nothing is published during the load) are allowed only with this setting.
     ("webhooks", ServiceSpec.Webhooks, Seeding.WebhooksAsync, new() { ["Webhooks__AllowPrivateTargets"] = "true" }),
 };
-var unknown = wanted.Except(services.Select(s => s.Name)).ToList();
+var unknown = wanted.Except(services.Select(s => s.Name)).Concat(modes.Except(["server", "shipped", "wx-off"])).ToList();
 if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"Unknown service(s): {string.Join(", ", unknown)}.");
+    Console.Error.WriteLine($"Unknown service(s) or mode(s): {string.Join(", ", unknown)}.");
     return 2;
 }
 var failures = new List<string>();
@@ -63,6 +67,7 @@ try
             await postgres.EnsureDatabaseAsync(database);
             var settings = new Dictionary<string, string>(service.Settings);
             if (mode == "server") settings["DOTNET_gcServer"] = "1";
+            if (mode == "wx-off") settings["DOTNET_EnableWriteXorExecute"] = "0";
             BenchCommandLine.Phase($"{service.Name}, GC {mode}: starting, seeding, then {duration.TotalMinutes:0.#} min of load ...");
             await using var process = await ServiceProcess.StartAsync(service.Spec, "Release", postgres.ConnectionString(database), rabbit.AmqpUri, settings);
             var workload = await service.Seed(process, rabbit.AmqpUri);
