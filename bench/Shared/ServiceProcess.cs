@@ -5,6 +5,7 @@ namespace Platform.Bench;
 /// <summary>Which service to start: its folder under services/, its project, and the name of its connection string.</summary>
 public sealed record ServiceSpec(string Folder, string Project, string ConnectionName)
 {
+    public static readonly ServiceSpec Membership = new("Membership", "Platform.Membership", "membershipdb");
     public static readonly ServiceSpec TalentPipeline = new("TalentPipeline", "Platform.TalentPipeline", "talentpipelinedb");
     public static readonly ServiceSpec Events = new("Events", "Platform.Events", "eventsdb");
     public static readonly ServiceSpec Webhooks = new("Webhooks", "Platform.Webhooks", "webhooksdb");
