@@ -146,7 +146,8 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived. Service output:{Environment.NewLine}{running.Tail()}");
+                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived; {await MissingAsync(receiver, database)}. " +
+                        $"Service output:{Environment.NewLine}{running.Tail()}");
                 }
                 output.WriteLine($"{what}; all {expected} delivered {clock.Elapsed.TotalSeconds:0.0} s after the burst began; " +
                     $"{receiver.Resends} resent with the same webhook-id after the fault");
@@ -169,6 +170,34 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
         {
             if (second is not null) await second.DisposeAsync();
             await source.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Which part of the burst did not arrive, and where the service's own records of it stand (consumed? a delivery, in which state?).</summary>
+    private static async Task<string> MissingAsync(BurstReceiver receiver, string database)
+    {
+        var missing = new List<string>();
+        for (var i = 0; i < Colleges; i++)
+        {
+            var got = receiver.SourcesAt(i).ToHashSet(StringComparer.Ordinal);
+            missing.AddRange(Enumerable.Range(0, PlacementsPerCollege).Select(n => $"burst-{i}-{n}").Where(id => !got.Contains(id)).Select(id => $"endpoint {i}: {id}"));
+            var scheduled = got.Count(id => Guid.TryParse(id, out _) && !receiver.Probes.ContainsKey(id));
+            if (scheduled < ScheduledEvents) missing.Add($"endpoint {i}: {ScheduledEvents - scheduled} consortium event(s)");
+        }
+        try
+        {
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand(
+                "SELECT status || ' ' || count(*) FROM deliveries GROUP BY status UNION ALL SELECT 'inbox records ' || count(*) FROM platform.inbox_records", connection);
+            var states = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None)) states.Add(reader.GetString(0));
+            return $"missing: {string.Join(", ", missing)}; deliveries by status and inbox: {string.Join(", ", states)}";
+        }
+        catch (NpgsqlException e)
+        {
+            return $"missing: {string.Join(", ", missing)}; the database could not be asked: {e.Message}";
         }
     }
 
