@@ -34,10 +34,10 @@ public sealed class IdempotencyOptions
 /// <summary>
 /// <c>Idempotency-Key</c> on POST (API.md "Idempotency"), keyed per caller in <c>platform.idempotent_requests</c>.
 /// The first request claims the key (a row with no status, locked for <see cref="IdempotencyOptions.LockDuration"/>
-/// and renewed while it runs, so a claim outlives its process by at most that) and its response is stored. A repeat with the same key and the same method, path and body gets the
-/// stored response with <c>Idempotency-Replayed: true</c>; with another body → 422; while the first is still
-/// running → 409. Only a success (below 400) is stored: after a 4xx, a 5xx or an exception the key is released so a
-/// retry runs again.
+/// and renewed while it runs, so a claim outlives its process by at most that) and its response is stored. A repeat
+/// with the same key and the same method, path and body gets the stored response with <c>Idempotency-Replayed: true</c>;
+/// with another body → 422; while the first is still running → 409. Only a success (below 400) is stored: after a
+/// 4xx, a 5xx or an exception the key is released so a retry runs again.
 /// The bookkeeping uses its own DbContext, so it never mixes with the handler's unit of work.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(
