@@ -50,11 +50,10 @@ lane() {
   done
   return $failed
 }
-# The test processes (and the services they start) live for minutes: tiered PGO's instrumented re-JIT costs more than
-# it returns there. Measured on the events tests: 92-96 → 65-69 user CPU-s of the test process (2 runs each).
+# Our projects' runtimeconfig turns tiered PGO off and stops idle thread-pool workers spinning (Directory.Build.props);
+# these cover the rest (the Aspire dashboard, the dotnet CLI that `dotnet run` wraps a service in). Without PGO the
+# events tests' process took 65-69 instead of 92-96 user CPU-s (2 runs each).
 export DOTNET_TieredPGO=0
-# Our projects' runtimeconfig stops idle thread-pool workers spinning (Directory.Build.props); this covers the rest
-# (the Aspire dashboard, the dotnet CLI that `dotnet run` wraps a service in).
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 lane $first_lane & first=$!
 lane $second_lane & second=$!

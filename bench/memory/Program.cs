@@ -20,7 +20,7 @@ var clients = BenchCommandLine.Number("--clients", 8, "Concurrent HTTP clients d
 var only = new Option<string>("--services") { Description = "Comma-separated: membership,talent-pipeline,events,webhooks.", DefaultValueFactory = _ => "membership,talent-pipeline,events,webhooks" };
 var modesOption = new Option<string>("--modes")
 {
-    Description = "Comma-separated modes: server, shipped, wx-off (shipped with DOTNET_EnableWriteXorExecute=0: code mapped once, not through the double mapper).",
+    Description = "Comma-separated modes: " + string.Join(", ", Modes.Settings.Keys) + " (see README.md).",
     DefaultValueFactory = _ => "server,shipped",
 };
 var parsed = BenchCommandLine.Read(new RootCommand("Service RSS under load per GC mode, with growth over the run.") { minutes, clients, only, modesOption }, args, out var exit);
@@ -41,7 +41,7 @@ var services = new (string Name, ServiceSpec Spec, Func<ServiceProcess, Uri, Tas
     // Endpoints on loopback (never called: nothing is published during the load) are allowed only with this setting.
     ("webhooks", ServiceSpec.Webhooks, Seeding.WebhooksAsync, new() { ["Webhooks__AllowPrivateTargets"] = "true" }),
 };
-var unknown = wanted.Except(services.Select(s => s.Name)).Concat(modes.Except(["server", "shipped", "wx-off"])).ToList();
+var unknown = wanted.Except(services.Select(s => s.Name)).Concat(modes.Except(Modes.Settings.Keys)).ToList();
 if (unknown.Count > 0)
 {
     Console.Error.WriteLine($"Unknown service(s) or mode(s): {string.Join(", ", unknown)}.");
@@ -66,8 +66,7 @@ try
             var database = $"{service.Spec.ConnectionName}_{mode}";
             await postgres.EnsureDatabaseAsync(database);
             var settings = new Dictionary<string, string>(service.Settings);
-            if (mode == "server") settings["DOTNET_gcServer"] = "1";
-            if (mode == "wx-off") settings["DOTNET_EnableWriteXorExecute"] = "0";
+            foreach (var (name, value) in Modes.Settings[mode]) settings[name] = value;
             BenchCommandLine.Phase($"{service.Name}, GC {mode}: starting, seeding, then {duration.TotalMinutes:0.#} min of load ...");
             await using var process = await ServiceProcess.StartAsync(service.Spec, "Release", postgres.ConnectionString(database), rabbit.AmqpUri, settings);
             var workload = await service.Seed(process, rabbit.AmqpUri);
@@ -470,4 +469,27 @@ internal static class Seeding
         answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("accepted", out var accepted) ? $"{accepted} accepted" : answer.ToString()[..Math.Min(200, answer.ToString().Length)];
 
     private sealed record World(Guid ConsortiumId, Guid[] Organizations);
+}
+
+/// <summary>Runtime settings per mode, on top of the build's own runtimeconfig ("shipped").</summary>
+internal static class Modes
+{
+    public static readonly IReadOnlyDictionary<string, Dictionary<string, string>> Settings = new Dictionary<string, Dictionary<string, string>>
+    {
+        ["shipped"] = [],
+        // What the Web SDK gave every service before Directory.Build.props chose workstation GC.
+        ["server"] = new() { ["DOTNET_gcServer"] = "1" },
+        // Code mapped once instead of through the double mapper.
+        ["wx-off"] = new() { ["DOTNET_EnableWriteXorExecute"] = "0" },
+        // Tiered PGO back on (the runtime's default; Directory.Build.props turns it off): an instrumented tier between tier 0 and tier 1.
+        ["pgo-on"] = new() { ["DOTNET_TieredPGO"] = "1" },
+        // Every method compiled once, fully optimised (no tier-0 copies, slower start).
+        ["tiering-off"] = new() { ["DOTNET_TieredCompilation"] = "0" },
+        // Blocking gen-2 collections instead of background ones (no background GC thread and its mark state).
+        ["gc-nonconcurrent"] = new() { ["DOTNET_gcConcurrent"] = "0" },
+        // GC heap kept compact: gen-2 compacted more eagerly (0-9).
+        ["conserve"] = new() { ["DOTNET_GCConserveMemory"] = "5" },
+        // A 4 MiB gen-0 budget (hex) instead of the one the GC derives from the L3 cache (~16 MiB seen here): more, smaller gen-0 collections.
+        ["gen0-4m"] = new() { ["DOTNET_GCgen0size"] = "400000" },
+    };
 }

@@ -32,7 +32,7 @@ try
     var rawDb = postgres.ConnectionString("bench_raw");
 
     BenchCommandLine.Phase($"Starting the talent-pipeline service ({options.Configuration}) as a process ...");
-    service = await ServiceProcess.StartAsync(ServiceSpec.TalentPipeline, options.Configuration, serviceDb, rabbit.AmqpUri);
+    service = await ServiceProcess.StartAsync(ServiceSpec.TalentPipeline, options.Configuration, serviceDb, rabbit.AmqpUri, options.ServiceSettings);
     var world = await World.SeedAsync(service, serviceDb, options.Clients);
 
     var ours = new List<double>();
@@ -68,7 +68,7 @@ try
     // The feed links a program at talent-pipeline's public address and leaves the link out when it does not know it;
     // the poller matches lines by that link, so without this every line was skipped ("0 of N visible").
     events = await ServiceProcess.StartAsync(ServiceSpec.Events, options.Configuration, postgres.ConnectionString("eventsdb"), rabbit.AmqpUri,
-        new Dictionary<string, string> { ["Platform__PublicUrls__talent-pipeline"] = service.BaseAddress.ToString() });
+        new Dictionary<string, string>(options.ServiceSettings) { ["Platform__PublicUrls__talent-pipeline"] = service.BaseAddress.ToString() });
     await Announcement.PublishAsync(rabbit.AmqpUri, world, events);
 
     // Warm-up as long as a run: the first ~30 s of a fresh events process are slower (JIT tiers, pools, fresh tables).
@@ -90,6 +90,7 @@ try
         bench = "pipeline-ingestion",
         measuredAt = DateTimeOffset.UtcNow,
         machine = BenchResults.Machine(),
+        serviceEnvironment = options.ServiceSettings,
         throughput = new
         {
             options.Clients, options.BatchesPerClient, options.Batch,
@@ -131,7 +132,8 @@ finally
     }
 }
 
-internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, int LatencyRuns, int PollMilliseconds, string Configuration)
+internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient, int Batch, int Rate, int LatencySeconds, int LatencyRuns, int PollMilliseconds, string Configuration,
+    IReadOnlyDictionary<string, string> ServiceSettings)
 {
     /// <summary>The command line; null when there is nothing to run (help shown: exit 0; a wrong one: exit 2).</summary>
     public static BenchOptions? Read(string[] args, out int exitCode)
@@ -144,10 +146,16 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
         var latencySeconds = BenchCommandLine.Number("--latency-seconds", 20, "Length of each latency run, in seconds.");
         var latencyRuns = BenchCommandLine.Number("--latency-runs", 5, "Latency runs after a warm-up.");
         var pollMs = BenchCommandLine.Number("--poll-ms", 15, "How often the events feed is polled in the latency runs, in milliseconds.");
+        var serviceSettings = new Option<string[]>("--service-env")
+        {
+            Description = "NAME=VALUE environment settings for both services only (not the bench), e.g. DOTNET_TieredPGO=0 for an A/B.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
         var command = new RootCommand("""
             Placement-event ingestion through POST /api/v1/placement-events next to a raw COPY of the same rows, then
             accepted -> published and accepted -> visible in the events feed at a steady rate.
-            """) { runs, clients, batches, batch, rate, latencySeconds, latencyRuns, pollMs };
+            """) { runs, clients, batches, batch, rate, latencySeconds, latencyRuns, pollMs, serviceSettings };
         var parsed = BenchCommandLine.Read(command, args, out exitCode);
 #if DEBUG
         const string configuration = "Debug";
@@ -155,7 +163,8 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
         const string configuration = "Release";
 #endif
         return parsed is null ? null : new BenchOptions(parsed.GetValue(runs), parsed.GetValue(clients), parsed.GetValue(batches), parsed.GetValue(batch),
-            parsed.GetValue(rate), parsed.GetValue(latencySeconds), parsed.GetValue(latencyRuns), parsed.GetValue(pollMs), configuration);
+            parsed.GetValue(rate), parsed.GetValue(latencySeconds), parsed.GetValue(latencyRuns), parsed.GetValue(pollMs), configuration,
+            parsed.GetValue(serviceSettings)!.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""));
     }
 }
 
