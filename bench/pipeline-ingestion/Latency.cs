@@ -52,9 +52,11 @@ internal static class Announcement
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var feed = await http.GetFromJsonAsync<JsonElement>($"/api/v1/feed?consortiumId={world.ConsortiumId}&limit=100");
-            if (feed.GetProperty("items").GetArrayLength() >= expected) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The events service did not tell the consortium and its members: {feed}");
+            // 404 until the consortium is known to the events service.
+            using var answer = await http.GetAsync(new Uri($"/api/v1/feed?consortiumId={world.ConsortiumId}&limit=100", UriKind.Relative));
+            var feed = answer.StatusCode == System.Net.HttpStatusCode.NotFound ? (JsonElement?)null : await answer.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            if (feed?.GetProperty("items").GetArrayLength() >= expected) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The events service did not tell the consortium and its members: {(int)answer.StatusCode} {feed}");
             await Task.Delay(200);
         }
     }
