@@ -491,5 +491,7 @@ internal static class Modes
         ["conserve"] = new() { ["DOTNET_GCConserveMemory"] = "5" },
         // A 4 MiB gen-0 budget (hex) instead of the one the GC derives from the L3 cache (~16 MiB seen here): more, smaller gen-0 collections.
         ["gen0-4m"] = new() { ["DOTNET_GCgen0size"] = "400000" },
+        // Diagnosis, not a setting to ship: every method the JIT compiles, with its tier, to /tmp/jit-<pid of the bench>.txt.
+        ["jit-log"] = new() { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = $"/tmp/jit-{Environment.ProcessId}.txt" },
     };
 }
