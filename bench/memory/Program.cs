@@ -13,8 +13,8 @@ using Spectre.Console;
 using static System.FormattableString;
 
 // Resident memory (VmRSS) of each service under a steady mixed load (reads that answer 200, bad input that answers
-// 4xx), sampled every second, once per GC mode in the same run: "server" forces DOTNET_gcServer=1 (what the Web SDK
-// gave the services before), "shipped" runs the build's own runtimeconfig. See README.md.
+// 4xx), sampled every second, once per mode in the same run: "shipped" runs the build's own runtimeconfig, the other
+// modes add runtime settings to it (Modes, at the end). See README.md.
 var minutes = BenchCommandLine.Number("--minutes", 2, "Minutes of load per service and GC mode (10 for the soak).");
 var clients = BenchCommandLine.Number("--clients", 8, "Concurrent HTTP clients driving the load.");
 var only = new Option<string>("--services") { Description = "Comma-separated: membership,talent-pipeline,events,webhooks.", DefaultValueFactory = _ => "membership,talent-pipeline,events,webhooks" };

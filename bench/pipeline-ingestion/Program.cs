@@ -152,6 +152,15 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
+        serviceSettings.Validators.Add(result =>
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var setting in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (setting.IndexOf('=', StringComparison.Ordinal) is <= 0) result.AddError($"--service-env '{setting}': expected NAME=VALUE.");
+                else if (!names.Add(setting[..setting.IndexOf('=', StringComparison.Ordinal)])) result.AddError($"--service-env '{setting}': the name is given twice.");
+            }
+        });
         var command = new RootCommand("""
             Placement-event ingestion through POST /api/v1/placement-events next to a raw COPY of the same rows, then
             accepted -> published and accepted -> visible in the events feed at a steady rate.
@@ -164,7 +173,7 @@ internal sealed record BenchOptions(int Runs, int Clients, int BatchesPerClient,
 #endif
         return parsed is null ? null : new BenchOptions(parsed.GetValue(runs), parsed.GetValue(clients), parsed.GetValue(batches), parsed.GetValue(batch),
             parsed.GetValue(rate), parsed.GetValue(latencySeconds), parsed.GetValue(latencyRuns), parsed.GetValue(pollMs), configuration,
-            parsed.GetValue(serviceSettings)!.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""));
+            parsed.GetValue(serviceSettings)!.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]));
     }
 }
 
