@@ -6,31 +6,36 @@ using Platform.Testing;
 
 namespace Platform.Events.Tests;
 
-/// <summary>One events service per test class (real PostgreSQL + RabbitMQ); each test makes its own consortium.</summary>
+/// <summary>
+/// The events service the test classes share (real PostgreSQL + RabbitMQ); each test makes its own consortium, so
+/// classes running at once do not see each other's data. One start instead of one per class: a start JITs the
+/// service's endpoints, EF model and consumers again, most of what the suite spends CPU on.
+/// </summary>
 public sealed class EventsServiceFixture(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
-    private ServiceUnderTest<Program>? _service;
-
     /// <summary>Where partners reach talent-pipeline: the feed links programs there.</summary>
     public const string TalentPipelineUrl = "https://pipeline.jining-consortium.example";
 
-    public ServiceUnderTest<Program> Service => _service!;
+    private static readonly SharedService<Program> Shared = new(async (postgres, rabbit) =>
+        await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "eventsdb", new Dictionary<string, string>
+        {
+            ["Platform:PublicUrls:talent-pipeline"] = TalentPipelineUrl,
+        }));
+
+    public ServiceUnderTest<Program> Service { get; private set; } = null!;
 
     public HttpClient Operator { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "eventsdb", new Dictionary<string, string>
-        {
-            ["Platform:PublicUrls:talent-pipeline"] = TalentPipelineUrl,
-        });
-        Operator = _service.ClientWithKey();
+        Service = await Shared.AcquireAsync(postgres, rabbit);
+        Operator = Service.ClientWithKey();
     }
 
     public async ValueTask DisposeAsync()
     {
         Operator?.Dispose();
-        if (_service is not null) await _service.DisposeAsync();
+        await Shared.ReleaseAsync();
     }
 
     /// <summary>

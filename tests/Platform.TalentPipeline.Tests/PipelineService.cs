@@ -15,19 +15,19 @@ namespace Platform.TalentPipeline.Tests;
 /// <summary>A consortium with one college and one enterprise, both active members, and a launched order class between them.</summary>
 public sealed record Scenario(Guid ConsortiumId, Guid CollegeId, Guid EnterpriseId, Guid ProgramId, string CollegeKey);
 
-/// <summary>One talent-pipeline service per test class; each test builds its own consortium, so tests never share data.</summary>
+/// <summary>The talent-pipeline service the test classes share; each test builds its own consortium, so tests never share data.</summary>
 public sealed class PipelineService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
+    // One start for the classes running at once (each test uses its own consortium): a start JITs the service again.
+    private static readonly SharedService<Program> Shared = new((postgres, rabbit) => ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "talentpipelinedb"));
+
     private ServiceUnderTest<Program>? _service;
 
     public ServiceUnderTest<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    public async ValueTask InitializeAsync() => _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "talentpipelinedb");
+    public async ValueTask InitializeAsync() => _service = await Shared.AcquireAsync(postgres, rabbit);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_service is not null) await _service.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await Shared.ReleaseAsync();
 
     public HttpClient Operator() => Service.ClientWithKey();
 

@@ -72,8 +72,6 @@ public sealed class DeliveryWebhooksService(ThrowawayPostgres postgres, Throwawa
 {
     public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(400)];
 
-    protected override IReadOnlyDictionary<string, string> Settings => TestSettings;
-
     public static IReadOnlyDictionary<string, string> TestSettings { get; } = new Dictionary<string, string>
     {
         ["Webhooks:AllowPrivateTargets"] = "true",
@@ -82,6 +80,11 @@ public sealed class DeliveryWebhooksService(ThrowawayPostgres postgres, Throwawa
         ["Webhooks:Delivery:RetryDelays:2"] = "00:00:00.400",
         ["Webhooks:Delivery:PollInterval"] = "00:00:00.200",
     };
+
+    // After TestSettings: static initializers run in the order they are written.
+    private static readonly SharedService<Program> Delivery = Sharing(TestSettings);
+
+    protected override SharedService<Program> Shared => Delivery;
 
     /// <summary>Registers an endpoint for <paramref name="url"/> (all event types); returns its id and secret.</summary>
     public static async Task<(Guid Id, string Secret)> EndpointAsync(HttpClient client, string url)

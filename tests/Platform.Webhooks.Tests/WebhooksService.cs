@@ -6,20 +6,29 @@ using Platform.Testing;
 
 namespace Platform.Webhooks.Tests;
 
-/// <summary>One webhooks service per test class, as in production (private targets refused); each test uses its own organizations.</summary>
+/// <summary>
+/// The webhooks service the test classes share, as in production (private targets refused); each test uses its own
+/// organizations. One start per settings instead of one per class: a start JITs the service again.
+/// </summary>
 public class WebhooksService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
+    private static readonly SharedService<Program> Production = Sharing(new Dictionary<string, string>());
+
     private ServiceUnderTest<Program>? _service;
 
     public ServiceUnderTest<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+    /// <summary>The service with this fixture's settings, started once for the classes that use them at the same time.</summary>
+    protected virtual SharedService<Program> Shared => Production;
 
-    public async ValueTask InitializeAsync() => _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "webhooksdb", Settings);
+    protected static SharedService<Program> Sharing(IReadOnlyDictionary<string, string> settings) =>
+        new((postgres, rabbit) => ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "webhooksdb", settings));
+
+    public async ValueTask InitializeAsync() => _service = await Shared.AcquireAsync(postgres, rabbit);
 
     public async ValueTask DisposeAsync()
     {
-        if (_service is not null) await _service.DisposeAsync();
+        await Shared.ReleaseAsync();
         GC.SuppressFinalize(this);
     }
 
@@ -53,5 +62,7 @@ public class WebhooksService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbi
 /// <summary>As <see cref="WebhooksService"/>, in development mode: loopback receivers in the test are allowed.</summary>
 public sealed class DevelopmentWebhooksService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : WebhooksService(postgres, rabbit)
 {
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Webhooks:AllowPrivateTargets"] = "true" };
+    private static readonly SharedService<Program> Development = Sharing(new Dictionary<string, string> { ["Webhooks:AllowPrivateTargets"] = "true" });
+
+    protected override SharedService<Program> Shared => Development;
 }
