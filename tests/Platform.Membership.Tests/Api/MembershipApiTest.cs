@@ -11,23 +11,22 @@ using Platform.Testing;
 namespace Platform.Membership.Tests.Api;
 
 /// <summary>
-/// The membership service as deployed (its Program.cs, real PostgreSQL and RabbitMQ), started once per test class
-/// (a class fixture): a host start with its migrations and bus costs far more than the test that uses it.
+/// The membership service as deployed (its Program.cs, real PostgreSQL and RabbitMQ), shared by the test classes that
+/// run at the same time: a host start with its migrations, bus and JIT costs far more than the tests that use it.
 /// </summary>
 public sealed class MembershipService(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
+    private static readonly SharedService<Program> Shared = new((postgres, rabbit) => ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "membershipdb"));
+
     private ServiceUnderTest<Program>? _service;
 
     public ThrowawayPostgres Postgres => postgres;
     public ThrowawayRabbitMq Rabbit => rabbit;
     public ServiceUnderTest<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    public async ValueTask InitializeAsync() => _service = await ServiceUnderTest<Program>.StartAsync(postgres, rabbit, "membershipdb");
+    public async ValueTask InitializeAsync() => _service = await Shared.AcquireAsync(postgres, rabbit);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_service is not null) await _service.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await Shared.ReleaseAsync();
 }
 
 /// <summary>
