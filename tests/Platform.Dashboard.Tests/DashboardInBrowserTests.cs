@@ -10,7 +10,8 @@ using Platform.Testing;
 namespace Platform.Dashboard.Tests;
 
 /// <summary>Each view of the dashboard in headless Chromium, against real services and a real broker; its links to the Aspire dashboard.</summary>
-public sealed class DashboardInBrowserTests(DashboardPlatform platform) : IClassFixture<DashboardPlatform>
+[Collection(DashboardPlatform.Collection)]
+public sealed class DashboardInBrowserTests(DashboardPlatform platform)
 {
     private const string Aspire = DashboardPlatform.AspireDashboardUrl;
     private const string TestTraces = "Platform.Dashboard.Tests";

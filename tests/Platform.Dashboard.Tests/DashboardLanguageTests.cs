@@ -9,7 +9,8 @@ using Microsoft.Playwright;
 namespace Platform.Dashboard.Tests;
 
 /// <summary>The dashboard in English and Simplified Chinese: the switch, its cookie, Accept-Language, and the page's words.</summary>
-public sealed partial class DashboardLanguageTests(DashboardPlatform platform) : IClassFixture<DashboardPlatform>
+[Collection(DashboardPlatform.Collection)]
+public sealed partial class DashboardLanguageTests(DashboardPlatform platform)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

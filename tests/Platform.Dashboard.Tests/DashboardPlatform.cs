@@ -13,10 +13,13 @@ namespace Platform.Dashboard.Tests;
 /// The platform the browser tests look at: the real membership, talent-pipeline and events services and the
 /// dashboard, all hosted on real Kestrel ports against the throwaway PostgreSQL and RabbitMQ, and headless Chromium
 /// driven by Playwright. The dashboard links to an Aspire dashboard at <see cref="AspireDashboardUrl"/> (nothing
-/// listens there: the tests check the links, they do not follow them). Shared by the browser tests of a class.
+/// listens there: the tests check the links, they do not follow them). Shared by the browser test classes, one after
+/// another (<see cref="Collection"/>): a start of four services and Chromium costs more CPU than a class's tests.
 /// </summary>
 public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbitMq rabbit) : IAsyncLifetime
 {
+    public const string Collection = "dashboard platform";
+
     public const string OperatorKey = ServiceUnderTest<object>.OperatorKey;
     public const string AspireDashboardUrl = "http://127.0.0.1:18888";
 
@@ -151,3 +154,6 @@ public sealed class DashboardPlatform(ThrowawayPostgres postgres, ThrowawayRabbi
         if (Membership is not null) await Membership.DisposeAsync();
     }
 }
+
+[CollectionDefinition(DashboardPlatform.Collection)]
+public sealed class DashboardPlatformCollection : ICollectionFixture<DashboardPlatform>;

@@ -10,7 +10,8 @@ namespace Platform.Dashboard.Tests;
 /// uses X-Api-Key, a browser the login cookie (HttpOnly, SameSite=Strict; changes need X-Requested-With); foreign host
 /// names are refused. Against a dashboard on a real port with the real broker.
 /// </summary>
-public sealed class OperatorAccessTests(DashboardPlatform platform) : IClassFixture<DashboardPlatform>
+[Collection(DashboardPlatform.Collection)]
+public sealed class OperatorAccessTests(DashboardPlatform platform)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
