@@ -146,8 +146,8 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived; {await MissingAsync(receiver, database)}. " +
-                        $"Service output:{Environment.NewLine}{running.Tail()}");
+                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived; {await MissingAsync(receiver, database)}; " +
+                        $"{await QueuesAsync(broker)}. Service output:{Environment.NewLine}{running.Tail()}");
                 }
                 output.WriteLine($"{what}; all {expected} delivered {clock.Elapsed.TotalSeconds:0.0} s after the burst began; " +
                     $"{receiver.Resends} resent with the same webhook-id after the fault");
@@ -199,6 +199,33 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
         {
             return $"missing: {string.Join(", ", missing)}; the database could not be asked: {e.Message}";
         }
+    }
+
+    /// <summary>
+    /// The burst's queues that still hold messages (ready / unacknowledged), as the management API reports them: where a
+    /// missing message waits (a delay queue of the delayed redelivery, the consumer's queue, an error queue), if anywhere.
+    /// </summary>
+    private async Task<string> QueuesAsync(Uri broker)
+    {
+        try
+        {
+            using var http = rabbit.Server.ManagementClient(TimeSpan.FromSeconds(10));
+            var vhost = Uri.EscapeDataString(broker.AbsolutePath.TrimStart('/'));
+            using var queues = await http.GetFromJsonAsync<JsonDocument>(
+                new Uri($"api/queues/{vhost}?columns=name,messages_ready,messages_unacknowledged", UriKind.Relative), CancellationToken.None);
+            var held = queues!.RootElement.EnumerateArray()
+                .Select(q => (Name: q.GetProperty("name").GetString(), Ready: Count(q, "messages_ready"), Unacked: Count(q, "messages_unacknowledged")))
+                .Where(q => q.Ready + q.Unacked > 0)
+                .Select(q => $"{q.Name} {q.Ready} ready / {q.Unacked} unacknowledged")
+                .ToList();
+            return held.Count == 0 ? "no queue of the broker holds a message" : $"queues holding messages: {string.Join(", ", held)}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return $"the broker's queues could not be read: {e.Message}";
+        }
+
+        static long Count(JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
     }
 
     /// <summary>60 flagged placements per college (each to that college's endpoint) and 20 consortium events (each to all), interleaved.</summary>

@@ -87,7 +87,8 @@ public sealed class MembershipLifecycleTests(MembershipService membership) : Mem
         Assert.Equal(["suspend", "withdraw"], problem.GetProperty("currentState").GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
         using var historyResponse = await Operator.GetAsync($"/api/v1/consortia/{consortium.Id}/memberships/{member.Id}/history", Cancel);
         Assert.Equal(2, (await ReadAsync<MembershipHistoryResponse>(historyResponse, HttpStatusCode.OK)).Transitions.Count);
-        Assert.Empty(await activated.DrainAfterAsync(TimeSpan.FromSeconds(1)));
+        // The service is shared with other test classes: only this consortium's events count.
+        Assert.DoesNotContain(await activated.DrainAfterAsync(TimeSpan.FromSeconds(1)), e => e.ConsortiumId == consortium.Id);
     }
 
     [Fact]
