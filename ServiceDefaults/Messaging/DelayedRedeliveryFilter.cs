@@ -72,7 +72,9 @@ internal sealed partial class DelayedRedeliveryFilter(IReadOnlyList<TimeSpan> in
         await channel.BasicPublishAsync(exchange, queue, true, properties, context.Body.GetBytes(), true, context.CancellationToken);
         MessagingTelemetry.DelayedRedeliveries.Add(1);
         LogDelayed(logger, context.GetMessageId(), queue, attempt + 1, intervals.Count, delay, context.Exception.GetType().Name, context.Exception.Message);
-        // Not passing the context on: no fault event, no error queue; the delivery is acknowledged as handled.
+        // Not passing the context on: no fault event, no error queue; the delivery is acknowledged as handled. Marked
+        // faulted, as the error pipe's first filter would: one neither consumed nor faulted goes to the _skipped queue.
+        if (!context.IsFaulted) await context.NotifyFaulted(context.Exception);
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("delayedRedelivery");

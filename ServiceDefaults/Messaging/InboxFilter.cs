@@ -30,6 +30,11 @@ namespace Platform.ServiceDefaults.Messaging;
 /// from the half-done entities of the failed attempt. Retries are configured outside this filter, so each attempt
 /// is its own transaction.
 /// </para>
+/// <para>
+/// MassTransit counts a delivery as done when the consumer returns, before this filter commits. The consumer gets a
+/// context that holds that notice until the commit: otherwise a batch whose commit failed (its database went away)
+/// acknowledged its last message as done and lost it instead of retrying it with the others.
+/// </para>
 /// </summary>
 internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext, InboxBatch inboxBatch, ILogger<InboxFilter<TMessage>> logger)
     : IFilter<ConsumeContext<TMessage>>
@@ -70,13 +75,17 @@ internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext,
                     await transaction.RollbackAsync(cancellationToken);
                     MessagingTelemetry.InboxDuplicates.Add(1);
                     LogDuplicate(logger, messageId, consumer);
+                    // Done, not "no consumer for it": without this MassTransit moves the copy to the _skipped queue.
+                    await context.NotifyConsumed(TimeSpan.Zero, DuplicateConsumer);
                     return;
                 }
             }
 
-            await next.Send(context);
+            var held = new ConsumedAfterCommit(context);
+            await next.Send(held);
             await dbContext.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await held.NotifyHeldAsync();
         }
         catch
         {
@@ -109,6 +118,25 @@ internal sealed partial class InboxFilter<TMessage>(PlatformDbContext dbContext,
     }
 
     public void Probe(ProbeContext context) => context?.CreateFilterScope("inbox");
+
+    private const string DuplicateConsumer = "inbox (duplicate)";
+
+    /// <summary>The context the consumer runs in: its "consumed" notices wait for <see cref="NotifyHeldAsync"/> (after the commit).</summary>
+    private sealed class ConsumedAfterCommit(ConsumeContext<TMessage> context) : MassTransit.Context.ConsumeContextProxy<TMessage>(context)
+    {
+        private readonly List<(TimeSpan Duration, string ConsumerType)> _held = [];
+
+        public override Task NotifyConsumed(TimeSpan duration, string consumerType)
+        {
+            lock (_held) _held.Add((duration, consumerType));
+            return Task.CompletedTask;
+        }
+
+        public async Task NotifyHeldAsync()
+        {
+            foreach (var (duration, consumerType) in _held) await base.NotifyConsumed(duration, consumerType);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} was already processed by {Consumer}; acknowledged without running it again")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
@@ -92,6 +93,7 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
             var colleges = Enumerable.Range(0, Colleges).Select(_ => Guid.CreateVersion7()).ToList();
             string what;
             var clock = Stopwatch.StartNew();
+            var run = (uint)Random.Shared.Next();
             var first = await WebhooksProcess.StartAsync(database, broker, Settings);
             await using (first)
             {
@@ -130,7 +132,7 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 }, "a probe event reaches every endpoint", TimeSpan.FromSeconds(60));
 
                 clock.Restart();
-                var burst = PublishBurstAsync(source, consortiumId, colleges, cancellation);
+                var burst = PublishBurstAsync(source, run, consortiumId, colleges, cancellation);
                 await ServiceUnderTest<Program>.EventuallyAsync(() => Task.FromResult(receiver.OfTheBurst >= 80),
                     "a part of the burst is delivered before the fault", TimeSpan.FromSeconds(60));
                 what = await fault(first, receiver);
@@ -146,11 +148,13 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived; {await MissingAsync(receiver, database)}; " +
-                        $"{await QueuesAsync(broker)}. Service output:{Environment.NewLine}{running.Tail()}");
+                    throw new Xunit.Sdk.XunitException($"{exception.Message}; {receiver.OfTheBurst} of {expected} arrived; {await MissingAsync(receiver, run, database)}; " +
+                        $"{await QueuesAsync(broker)}; the service's inbox and redelivery lines:{Environment.NewLine}{running.MessagingLines()}{Environment.NewLine}" +
+                        $"Service output:{Environment.NewLine}{running.Tail()}");
                 }
                 output.WriteLine($"{what}; all {expected} delivered {clock.Elapsed.TotalSeconds:0.0} s after the burst began; " +
-                    $"{receiver.Resends} resent with the same webhook-id after the fault");
+                    $"{receiver.Resends} resent with the same webhook-id after the fault; {await QueuesAsync(broker)}; the service's inbox and redelivery lines:" +
+                    $"{Environment.NewLine}{running.MessagingLines()}");
             }
 
             // Exactly one webhook-id per (endpoint, source event): a resend is the same delivery, never a second message.
@@ -160,11 +164,15 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 Assert.Equal(PlacementsPerCollege, receiver.SourcesAt(i).Count(id => id.StartsWith("burst-", StringComparison.Ordinal)));
                 Assert.Equal(ScheduledEvents, receiver.SourcesAt(i).Count(id => Guid.TryParse(id, out _) && !receiver.Probes.ContainsKey(id)));
             }
-            // Nothing left behind in the service: every delivery succeeded.
+            // Nothing left behind in the service: every delivery succeeded. A delivery the killed instance had sent but not
+            // yet marked is sent again (same webhook-id) once its lease ends, so the receiver can be complete before the table is.
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync(cancellation);
             await using var pending = new NpgsqlCommand("SELECT count(*) FROM deliveries WHERE status <> 'Succeeded'", connection);
-            Assert.Equal(0L, (long)(await pending.ExecuteScalarAsync(cancellation))!);
+            long left = -1;
+            await ServiceUnderTest<Program>.EventuallyAsync(async () => (left = (long)(await pending.ExecuteScalarAsync(cancellation))!) == 0,
+                "every delivery is marked succeeded", TimeSpan.FromSeconds(60));
+            Assert.Equal(0L, left);
         }
         finally
         {
@@ -174,13 +182,13 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
     }
 
     /// <summary>Which part of the burst did not arrive, and where the service's own records of it stand (consumed? a delivery, in which state?).</summary>
-    private static async Task<string> MissingAsync(BurstReceiver receiver, string database)
+    private static async Task<string> MissingAsync(BurstReceiver receiver, uint run, string database)
     {
         var missing = new List<string>();
         for (var i = 0; i < Colleges; i++)
         {
             var got = receiver.SourcesAt(i).ToHashSet(StringComparer.Ordinal);
-            missing.AddRange(Enumerable.Range(0, PlacementsPerCollege).Select(n => $"burst-{i}-{n}").Where(id => !got.Contains(id)).Select(id => $"endpoint {i}: {id}"));
+            missing.AddRange(Enumerable.Range(0, PlacementsPerCollege).Select(n => $"burst-{i}-{n}").Where(id => !got.Contains(id)).Select(id => $"endpoint {i}: {id} (message {BurstMessageId(run, id)})"));
             var scheduled = got.Count(id => Guid.TryParse(id, out _) && !receiver.Probes.ContainsKey(id));
             if (scheduled < ScheduledEvents) missing.Add($"endpoint {i}: {ScheduledEvents - scheduled} consortium event(s)");
         }
@@ -229,7 +237,7 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
     }
 
     /// <summary>60 flagged placements per college (each to that college's endpoint) and 20 consortium events (each to all), interleaved.</summary>
-    private static async Task PublishBurstAsync(IBusControl source, Guid consortiumId, IReadOnlyList<Guid> colleges, CancellationToken cancellation)
+    private static async Task PublishBurstAsync(IBusControl source, uint run, Guid consortiumId, IReadOnlyList<Guid> colleges, CancellationToken cancellation)
     {
         for (var n = 0; n < PlacementsPerCollege; n++)
         {
@@ -239,11 +247,18 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 {
                     EventId = $"burst-{i}-{n}", CollegeId = colleges[i], ProgramId = consortiumId, ConsortiumId = consortiumId, ProgramTitle = "Welding order class",
                     TraineeRef = $"T{i}{n:000}", Type = "employed", Stage = "employed", Flagged = true, OccurredAt = DateTimeOffset.UtcNow, AcceptedAt = DateTimeOffset.UtcNow,
-                }, cancellation);
+                }, context => context.MessageId = BurstMessageId(run, $"burst-{i}-{n}"), cancellation);
             }
             if (n % 3 == 0 && n / 3 < ScheduledEvents) await source.Publish(Scheduled(consortiumId, colleges[0], Guid.CreateVersion7()), cancellation);
             await Task.Delay(25, cancellation);
         }
+    }
+
+    /// <summary>A placement's MessageId, readable from its event id (burst-3-13 → …-000300000013), so a failure can name it in the service's log.</summary>
+    private static Guid BurstMessageId(uint run, string eventId)
+    {
+        var parts = eventId.Split('-');
+        return Guid.Parse($"{run:x8}-0000-0000-0000-{int.Parse(parts[1], CultureInfo.InvariantCulture):D4}{int.Parse(parts[2], CultureInfo.InvariantCulture):D8}");
     }
 
     private static ConsortiumEventScheduled Scheduled(Guid consortiumId, Guid organizer, Guid eventId) => new()

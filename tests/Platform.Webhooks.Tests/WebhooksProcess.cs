@@ -10,11 +10,13 @@ internal sealed class WebhooksProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly ConcurrentQueue<string> _output;
+    private readonly ConcurrentQueue<string> _messaging;
 
-    private WebhooksProcess(ChildProcess process, ConcurrentQueue<string> output, Uri baseAddress)
+    private WebhooksProcess(ChildProcess process, ConcurrentQueue<string> output, ConcurrentQueue<string> messaging, Uri baseAddress)
     {
         _process = process;
         _output = output;
+        _messaging = messaging;
         BaseAddress = baseAddress;
     }
 
@@ -33,6 +35,10 @@ internal sealed class WebhooksProcess : IAsyncDisposable
             ["Platform__OperatorKey"] = ServiceUnderTest<Program>.OperatorKey,
             ["Webhooks__AllowPrivateTargets"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
+            // The inbox's duplicates and the delayed redeliveries, kept whole (the rest of the output only its last lines).
+            ["Logging__LogLevel__Platform.ServiceDefaults.Messaging"] = "Information",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
         foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var spec = new ChildProcessSpec(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "Platform.Webhooks.dll")])
@@ -40,11 +46,15 @@ internal sealed class WebhooksProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
             Environment = environment,
         };
+        var messaging = new ConcurrentQueue<string>();
         var service = new WebhooksProcess(ChildProcess.Start(spec, (line, _) =>
         {
+            if (line.Contains("Platform.ServiceDefaults.Messaging.InboxFilter", StringComparison.Ordinal)
+                || line.Contains("Platform.ServiceDefaults.Messaging.DelayedRedeliveryFilter", StringComparison.Ordinal))
+                messaging.Enqueue(line);
             output.Enqueue(line);
             while (output.Count > 200) output.TryDequeue(out var _);
-        }), output, url);
+        }), output, messaging, url);
 
         using var http = new HttpClient { BaseAddress = url };
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -80,6 +90,9 @@ internal sealed class WebhooksProcess : IAsyncDisposable
     }
 
     public string Tail() => string.Join(Environment.NewLine, _output.TakeLast(40));
+
+    /// <summary>Every line the inbox (duplicates) and the delayed redelivery wrote.</summary>
+    public string MessagingLines() => _messaging.IsEmpty ? "(none)" : string.Join(Environment.NewLine, _messaging);
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync();
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using Platform.OutboxProbe;
 using Platform.OutboxProbe.Contracts;
 using Platform.ServiceDefaults.Messaging;
@@ -73,6 +74,77 @@ public sealed class DelayedRedeliveryTests(ThrowawayPostgres postgres, Throwaway
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_message_whose_inbox_record_cannot_be_written_comes_back_later_and_leaves_no_copy_in_the_skipped_queue()
+    {
+        var broker = await rabbit.CreateVirtualHostAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var service = await ProbeService.StartAsync(database, broker, bus => bus.AddConsumer<FlakyOrderConsumer>(), Quick);
+        // The inbox fails before the consumer runs (as when the database is away), on the delivery and its in-memory retry.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var trigger = new NpgsqlCommand("""
+                CREATE SEQUENCE inbox_writes;
+                CREATE FUNCTION fail_two_inbox_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF nextval('inbox_writes') <= 2 THEN
+                        RAISE EXCEPTION 'the inbox write fails' USING ERRCODE = '40001';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER fail_two_inbox_writes BEFORE INSERT ON platform.inbox_records FOR EACH ROW EXECUTE FUNCTION fail_two_inbox_writes();
+                """, connection);
+            await trigger.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        var number = FlakyOrderConsumer.FailTransiently(attempts: 0);
+        await service.CommitOrderAsync(number);
+
+        var consumed = await Eventually.ReturnsAsync(() => service.ConsumedAsync(nameof(FlakyOrderConsumer)), c => c.Count >= 1, Patience, "the order consumed");
+        Assert.Equal(1, FlakyOrderConsumer.RedeliveryHeader(Assert.Single(consumed).Number));
+        // The delivery that went to the delay queue was not also taken for one no consumer wanted (the queue is made for the first such copy).
+        Assert.Null(await BrokerQueues.FindAsync(rabbit.Server, broker, "probe-flaky-order_skipped"));
+        Assert.True(await BrokerQueues.MessageCountAsync(rabbit.Server, broker, "probe-flaky-order_error") <= 0, "nothing in the error queue (-1: it does not exist)");
+    }
+
+    [Fact]
+    public async Task A_batch_whose_commit_keeps_failing_transiently_is_redelivered_whole_and_no_message_of_it_is_lost()
+    {
+        var broker = await rabbit.CreateVirtualHostAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var service = await ProbeService.StartAsync(database, broker, bus => bus.AddConsumer<BatchOrderConsumer>(typeof(BatchOrderConsumerDefinition)), Quick);
+        // The consumer returns; then the inbox's save fails (a serialization failure: transient) for the batch's delivery
+        // and its in-memory retry, so the batch fails as a whole and each of its messages must come back.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var trigger = new NpgsqlCommand("""
+                CREATE SEQUENCE batch_saves;
+                CREATE FUNCTION fail_two_batch_saves() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.consumer = 'BatchOrderConsumer' AND nextval('batch_saves') <= 2 THEN
+                        RAISE EXCEPTION 'the batch''s save fails' USING ERRCODE = '40001';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER fail_two_batch_saves BEFORE INSERT ON consumed_messages FOR EACH ROW EXECUTE FUNCTION fail_two_batch_saves();
+                """, connection);
+            await trigger.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        int[] numbers = [.. Enumerable.Range(0, 3).Select(_ => FlakyOrderConsumer.FailTransiently(attempts: 0))];
+        await service.CommitOrdersAsync(numbers);
+
+        var consumed = await Eventually.ReturnsAsync(() => service.ConsumedAsync(nameof(BatchOrderConsumer)), c => c.Count >= numbers.Length, Patience,
+            "every order of the batch consumed", service.DescribeAsync);
+        Assert.Equal(numbers, consumed.Select(c => c.Number).Order());
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var saves = new NpgsqlCommand("SELECT last_value FROM batch_saves", connection);
+            Assert.True((long)(await saves.ExecuteScalarAsync(TestContext.Current.CancellationToken))! > 2, "the batch's save did not fail twice: nothing was tested");
+        }
+    }
+
     private static async Task<HealthReportEntry> ErrorQueuesAsync(ProbeService service)
     {
         var report = await service.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == "error-queues", TestContext.Current.CancellationToken);
@@ -118,5 +190,28 @@ public sealed class FlakyOrderConsumer(ProbeDbContext dbContext) : IConsumer<Ord
             throw new TimeoutException($"Order {number}: the database did not answer in time.");
         dbContext.ConsumedMessages.Add(new ConsumedMessage { Consumer = nameof(FlakyOrderConsumer), MessageId = context.MessageId!.Value, Number = number, Kind = "Flaky" });
         await dbContext.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>Records each new order of a batch and leaves the save to the inbox, as the services' batch consumers do.</summary>
+public sealed class BatchOrderConsumer(ProbeDbContext dbContext, InboxBatch inbox) : IConsumer<Batch<OrderPlaced>>
+{
+    public Task Consume(ConsumeContext<Batch<OrderPlaced>> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var message in inbox.New(context.Message))
+            dbContext.ConsumedMessages.Add(new ConsumedMessage { Consumer = nameof(BatchOrderConsumer), MessageId = message.MessageId!.Value, Number = message.Message.Number, Kind = "Batch" });
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Batches of up to 3 within 1 s: the test's three orders arrive as one.</summary>
+public sealed class BatchOrderConsumerDefinition : ConsumerDefinition<BatchOrderConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<BatchOrderConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(consumerConfigurator);
+        consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(3).SetTimeLimit(s: 1).SetConcurrencyLimit(1));
     }
 }
