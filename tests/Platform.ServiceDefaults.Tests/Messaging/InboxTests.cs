@@ -15,7 +15,8 @@ public sealed class InboxTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rab
     [Fact]
     public async Task A_message_delivered_many_times_at_once_has_one_effect()
     {
-        await using var service = await ProbeService.StartAsync(await postgres.CreateDatabaseAsync(), await rabbit.CreateVirtualHostAsync(), ProbeService.RecordOrders);
+        var broker = await rabbit.CreateVirtualHostAsync();
+        await using var service = await ProbeService.StartAsync(await postgres.CreateDatabaseAsync(), broker, ProbeService.RecordOrders);
         var bus = service.Services.GetRequiredService<IBus>();
         var handled = new DeliveryCounter("/probe-order-placed");
         using var observer = bus.ConnectReceiveObserver(handled);
@@ -30,6 +31,8 @@ public sealed class InboxTests(ThrowawayPostgres postgres, ThrowawayRabbitMq rab
         var consumed = Assert.Single(await service.ConsumedAsync());
         Assert.Equal(messageId, consumed.MessageId);
         Assert.Equal(1, await service.QueryAsync(db => db.InboxRecords.CountAsync(r => r.MessageId == messageId)));
+        // The 19 duplicates were acknowledged as done, not moved aside as messages no consumer wanted.
+        Assert.Null(await BrokerQueues.FindAsync(rabbit.Server, broker, "probe-order-placed_skipped"));
     }
 
     [Fact]
