@@ -5,7 +5,7 @@ namespace Platform.ScaleOut.Tests;
 
 /// <summary>
 /// The scaled-out platform (<c>./run.sh --scale</c>: 3 RabbitMQ nodes with quorum queues, 2 instances per service behind
-/// a balancer each) takes 8,000 placement events and 1,500 registrations while a RabbitMQ node, a talent-pipeline
+/// a balancer each) takes 4,000 placement events and 750 registrations while a RabbitMQ node, a talent-pipeline
 /// instance and an events instance are SIGKILLed and restarted by the AppHost; talent-pipeline's outbox keeps the
 /// order between requests through it. The bench (<c>bench/scale-out</c>) runs the same scenario with 20,000 events.
 /// </summary>
@@ -15,9 +15,10 @@ public sealed class NodeLossUnderLoadTests
     public async Task Losing_a_broker_node_and_an_instance_of_two_services_under_load_loses_nothing_and_breaks_no_promise()
     {
         var cancel = TestContext.Current.CancellationToken;
-        // Smaller than the bench's 20,000 events (the same 30 s of load, in 32 requests of 250 instead of 40 of 500):
-        // the suite is CPU-bound and this test is its largest part; the kills still land mid-load.
-        var settings = new NodeLossSettings { TraineesPerProgram = 2_000, BatchSize = 250 };
+        // Smaller than the bench's 20,000 events and 1,500 registrations (the same 30 s of load, in 32 requests of 125
+        // instead of 40 of 500; 750 people for 500 seats): the suite is CPU-bound and this test is its largest part. The
+        // kills still land a quarter into the load, with requests in flight on every victim.
+        var settings = new NodeLossSettings { TraineesPerProgram = 1_000, BatchSize = 125, People = 750, Seats = 500 };
         var log = new StringWriter();
         NodeLossResult result;
         // Without the Aspire dashboard and telemetry export: this run proves correctness, on a CPU-bound machine.
