@@ -91,6 +91,17 @@ public sealed class BadInputTests(PipelineService pipeline) : IClassFixture<Pipe
         Assert.Equal("events[0].enterpriseId", report.GetProperty("results")[0].GetProperty("reasons")[0].GetProperty("field").GetString());
     }
 
+    [Fact]
+    public async Task A_null_or_a_number_in_the_events_array_is_rejected_naming_its_index_and_the_others_are_taken()
+    {
+        var s = await pipeline.ScenarioAsync();
+        using var college = pipeline.Service.ClientWithKey(s.CollegeKey);
+        var report = await PostBatchAsync(college, null!, 5, Event(s, "n1", "T-1", "internshipStarted", "2025-10-01T08:00:00+08:00", s.EnterpriseId));
+        Assert.Equal(["rejected", "rejected", "accepted"], Statuses(report));
+        Assert.Equal("events[0]", report.GetProperty("results")[0].GetProperty("reasons")[0].GetProperty("field").GetString());
+        Assert.Equal("events[1]", report.GetProperty("results")[1].GetProperty("reasons")[0].GetProperty("field").GetString());
+    }
+
     [Theory]
     [InlineData("application/json; charset=klingon", "/api/v1/placement-events")]
     [InlineData("text/csv; charset=latin1", "/api/v1/placement-events/csv")]

@@ -21,7 +21,9 @@ public sealed class PlacementCandidate
 
     public bool IsValid => Reasons.Count == 0;
 
-    public void Reject(string field, string message) => Reasons.Add(new PlacementReason(FieldPrefix + field, message));
+    /// <param name="field">The field of the event, or "" for the event itself (then <c>events[3]</c>, without the dot).</param>
+    public void Reject(string field, string message) =>
+        Reasons.Add(new PlacementReason(field.Length == 0 ? FieldPrefix.TrimEnd('.') : FieldPrefix + field, message));
 
     public PlacementResult Result(PlacementOutcome status, PlacementType? stage = null, PlacementFlag? flag = null) =>
         new(Index, Line, EventId, status, status == PlacementOutcome.Rejected ? Reasons : null, stage, flag);
