@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
@@ -188,7 +187,7 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
         for (var i = 0; i < Colleges; i++)
         {
             var got = receiver.SourcesAt(i).ToHashSet(StringComparer.Ordinal);
-            missing.AddRange(Enumerable.Range(0, PlacementsPerCollege).Select(n => $"burst-{i}-{n}").Where(id => !got.Contains(id)).Select(id => $"endpoint {i}: {id} (message {BurstMessageId(run, id)})"));
+            missing.AddRange(Enumerable.Range(0, PlacementsPerCollege).Where(n => !got.Contains($"burst-{i}-{n}")).Select(n => $"endpoint {i}: burst-{i}-{n} (message {BurstMessageId(run, i, n)})"));
             var scheduled = got.Count(id => Guid.TryParse(id, out _) && !receiver.Probes.ContainsKey(id));
             if (scheduled < ScheduledEvents) missing.Add($"endpoint {i}: {ScheduledEvents - scheduled} consortium event(s)");
         }
@@ -247,19 +246,15 @@ public sealed class BurstFaultTests(ThrowawayPostgres postgres, ThrowawayRabbitM
                 {
                     EventId = $"burst-{i}-{n}", CollegeId = colleges[i], ProgramId = consortiumId, ConsortiumId = consortiumId, ProgramTitle = "Welding order class",
                     TraineeRef = $"T{i}{n:000}", Type = "employed", Stage = "employed", Flagged = true, OccurredAt = DateTimeOffset.UtcNow, AcceptedAt = DateTimeOffset.UtcNow,
-                }, context => context.MessageId = BurstMessageId(run, $"burst-{i}-{n}"), cancellation);
+                }, context => context.MessageId = BurstMessageId(run, i, n), cancellation);
             }
             if (n % 3 == 0 && n / 3 < ScheduledEvents) await source.Publish(Scheduled(consortiumId, colleges[0], Guid.CreateVersion7()), cancellation);
             await Task.Delay(25, cancellation);
         }
     }
 
-    /// <summary>A placement's MessageId, readable from its event id (burst-3-13 → …-000300000013), so a failure can name it in the service's log.</summary>
-    private static Guid BurstMessageId(uint run, string eventId)
-    {
-        var parts = eventId.Split('-');
-        return Guid.Parse($"{run:x8}-0000-0000-0000-{int.Parse(parts[1], CultureInfo.InvariantCulture):D4}{int.Parse(parts[2], CultureInfo.InvariantCulture):D8}");
-    }
+    /// <summary>Placement burst-3-13's MessageId ends in 000300000013, so a failure can name it as the service's log does.</summary>
+    private static Guid BurstMessageId(uint run, int college, int n) => Guid.Parse($"{run:x8}-0000-0000-0000-{college:D4}{n:D8}");
 
     private static ConsortiumEventScheduled Scheduled(Guid consortiumId, Guid organizer, Guid eventId) => new()
     {

@@ -81,22 +81,7 @@ public sealed class DelayedRedeliveryTests(ThrowawayPostgres postgres, Throwaway
         var database = await postgres.CreateDatabaseAsync();
         await using var service = await ProbeService.StartAsync(database, broker, bus => bus.AddConsumer<FlakyOrderConsumer>(), Quick);
         // The inbox fails before the consumer runs (as when the database is away), on the delivery and its in-memory retry.
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var trigger = new NpgsqlCommand("""
-                CREATE SEQUENCE inbox_writes;
-                CREATE FUNCTION fail_two_inbox_writes() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF nextval('inbox_writes') <= 2 THEN
-                        RAISE EXCEPTION 'the inbox write fails' USING ERRCODE = '40001';
-                    END IF;
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER fail_two_inbox_writes BEFORE INSERT ON platform.inbox_records FOR EACH ROW EXECUTE FUNCTION fail_two_inbox_writes();
-                """, connection);
-            await trigger.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
+        await FailFirstInsertsAsync(database, "platform.inbox_records", "true", times: 2);
         var number = FlakyOrderConsumer.FailTransiently(attempts: 0);
         await service.CommitOrderAsync(number);
 
@@ -115,34 +100,45 @@ public sealed class DelayedRedeliveryTests(ThrowawayPostgres postgres, Throwaway
         await using var service = await ProbeService.StartAsync(database, broker, bus => bus.AddConsumer<BatchOrderConsumer>(typeof(BatchOrderConsumerDefinition)), Quick);
         // The consumer returns; then the inbox's save fails (a serialization failure: transient) for the batch's delivery
         // and its in-memory retry, so the batch fails as a whole and each of its messages must come back.
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var trigger = new NpgsqlCommand("""
-                CREATE SEQUENCE batch_saves;
-                CREATE FUNCTION fail_two_batch_saves() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.consumer = 'BatchOrderConsumer' AND nextval('batch_saves') <= 2 THEN
-                        RAISE EXCEPTION 'the batch''s save fails' USING ERRCODE = '40001';
-                    END IF;
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER fail_two_batch_saves BEFORE INSERT ON consumed_messages FOR EACH ROW EXECUTE FUNCTION fail_two_batch_saves();
-                """, connection);
-            await trigger.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
+        await FailFirstInsertsAsync(database, "consumed_messages", "NEW.consumer = 'BatchOrderConsumer'", times: 2);
         int[] numbers = [.. Enumerable.Range(0, 3).Select(_ => FlakyOrderConsumer.FailTransiently(attempts: 0))];
         await service.CommitOrdersAsync(numbers);
 
         var consumed = await Eventually.ReturnsAsync(() => service.ConsumedAsync(nameof(BatchOrderConsumer)), c => c.Count >= numbers.Length, Patience,
             "every order of the batch consumed", service.DescribeAsync);
         Assert.Equal(numbers, consumed.Select(c => c.Number).Order());
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var saves = new NpgsqlCommand("SELECT last_value FROM batch_saves", connection);
-            Assert.True((long)(await saves.ExecuteScalarAsync(TestContext.Current.CancellationToken))! > 2, "the batch's save did not fail twice: nothing was tested");
-        }
+        Assert.True(await InsertsTriedAsync(database) > 2, "the batch's save did not fail twice: nothing was tested");
+    }
+
+    /// <summary>
+    /// The first <paramref name="times"/> inserts into <paramref name="table"/> for which <paramref name="condition"/>
+    /// (plpgsql, on <c>NEW</c>) holds fail with a serialization failure, which the platform takes for transient.
+    /// </summary>
+    private static async Task FailFirstInsertsAsync(string database, string table, string condition, int times)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var trigger = new NpgsqlCommand($"""
+            CREATE SEQUENCE failing_inserts;
+            CREATE FUNCTION fail_first_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF {condition} AND nextval('failing_inserts') <= {times} THEN
+                    RAISE EXCEPTION 'the insert fails' USING ERRCODE = '40001';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER fail_first_inserts BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_first_inserts();
+            """, connection);
+        await trigger.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>How many inserts <see cref="FailFirstInsertsAsync"/>'s condition matched (failed or not).</summary>
+    private static async Task<long> InsertsTriedAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var tried = new NpgsqlCommand("SELECT last_value FROM failing_inserts", connection);
+        return (long)(await tried.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private static async Task<HealthReportEntry> ErrorQueuesAsync(ProbeService service)
