@@ -31,8 +31,11 @@ def where(r):
 
 def outbox(r):
     text = (f"{n(r['outboxMedian'])} msg/s vs {n(r['baselineMedian'])} raw RabbitMQ ({pct(r['ratioToBaseline'])}) and "
-            f"{n(r['floorMedian'])} PostgreSQL floor of 2 commits/message ({pct(r['ratioToFloor'])}), median of "
-            f"{len(r['outboxRuns'])} runs")
+            f"{n(r['floorMedian'])} PostgreSQL floor of 2 commits/message in 8 loops ({pct(r['ratioToFloor'])})")
+    if 'shapedFloorMedian' in r:
+        text += (f"; {n(r['shapedFloorMedian'])} msg/s for the same commits in the path's shape, 1 producer "
+                 f"({pct(r['ratioToShapedFloor'])}; goal 50 %)")
+    text += f", median of {len(r['outboxRuns'])} runs"
     eight = load("outbox-8-producers")
     if eight:
         text += (f"; 8 producers {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw, "

@@ -66,6 +66,9 @@ public static class MessagingExtensions
 
         services.AddMassTransit(bus =>
         {
+            // On by default, MassTransit reports usage to its vendor over HTTPS at start-up; a platform holding partners'
+            // data does not call out, and without a route out it only logged a connection failure.
+            bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             bus.AddConsumer<ApiClientKeysConsumer>();
             addConsumers?.Invoke(bus);

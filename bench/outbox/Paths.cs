@@ -283,3 +283,71 @@ internal sealed class DatabaseFloorPath(string producerDatabase, string consumer
         return RunResult.Measured(messages, clock, clock.Elapsed);
     }
 }
+
+/// <summary>
+/// The database work of the outbox path in the path's own shape, as plain Npgsql: <see cref="BenchOptions.Producers"/>
+/// loops each commit a state row and its outbox row in one transaction (what a request does), and hand the event on;
+/// <see cref="BenchOptions.ConcurrentMessageLimit"/> loops commit an inbox record and an effect row per event (what the
+/// consumer does). No EF, broker or delivery worker. With one producer this is the most the path could reach here:
+/// every producer commit waits for its own WAL flush, one after another, which <see cref="DatabaseFloorPath"/>'s
+/// independent loops share by group commit.
+/// </summary>
+internal sealed class ShapedFloorPath(string producerDatabase, string consumerDatabase, BenchOptions options)
+{
+    private int _nextSequence;
+
+    public async Task<RunResult> RunAsync(int messages)
+    {
+        await using var producer = Npgsql.NpgsqlDataSource.Create(producerDatabase);
+        await using var consumer = Npgsql.NpgsqlDataSource.Create(consumerDatabase);
+        var handedOn = System.Threading.Channels.Channel.CreateUnbounded<(Guid Id, int Sequence)>();
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        async Task ProduceAsync()
+        {
+            while (Interlocked.Increment(ref next) < messages)
+            {
+                var id = Guid.CreateVersion7();
+                var sequence = Interlocked.Increment(ref _nextSequence);
+                await using var connection = await producer.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+                batch.BatchCommands.Add(Command("INSERT INTO bench_items (id, sequence) VALUES ($1, $2)", id, sequence));
+                batch.BatchCommands.Add(Command("""
+                    INSERT INTO platform.outbox_messages (message_id, message_type, body, created_at, attempts)
+                    VALUES ($1, 'BenchItemRecorded', $2::jsonb, now(), 0)
+                    """, Guid.CreateVersion7(), JsonSerializer.Serialize(new BenchItemRecorded { ItemId = id, Sequence = sequence, Payload = BenchItemRecorded.SamplePayload })));
+                await batch.ExecuteNonQueryAsync();
+                await transaction.CommitAsync();
+                handedOn.Writer.TryWrite((id, sequence));
+            }
+        }
+        async Task ConsumeAsync()
+        {
+            await foreach (var (id, sequence) in handedOn.Reader.ReadAllAsync())
+            {
+                await using var connection = await consumer.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+                batch.BatchCommands.Add(Command("INSERT INTO platform.inbox_records (message_id, consumer, processed_at) VALUES ($1, 'bench-floor', now())", id));
+                batch.BatchCommands.Add(Command("INSERT INTO bench_effects (item_id, sequence) VALUES ($1, $2)", id, sequence));
+                await batch.ExecuteNonQueryAsync();
+                await transaction.CommitAsync();
+            }
+        }
+        var consumers = Enumerable.Range(0, options.ConcurrentMessageLimit).Select(_ => Task.Run(ConsumeAsync)).ToList();
+        await Task.WhenAll(Enumerable.Range(0, options.Producers).Select(_ => Task.Run(ProduceAsync)));
+        var producerDone = clock.Elapsed;
+        handedOn.Writer.Complete();
+        await Task.WhenAll(consumers);
+        clock.Stop();
+        return RunResult.Measured(messages, clock, producerDone);
+    }
+
+    private static Npgsql.NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new Npgsql.NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        return command;
+    }
+}

@@ -33,6 +33,7 @@ try
     await using var outbox = await OutboxPath.StartAsync(postgres.ConnectionString("bench_producer"), postgres.ConnectionString("bench_consumer"), rabbit.AmqpUri, options);
     await using var baseline = await BaselinePath.StartAsync(rabbit.AmqpUri, options);
     var floor = new DatabaseFloorPath(postgres.ConnectionString("bench_floor_producer"), postgres.ConnectionString("bench_floor_consumer"), options);
+    var shapedFloor = new ShapedFloorPath(postgres.ConnectionString("bench_floor_producer"), postgres.ConnectionString("bench_floor_consumer"), options);
 
     Console.WriteLine($"{options.Messages} messages per run, {options.Runs} runs (after a warm-up run), {options.Producers} concurrent producer request loop(s), {options.EventsPerCommit} event(s) per producer transaction, " +
                       $"publish window/outbox batch {options.Window}, consumer prefetch {options.Prefetch}, outbox consumer concurrency {options.ConcurrentMessageLimit}");
@@ -41,31 +42,37 @@ try
     await baseline.RunAsync(options.Messages);
     await outbox.RunAsync(options.Messages);
     await floor.RunAsync(options.Messages);
+    await shapedFloor.RunAsync(options.Messages);
 
     var baselineRates = new List<double>();
     var outboxRates = new List<double>();
     var floorRates = new List<double>();
-    var table = BenchCommandLine.Results($"{options.Messages} messages per run", "baseline msg/s", "outbox msg/s", "outbox producer done after s", "db floor msg/s");
+    var shapedFloorRates = new List<double>();
+    var table = BenchCommandLine.Results($"{options.Messages} messages per run", "baseline msg/s", "outbox msg/s", "outbox producer done after s", "db floor msg/s", "db floor, path's shape msg/s");
     Console.WriteLine();
-    Console.WriteLine("run  baseline msg/s   outbox msg/s   (outbox producer done after)   db floor msg/s");
+    Console.WriteLine("run  baseline msg/s   outbox msg/s   (outbox producer done after)   db floor msg/s   db floor, path's shape msg/s");
     for (var run = 1; run <= options.Runs; run++)
     {
         var raw = await baseline.RunAsync(options.Messages);
         var ours = await outbox.RunAsync(options.Messages);
         var database = await floor.RunAsync(options.Messages);
+        var shaped = await shapedFloor.RunAsync(options.Messages);
         baselineRates.Add(raw.Rate);
         outboxRates.Add(ours.Rate);
         floorRates.Add(database.Rate);
+        shapedFloorRates.Add(shaped.Rate);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run,3}  {raw.Rate,14:N0}   {ours.Rate,12:N0}   ({ours.ProducerDone.TotalSeconds,5:0.00} s of {ours.Elapsed.TotalSeconds,5:0.00} s)   {database.Rate,14:N0}"));
+            $"{run,3}  {raw.Rate,14:N0}   {ours.Rate,12:N0}   ({ours.ProducerDone.TotalSeconds,5:0.00} s of {ours.Elapsed.TotalSeconds,5:0.00} s)   {database.Rate,14:N0}   {shaped.Rate,28:N0}"));
         table.AddRow(Invariant($"{run}"), Invariant($"{raw.Rate:N0}"), Invariant($"{ours.Rate:N0}"),
-            Invariant($"{ours.ProducerDone.TotalSeconds:0.00} of {ours.Elapsed.TotalSeconds:0.00}"), Invariant($"{database.Rate:N0}"));
+            Invariant($"{ours.ProducerDone.TotalSeconds:0.00} of {ours.Elapsed.TotalSeconds:0.00}"), Invariant($"{database.Rate:N0}"), Invariant($"{shaped.Rate:N0}"));
     }
 
     var baselineMedian = Median(baselineRates);
     var outboxMedian = Median(outboxRates);
-    table.AddMedian(Invariant($"{baselineMedian:N0}"), Invariant($"{outboxMedian:N0} ({outboxMedian / baselineMedian:P0})"), "", Invariant($"{Median(floorRates):N0}"));
-    table.Caption = new TableTitle("db floor: 2 commits/message, no messaging");
+    var shapedFloorMedian = Median(shapedFloorRates);
+    table.AddMedian(Invariant($"{baselineMedian:N0}"), Invariant($"{outboxMedian:N0} ({outboxMedian / baselineMedian:P0})"), "", Invariant($"{Median(floorRates):N0}"),
+        Invariant($"{shapedFloorMedian:N0} (outbox {outboxMedian / shapedFloorMedian:P0})"));
+    table.Caption = new TableTitle("db floor: 2 commits/message in independent loops; path's shape: the same commits with the path's producer and consumer concurrency; no messaging");
     Console.WriteLine();
     AnsiConsole.Write(table);
     await BenchResults.WriteAsync(options.Producers == 1 ? "outbox" : Invariant($"outbox-{options.Producers}-producers"), new
@@ -78,6 +85,8 @@ try
         baselineMedian, outboxMedian, floorMedian = Median(floorRates),
         ratioToBaseline = outboxMedian / baselineMedian,
         ratioToFloor = outboxMedian / Median(floorRates),
+        shapedFloorRuns = shapedFloorRates, shapedFloorMedian,
+        ratioToShapedFloor = outboxMedian / shapedFloorMedian,
     });
     return 0;
 }

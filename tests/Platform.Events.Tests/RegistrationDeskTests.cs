@@ -182,6 +182,41 @@ public sealed class RegistrationDeskTests(EventsServiceFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_person_of_an_unknown_organization_in_a_turn_gets_a_400_naming_the_field_and_the_others_of_the_turn_are_registered()
+    {
+        var consortium = await fixture.NewConsortiumAsync();
+        var eventId = await fixture.PlanEventAsync(consortium, capacity: 10);
+        var unknown = Guid.CreateVersion7();
+
+        Task<HttpResponseMessage> first, stranger, second;
+        await using (await HoldEventAsync(eventId))
+        {
+            first = Post(fixture.Operator, eventId, consortium.College, "first@sdlvtc.edu.cn");
+            await TurnWaitsForLockAsync();
+            stranger = Post(fixture.Operator, eventId, unknown, "stranger@example.cn");
+            await InLineAsync(eventId, 1);
+            second = Post(fixture.Operator, eventId, consortium.Enterprise, "second@weichai.com");
+            await InLineAsync(eventId, 2);
+        }
+
+        using var firstAnswer = await first;
+        using var strangerAnswer = await stranger;
+        using var secondAnswer = await second;
+        Assert.Equal(HttpStatusCode.Created, firstAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, secondAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, strangerAnswer.StatusCode);
+        var problem = await strangerAnswer.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Contains("not registered on the platform", problem.GetProperty("errors").GetProperty("organizationId")[0].GetString(), StringComparison.Ordinal);
+        // The stranger took no seat and no place in the arrival order.
+        Assert.Equal(2, (await ReadAsync(secondAnswer)).GetProperty("arrival").GetInt32());
+        Assert.Equal(2, (await GetJsonAsync(fixture.Operator, $"/api/v1/events/{eventId}")).GetProperty("registered").GetInt32());
+
+        // The organization is checked before the event: an unknown organization for an unknown event is still a 400.
+        using var nowhere = await Post(fixture.Operator, Guid.CreateVersion7(), unknown, "stranger@example.cn");
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+    }
+
+    [Fact]
     public async Task A_desk_that_closes_turns_away_whoever_is_still_in_line_with_503_and_finishes_the_turn_it_started()
     {
         var consortium = await fixture.NewConsortiumAsync();

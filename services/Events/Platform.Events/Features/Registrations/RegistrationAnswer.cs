@@ -16,6 +16,9 @@ public abstract record RegistrationAnswer
 
     public sealed record EventNotFound : RegistrationAnswer;
 
+    /// <summary>The person's organization is not known to the platform (the member directory has never heard of it).</summary>
+    public sealed record UnknownOrganization : RegistrationAnswer;
+
     /// <summary>The address is registered by an organization the caller may not act for.</summary>
     public sealed record TakenByAnotherOrganization : RegistrationAnswer;
 

@@ -168,11 +168,15 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
         // One turn at a time per event, also across service instances: seats and arrival order are decided under this lock.
         var found = await db.LockEventAsync(eventId, cancellationToken);
         var answers = new RegistrationAnswer[turn.Count];
-        if (found is null)
+        // A reference that must exist: the member directory knows every organization membership has announced. One
+        // query for the whole turn; a person of an unknown organization gets that answer before any other.
+        var knownOrganizations = (await db.OrganizationsAsync(turn.Select(w => w.Person.OrganizationId), cancellationToken)).Keys.ToHashSet();
+        for (var i = 0; i < turn.Count; i++)
         {
-            Array.Fill(answers, new RegistrationAnswer.EventNotFound());
-            return answers;
+            if (!knownOrganizations.Contains(turn[i].Person.OrganizationId)) answers[i] = new RegistrationAnswer.UnknownOrganization();
+            else if (found is null) answers[i] = new RegistrationAnswer.EventNotFound();
         }
+        if (found is null) return answers;
         var zone = ConsortiumTime.Zone(found.TimeZone);
 
         // The live registrations of the turn's addresses in one query; registrations made in this turn join them,
@@ -186,6 +190,7 @@ public sealed partial class RegistrationDesk(IServiceScopeFactory scopes, TimePr
 
         for (var i = 0; i < turn.Count; i++)
         {
+            if (answers[i] is not null) continue;
             var (person, caller, email) = (turn[i].Person, turn[i].Caller, turn[i].Email);
             if (known.TryGetValue(email, out var existing))
             {

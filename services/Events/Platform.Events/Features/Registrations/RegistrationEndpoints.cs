@@ -20,26 +20,25 @@ public static class RegistrationEndpoints
     }
 
     private static async Task<Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        Guid eventId, RegisterForEventRequest request, Caller caller, RegistrationDesk desk, EventsDbContext db, CancellationToken cancellationToken)
+        Guid eventId, RegisterForEventRequest request, Caller caller, RegistrationDesk desk, CancellationToken cancellationToken)
     {
         var email = request.Email.Trim();
         if (!caller.CanActFor(request.OrganizationId))
             return Problems.Status(StatusCodes.Status403Forbidden, "A partner key registers only its own organization's people.");
-        // A reference that must exist: the member directory knows every organization membership has announced.
-        if ((await db.OrganizationsAsync([request.OrganizationId], cancellationToken)).Count == 0)
-            return Problems.Validation(("organizationId", "Unknown organization: not registered on the platform."));
 
-        // Seats, waitlist and arrival order are decided at the event's desk, together with whoever else is waiting.
+        // Seats, waitlist and arrival order are decided at the event's desk, together with whoever else is waiting; the
+        // desk also checks the organization against the member directory, once for everyone in the turn.
         var person = new Registrant(request.PersonName.Trim(), request.Title?.Trim() is { Length: > 0 } t ? t : null, request.OrganizationId, email);
         return Respond(await desk.RegisterAsync(eventId, person, caller, cancellationToken));
     }
 
-    /// <summary>The desk's answer in HTTP: 201, 200, 404, 409 or 503.</summary>
+    /// <summary>The desk's answer in HTTP: 201, 200, 400, 404, 409 or 503.</summary>
     public static Results<Created<RegistrationResponse>, Ok<RegistrationResponse>, ValidationProblem, ProblemHttpResult> Respond(RegistrationAnswer answer) => answer switch
     {
         RegistrationAnswer.Made made => TypedResults.Created($"{PlatformApi.Prefix}/events/{made.EventId}/registrations/{made.Registration.Id}", made.Registration),
         RegistrationAnswer.AlreadyMade existing => TypedResults.Ok(existing.Registration),
         RegistrationAnswer.EventNotFound => Problems.NotFound(),
+        RegistrationAnswer.UnknownOrganization => Problems.Validation(("organizationId", "Unknown organization: not registered on the platform.")),
         RegistrationAnswer.TakenByAnotherOrganization => Problems.Conflict("This email address is already registered for the event by another organization.", code: ProblemCode.AlreadyExists),
         RegistrationAnswer.NotOpen closed => Problems.Conflict($"Registration is not open; the event is {ApiEnum.Name(closed.Event.Status)}.", closed.Event),
         RegistrationAnswer.NotSaved notSaved => Problems.Status(StatusCodes.Status503ServiceUnavailable, notSaved.Detail),
