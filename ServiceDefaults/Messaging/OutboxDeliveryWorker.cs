@@ -133,12 +133,10 @@ internal sealed partial class OutboxDeliveryWorker(
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // One round trip: the lock, and no waiting for the WAL flush at this transaction's commit. Losing a commit of
-        // this transaction in a crash only brings confirmed rows back, which are published again and dropped by the
-        // inbox (at least once, as already); the producer's and the inbox's commits stay synchronous.
+        // One round trip: the lock and the transaction's settings (TransactionSettings).
         await using (var begin = new NpgsqlBatch(connection, transaction))
         {
-            begin.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+            foreach (var setting in TransactionSettings) begin.BatchCommands.Add(new NpgsqlBatchCommand(setting));
             var takeLock = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
             takeLock.Parameters.Add(new NpgsqlParameter { Value = DeliveryLockKey });
             begin.BatchCommands.Add(takeLock);
@@ -202,16 +200,33 @@ internal sealed partial class OutboxDeliveryWorker(
         return await Task.WhenAll(publishes);
     }
 
+    /// <summary>
+    /// Set at the start of every batch's transaction.
+    /// <list type="bullet">
+    /// <item>No waiting for the WAL flush at this transaction's commit. Losing a commit of it in a crash only brings
+    /// confirmed rows back, which are published again and dropped by the inbox (at least once, as already); the
+    /// producer's and the inbox's commits stay synchronous.</item>
+    /// <item>The claim walks the primary key. An outbox is nearly always empty and its statistics say so; when a burst
+    /// arrived, the planner believed them, read the whole table and sorted every row with its body as text
+    /// (<c>LockRows</c> keeps the sort from stopping at the batch) to take the first 100: a burst drained at a tenth
+    /// of its speed until autovacuum analyzed the table (bench/pipeline-ingestion/README.md).</item>
+    /// </list>
+    /// </summary>
+    internal static readonly string[] TransactionSettings = ["SET LOCAL synchronous_commit = off", "SET LOCAL enable_seqscan = off"];
+
+    /// <summary>The next batch in sequence order, rows due and not parked, skipping rows another transaction holds.</summary>
+    internal const string ClaimSql = """
+        SELECT sequence, message_id, message_type, body::text, trace_parent, trace_state, attempts
+          FROM platform.outbox_messages
+         WHERE parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY sequence
+         LIMIT $1
+           FOR UPDATE SKIP LOCKED
+        """;
+
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var claim = new NpgsqlCommand("""
-            SELECT sequence, message_id, message_type, body::text, trace_parent, trace_state, attempts
-              FROM platform.outbox_messages
-             WHERE parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-             ORDER BY sequence
-             LIMIT $1
-               FOR UPDATE SKIP LOCKED
-            """, connection, transaction);
+        await using var claim = new NpgsqlCommand(ClaimSql, connection, transaction);
         claim.Parameters.Add(new NpgsqlParameter { Value = _settings.BatchSize });
         await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
         var rows = new List<OutboxRow>(_settings.BatchSize);

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.OutboxProbe.Contracts;
 using Platform.ServiceDefaults.Messaging;
+using Npgsql;
 using Platform.ServiceDefaults.Persistence;
 using Platform.Testing;
 
@@ -34,6 +36,46 @@ public sealed class OutboxDeliveryTests(ThrowawayPostgres postgres, ThrowawayRab
         Assert.Equal(committed, consumed.Select(c => c.MessageId));
         await Eventually.ReturnsAsync(service.OutboxAsync, rows => rows.Count == 0, Patience, "the outbox to be empty");
         Assert.Equal(250, await service.QueryAsync(db => db.InboxRecords.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_burst_in_an_outbox_whose_statistics_say_it_is_empty_is_claimed_through_the_primary_key_one_batch_at_a_time()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        // Delivery off, so the burst stays; the table analyzed while empty, as an idle outbox is.
+        await using var service = await ProbeService.StartAsync(await postgres.CreateDatabaseAsync(), await rabbit.CreateVirtualHostAsync(),
+            settings: new Dictionary<string, string?> { ["Messaging:Outbox:DeliveryEnabled"] = "false" });
+        await using var connection = new NpgsqlConnection(service.Database);
+        await connection.OpenAsync(cancel);
+        await using (var analyze = new NpgsqlCommand("ANALYZE platform.outbox_messages", connection)) await analyze.ExecuteNonQueryAsync(cancel);
+        await using (var burst = new NpgsqlCommand("""
+            INSERT INTO platform.outbox_messages (message_id, message_type, body, created_at, attempts)
+            SELECT gen_random_uuid(), 'Platform.OutboxProbe.Contracts.OrderPlaced, Platform.OutboxProbe.Contracts',
+                   jsonb_build_object('number', n, 'note', repeat('x', 200)), now(), 0
+              FROM generate_series(1, 20000) AS n
+            """, connection)) await burst.ExecuteNonQueryAsync(cancel);
+
+        // The worker's transaction, and its claim of a batch of 100, as PostgreSQL runs it.
+        await using var transaction = await connection.BeginTransactionAsync(cancel);
+        foreach (var setting in OutboxDeliveryWorker.TransactionSettings)
+            await using (var set = new NpgsqlCommand(setting, connection, transaction)) await set.ExecuteNonQueryAsync(cancel);
+        await using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, FORMAT JSON) {OutboxDeliveryWorker.ClaimSql}", connection, transaction);
+        explain.Parameters.Add(new NpgsqlParameter { Value = 100 });
+        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(cancel))!);
+
+        var nodes = Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
+        // Without the settings PostgreSQL read all 20,000 rows and sorted them, bodies included, for every batch.
+        Assert.DoesNotContain(nodes, node => node.Type is "Seq Scan" or "Sort");
+        var scan = Assert.Single(nodes, node => node.Type == "Index Scan");
+        Assert.Equal(100, scan.Rows);
+
+        static IEnumerable<(string Type, double Rows)> Nodes(JsonElement node)
+        {
+            yield return (node.GetProperty("Node Type").GetString()!, node.GetProperty("Actual Rows").GetDouble());
+            if (!node.TryGetProperty("Plans", out var children)) yield break;
+            foreach (var child in children.EnumerateArray())
+                foreach (var descendant in Nodes(child)) yield return descendant;
+        }
     }
 
     [Fact]
