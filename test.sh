@@ -59,6 +59,10 @@ lane() {
 # these cover the rest (the Aspire dashboard, the dotnet CLI that `dotnet run` wraps a service in). Without PGO the
 # events tests' process took 65-69 instead of 92-96 user CPU-s (2 runs each).
 export DOTNET_TieredPGO=0
+# Tier-1 re-JIT only for methods called 1,000 times instead of 30: a profile of the whole suite (perf, 2 cores) had
+# 24 % of all its CPU in the tiered-compilation thread (35-40 % in the services the AppHost starts), re-compiling
+# methods these short-lived processes call a few dozen times. Test phase 650-660 s -> 525 s (no re-JIT at all: 541 s).
+export DOTNET_TC_CallCountThreshold=1000
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 suite_started=$SECONDS
 lane $first_lane & first=$!
