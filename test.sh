@@ -17,8 +17,11 @@ mkdir -p "$results"
 
 # The compiler server (VBCSCompiler) on: this environment turns it off (UseSharedCompilation=false), and a fresh csc per
 # project JITs Roslyn again each time: the build took 5.5 instead of 2.8 minutes on 2 cores. Stopped after the build.
+build_started=$SECONDS
 dotnet build Platform.sln -c Release -nologo -clp:ErrorsOnly -p:UseSharedCompilation=true || { dotnet build-server shutdown >/dev/null 2>&1; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 dotnet build-server shutdown >/dev/null 2>&1
+# Where a run's time went (the budget is 15 minutes on 2 cores): packages and tools, then the build.
+echo "setup and build: $SECONDS s (build $((SECONDS - build_started)) s)"
 
 projects=$(find tests -name '*.Tests.csproj' | sort)
 # Three lanes (2 cores; much of the fault and platform tests is waiting on processes): the longest projects start
@@ -94,5 +97,6 @@ if [ "$reported" -lt "$expected" ]; then
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
+echo "tests: $((SECONDS - suite_started)) s; whole run: $SECONDS s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
