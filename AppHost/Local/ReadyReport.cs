@@ -22,8 +22,9 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
         _ = ReportFailuresAsync(resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal), stoppingToken);
         try
         {
-            // The first failure ends the wait: what waits for a failed resource would wait forever.
-            var waits = resources.Select(r => notifications.WaitForResourceHealthyAsync(r.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken)).ToList();
+            // The first failure ends the wait (what waits for a failed resource would wait forever), unless it is a
+            // crash the AppHost restarts: then the wait goes on through the restart.
+            var waits = resources.Select(r => WaitUntilHealthyAsync(r, stoppingToken)).ToList();
             while (waits.Count > 0)
             {
                 var done = await Task.WhenAny(waits);
@@ -56,6 +57,33 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
             await Console.Out.WriteLineAsync(loaded == 0 ? "Demo data loaded." : "Demo data: not loaded (see above); the platform keeps running.");
         }
     }
+
+    /// <summary>
+    /// Until the resource is healthy. A supervised resource that crashes while starting (e.g. a broker node whose port
+    /// another program took between the AppHost's pick and the node's bind) is restarted by <see cref="ReportFailuresAsync"/>;
+    /// after <see cref="StartAttempts"/> crashes, or any other failure, the wait ends with the failure.
+    /// </summary>
+    private async Task WaitUntilHealthyAsync(IResource resource, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await notifications.WaitForResourceHealthyAsync(resource.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken);
+                return;
+            }
+            catch (DistributedApplicationException) when (attempt < StartAttempts && IsSupervised(resource)
+                && notifications.TryGetCurrentState(resource.Name, out var failed) && failed.Snapshot.ExitCode is not (null or 0))
+            {
+                // Restarted after 1, 2 … s: wait until it runs again, then for its health.
+                await notifications.WaitForResourceAsync(resource.Name,
+                    e => e.Snapshot.State?.Text is { } state && state != KnownResourceStates.FailedToStart && state != KnownResourceStates.Exited && state != KnownResourceStates.Finished,
+                    stoppingToken);
+            }
+        }
+    }
+
+    private const int StartAttempts = 3;
 
     private async Task ReportFailuresAsync(HashSet<string> names, CancellationToken stoppingToken)
     {
