@@ -9,7 +9,14 @@ builder.AddPlatformTelemetry(settings.Name);
 builder.Services.AddReverseProxy().LoadFromMemory(settings.Routes(), settings.Clusters());
 
 var app = builder.Build();
-app.MapReverseProxy(proxy => proxy.Use(Unavailable.WhenNoInstanceAnswersAsync));
+// A pipeline of our own replaces YARP's default one: load balancing (the cluster's round robin) and passive health
+// checks must be named, or YARP picks a destination at random and never marks a failing one down.
+app.MapReverseProxy(proxy =>
+{
+    proxy.Use(Unavailable.WhenNoInstanceAnswersAsync);
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
 app.Run();
 
 /// <summary>Entry point; public so tests can host the balancer.</summary>
