@@ -16,6 +16,9 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>How many crashes while starting a supervised resource may have before the start is called failed.</summary>
+    private const int StartAttempts = 3;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var resources = model.Resources.Where(PlatformResources.IsOurs).ToList();
@@ -72,18 +75,14 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 await notifications.WaitForResourceHealthyAsync(resource.Name, WaitBehavior.StopOnResourceUnavailable, stoppingToken);
                 return;
             }
-            catch (DistributedApplicationException) when (attempt < StartAttempts && IsSupervised(resource)
-                && notifications.TryGetCurrentState(resource.Name, out var failed) && failed.Snapshot.ExitCode is not (null or 0))
+            catch (DistributedApplicationException) when (attempt < StartAttempts
+                && notifications.TryGetCurrentState(resource.Name, out var failed) && IsRestartedAfter(resource, failed.Snapshot.ExitCode))
             {
                 // Restarted after 1, 2 … s: wait until it runs again, then for its health.
-                await notifications.WaitForResourceAsync(resource.Name,
-                    e => e.Snapshot.State?.Text is { } state && state != KnownResourceStates.FailedToStart && state != KnownResourceStates.Exited && state != KnownResourceStates.Finished,
-                    stoppingToken);
+                await notifications.WaitForResourceAsync(resource.Name, e => e.Snapshot.State?.Text is { } state && !IsDown(state), stoppingToken);
             }
         }
     }
-
-    private const int StartAttempts = 3;
 
     private async Task ReportFailuresAsync(HashSet<string> names, CancellationToken stoppingToken)
     {
@@ -96,7 +95,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 var name = change.Resource.Name;
                 var state = change.Snapshot.State?.Text;
                 if (!names.Contains(name) || state is null || lifetime.ApplicationStopping.IsCancellationRequested) continue;
-                if (state != KnownResourceStates.FailedToStart && state != KnownResourceStates.Exited && state != KnownResourceStates.Finished)
+                if (!IsDown(state))
                 {
                     reported.Remove(name);
                     if (change.Snapshot.HealthStatus == HealthStatus.Healthy) crashes.Remove(name);
@@ -108,7 +107,7 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
                 var exit = exitCode is { } code ? $" (exit code {code})" : "";
                 // DCP does not restart executables. A service or a broker node that crashed (not one stopped on purpose,
                 // which exits 0) comes back on its own, as under systemd or Kubernetes, after 1, 2, 4 … 30 s while it keeps crashing.
-                var restart = IsSupervised(change.Resource) && exitCode is not (null or 0) ? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(crashes.GetValueOrDefault(name), 5))) : (TimeSpan?)null;
+                var restart = IsRestartedAfter(change.Resource, exitCode) ? TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(crashes.GetValueOrDefault(name), 5))) : (TimeSpan?)null;
                 var then = restart is { } delay ? $"; restarting in {delay.TotalSeconds:0} s" : "";
                 await Console.Error.WriteLineAsync($"{name}: {state}{exit}{then}. Its output: {Path.Combine(run.DataFolder.Logs, name + ".log")}, or the Aspire dashboard's console logs.");
                 if (restart is { } wait)
@@ -125,6 +124,13 @@ internal sealed class ReadyReport(LocalRun run, DistributedApplicationModel mode
 
     /// <summary>What the AppHost restarts after a crash: the services and the RabbitMQ nodes (a cluster node rejoins its cluster).</summary>
     private static bool IsSupervised(IResource resource) => resource is ProjectResource or RabbitMqServerResource;
+
+    /// <summary>A crash the AppHost restarts: a supervised resource that exited with a code other than 0 (0 is a stop on purpose).</summary>
+    private static bool IsRestartedAfter(IResource resource, int? exitCode) => IsSupervised(resource) && exitCode is not (null or 0);
+
+    /// <summary>States a resource does not leave on its own.</summary>
+    private static bool IsDown(string state) =>
+        state == KnownResourceStates.FailedToStart || state == KnownResourceStates.Exited || state == KnownResourceStates.Finished;
 
     private async Task RestartAsync(IResource resource, TimeSpan delay, CancellationToken stoppingToken)
     {
