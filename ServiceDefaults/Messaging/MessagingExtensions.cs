@@ -145,7 +145,7 @@ public static class MessagingExtensions
     // AddServiceDatabase<TDbContext> knows the type, and AddServiceMessaging takes no type parameter.
     private static void AddCommitInterceptor<TDbContext>(IServiceCollection services)
         where TDbContext : DbContext =>
-        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
+        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()), ServiceLifetime.Singleton);
 
     // MassTransit keeps one serializer configuration per process; copy instead of mutating one that may already be in use.
     private static JsonSerializerOptions WithEnumsAsStrings(JsonSerializerOptions options)

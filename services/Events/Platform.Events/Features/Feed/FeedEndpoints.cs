@@ -62,18 +62,22 @@ public static class FeedEndpoints
         }
         if (!readers.Admit(caller)) return Problems.NotFound();
 
-        var key = generation is { } g ? FeedPages.PageKey(consortiumId, g, CultureInfo.CurrentUICulture.Name, paging) : null;
-        if (key is null || !pages.TryGetPage(key, out var page))
-        {
-            var zone = await db.ZoneOfAsync(consortiumId, cancellationToken);
-            var entries = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
-                .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
-            var body = JsonSerializer.SerializeToUtf8Bytes(entries.Map(e => FeedEntryResponse.From(e, zone, links)), json.Value.SerializerOptions);
-            page = new FeedPage(body, FeedCaching.Hash(body));
-            if (key is not null) pages.KeepPage(consortiumId, generation!.Value, key, page);
-        }
+        var page = generation is { } g
+            ? await pages.GetOrBuildAsync(consortiumId, g, FeedPages.PageKey(consortiumId, g, CultureInfo.CurrentUICulture.Name, paging),
+                ct => BuildPageAsync(db, consortiumId, paging, links, json.Value.SerializerOptions, ct), cancellationToken)
+            : await BuildPageAsync(db, consortiumId, paging, links, json.Value.SerializerOptions, cancellationToken);
         if (FeedCaching.ClientHasCurrent(http, page.Hash)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Bytes(page.Body, "application/json; charset=utf-8");
+    }
+
+    private static async Task<FeedPage> BuildPageAsync(EventsDbContext db, Guid consortiumId, PageRequest paging, FeedLinks links,
+        JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        var zone = await db.ZoneOfAsync(consortiumId, cancellationToken);
+        var entries = await db.FeedEntries.AsNoTracking().Where(e => e.ConsortiumId == consortiumId)
+            .ToPageAsync(e => e.UpdatedAt, e => e.Id, paging, cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(entries.Map(e => FeedEntryResponse.From(e, zone, links)), json);
+        return new FeedPage(body, FeedCaching.Hash(body));
     }
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ReadAtomAsync(

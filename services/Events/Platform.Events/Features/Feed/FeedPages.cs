@@ -40,6 +40,8 @@ public sealed class FeedPages : IChangeSubscriber, IDisposable
     private readonly Dictionary<Guid, long> _generations = [];
     private readonly Dictionary<Guid, (long Generation, FeedReaders Readers)> _readers = [];
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = MaxBytes });
+    // Pages being built, by key, so readers that miss one at the same time wait for the same build.
+    private readonly Dictionary<string, Task<FeedPage?>> _building = [];
     private long _counter;
     private bool _listening;
 
@@ -78,6 +80,43 @@ public sealed class FeedPages : IChangeSubscriber, IDisposable
         string.Create(CultureInfo.InvariantCulture, $"{consortiumId:N}|{generation}|{language}|{paging.Limit}|{paging.Cursor}");
 
     public bool TryGetPage(string key, out FeedPage page) => _pages.TryGetValue(key, out page!);
+
+    /// <summary>
+    /// The kept page, else one <paramref name="build"/> makes and keeps. Readers that miss the same page at once share
+    /// one build: right after a change every poller of the feed misses together (100 readers made 100 queries of
+    /// the same page). If the shared build fails, each waiting reader builds its own.
+    /// </summary>
+    public async Task<FeedPage> GetOrBuildAsync(Guid consortiumId, long generation, string key, Func<CancellationToken, Task<FeedPage>> build,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        if (_pages.TryGetValue(key, out FeedPage? kept)) return kept!;
+        TaskCompletionSource<FeedPage?>? mine = null;
+        Task<FeedPage?>? shared;
+        lock (_gate)
+        {
+            if (!_building.TryGetValue(key, out shared))
+            {
+                mine = new TaskCompletionSource<FeedPage?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _building[key] = shared = mine.Task;
+            }
+        }
+        if (mine is null) return await shared.WaitAsync(cancellationToken) ?? await build(cancellationToken);
+
+        FeedPage? page = null;
+        try
+        {
+            page = await build(cancellationToken);
+            KeepPage(consortiumId, generation, key, page);
+            return page;
+        }
+        finally
+        {
+            // Kept before it stops being shared, so a reader finds either the page or the build.
+            lock (_gate) _building.Remove(key);
+            mine.SetResult(page);
+        }
+    }
 
     public void KeepPage(Guid consortiumId, long generation, string key, FeedPage page)
     {

@@ -127,7 +127,7 @@ public static class DeliveryRegistration
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryRetention>());
         builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.AddSingleton<DeliveryCommitInterceptor>();
-        builder.Services.ConfigureDbContext<WebhooksDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<DeliveryCommitInterceptor>()));
+        builder.Services.ConfigureDbContext<WebhooksDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<DeliveryCommitInterceptor>()), ServiceLifetime.Singleton);
         return builder;
     }
 }
