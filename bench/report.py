@@ -78,6 +78,10 @@ def membership_list(r):
             f"{worst:.1f}×, goal 3× {'met' if worst <= 3 else '**not met**'}), {n(r['listRate'])} req/s at {r['concurrency']} concurrent over "
             f"{r['organizations']:,} members, median of {r['runs']} runs; a 304 costs {pct(r['revalidationCostOfPage'])} of a page "
             f"(goal ≤ 50 % {'met' if r['revalidationCostOfPage'] <= 0.5 else '**not met**'})")
+    baseline, revalidated = t.get("baseline /health/live"), next((x for x in r["targets"] if "304" in x["name"]), None)
+    if baseline and revalidated:
+        # The limit: no answer costs less than the anonymous, body-less probe.
+        text += f" and {pct(baseline['rate'] / revalidated['rate'])} of a `/health/live`, the cheapest answer the server gives"
     if partner:
         text += f"; partner key p99 {n(partner['p99'])} ms ({partner['ratioToBaseline']:.1f}×)"
     return text + f" ({where(r)}) — see `bench/membership-list/README.md`, `bench/results/membership-list.json`"
