@@ -60,7 +60,6 @@ public static class MessagingExtensions
         // Outbox: the commit interceptor wakes the delivery worker.
         services.AddScoped<InboxBatch>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<OutboxCommitInterceptor>();
         foreach (var dbContextType in dbContextTypes)
             AddCommitInterceptorMethod.MakeGenericMethod(dbContextType).Invoke(null, [services]);
 
@@ -145,7 +144,7 @@ public static class MessagingExtensions
     // AddServiceDatabase<TDbContext> knows the type, and AddServiceMessaging takes no type parameter.
     private static void AddCommitInterceptor<TDbContext>(IServiceCollection services)
         where TDbContext : DbContext =>
-        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()), ServiceLifetime.Singleton);
+        services.AddDbContextInterceptor<TDbContext, OutboxCommitInterceptor>();
 
     // MassTransit keeps one serializer configuration per process; copy instead of mutating one that may already be in use.
     private static JsonSerializerOptions WithEnumsAsStrings(JsonSerializerOptions options)

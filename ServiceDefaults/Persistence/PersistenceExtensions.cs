@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +24,7 @@ public static class PersistenceExtensions
             ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
 
         // Pooled: a new context per request built its options and its internal services again (7 % of the events
-        // service's CPU under load). Options are then singletons: add interceptors with ConfigureDbContext(..., Singleton).
+        // service's CPU under load). Its options are then built once: add interceptors with AddDbContextInterceptor.
         builder.Services.AddDbContextPool<TDbContext>(options => options.UseServiceDatabase(connectionString));
         builder.Services.AddScoped<PlatformDbContext>(provider => provider.GetRequiredService<TDbContext>());
         builder.Services.AddSingleton(new ServiceDatabase(connectionString));
@@ -30,6 +32,19 @@ public static class PersistenceExtensions
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService<TDbContext>>());
         builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>("database", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// Adds <typeparamref name="TInterceptor"/>, one instance for the process, to every <typeparamref name="TDbContext"/>.
+    /// The contexts are pooled and share one options instance, so an interceptor lives as long as the process.
+    /// </summary>
+    public static IServiceCollection AddDbContextInterceptor<TDbContext, TInterceptor>(this IServiceCollection services)
+        where TDbContext : DbContext
+        where TInterceptor : class, IInterceptor
+    {
+        services.TryAddSingleton<TInterceptor>();
+        return services.ConfigureDbContext<TDbContext>(
+            (provider, options) => options.AddInterceptors(provider.GetRequiredService<TInterceptor>()), ServiceLifetime.Singleton);
     }
 }
 

@@ -14,8 +14,7 @@ builder.AddServiceMessaging("membership", bus => bus.AddConsumer<CouncilDesignat
 builder.Services.AddSingleton<MemberListCache>();
 // The member list's versions and members live in memory, kept current by the trigger's NOTIFY and local commits.
 builder.Services.AddChangeNotifications<MemberListVersions>(MemberListVersions.Channel);
-builder.Services.AddSingleton<MemberListWrites>();
-builder.Services.ConfigureDbContext<MembershipDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<MemberListWrites>()), ServiceLifetime.Singleton);
+builder.Services.AddDbContextInterceptor<MembershipDbContext, MemberListWrites>();
 builder.DescribeApiTags(
     ("Consortia", "Vocational education groups and industry–education consortia established on the platform."),
     ("Organizations", "Colleges, enterprises, institutes, agencies and associations registered on the platform, members or not."),

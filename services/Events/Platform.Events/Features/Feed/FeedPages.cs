@@ -118,7 +118,7 @@ public sealed class FeedPages : IChangeSubscriber, IDisposable
         }
     }
 
-    public void KeepPage(Guid consortiumId, long generation, string key, FeedPage page)
+    private void KeepPage(Guid consortiumId, long generation, string key, FeedPage page)
     {
         lock (_gate)
         {

@@ -126,8 +126,7 @@ public static class DeliveryRegistration
         builder.Services.AddSingleton<DeliveryRetention>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DeliveryRetention>());
         builder.Services.AddSingleton<DeliverySignal>();
-        builder.Services.AddSingleton<DeliveryCommitInterceptor>();
-        builder.Services.ConfigureDbContext<WebhooksDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<DeliveryCommitInterceptor>()), ServiceLifetime.Singleton);
+        builder.Services.AddDbContextInterceptor<WebhooksDbContext, DeliveryCommitInterceptor>();
         return builder;
     }
 }
