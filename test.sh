@@ -53,6 +53,9 @@ lane() {
     else
       failed=1
       grep -B2 -A30 "\[FAIL\]" "$root/$results/$name.log" | head -400
+      # What the services under test complained of (a failed consumer, a lost connection) is the usual why.
+      echo "   last warnings and errors the services of $name logged:"
+      grep -A2 -E "^(fail|crit|warn): " "$root/$results/$name.log" | tail -60
       tail -5 "$root/$results/$name.log"
     fi
   done
