@@ -38,8 +38,11 @@ def outbox(r):
     text += f", median of {len(r['outboxRuns'])} runs"
     eight = load("outbox-8-producers")
     if eight:
-        text += (f"; 8 producers {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw, "
-                 f"{pct(eight['ratioToFloor'])} of the floor)")
+        text += (f"; 8 producers {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw RabbitMQ, goal 50 %; "
+                 f"{pct(eight['ratioToFloor'])} of the floor")
+        if 'shapedFloorMedian' in eight:
+            text += f", {pct(eight['ratioToShapedFloor'])} of {n(eight['shapedFloorMedian'])} msg/s for its commits in the path's shape"
+        text += f", {eight['measuredAt'][:10]})"
     return text + f" ({where(r)}) — see `bench/outbox/README.md`, `bench/results/outbox*.json`"
 
 
@@ -89,7 +92,8 @@ def membership_list(r):
 
 def events(r):
     g, f = r["registrations"], r["feed"]
-    return (f"{n(g['rateMedian'])} registrations/s (p99 {n(g['p99Median'])} ms), counts exact; feed page p99 {n(f['p99Median'])} ms vs "
+    return (f"{n(g['rateMedian'])} registrations/s (p99 {n(g['p99Median'])} ms; goal 2,000/s {'met' if g['rateMedian'] >= 2000 else '**not met**'}), "
+            f"counts exact; feed page p99 {n(f['p99Median'])} ms vs "
             f"{n(f['baselineP99Median'])} ms `/health/live` at {f['readers']} readers ({f['ratioToBaseline']:.1f}×, goal 3× "
             f"{'met' if f['ratioToBaseline'] <= 3 else '**not met**'}), median of {r['runs']} runs ({where(r)}) — see `bench/events/README.md`, `bench/results/events.json`")
 

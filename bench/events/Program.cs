@@ -21,15 +21,17 @@ var runsArgument = new Argument<int>("runs")
     DefaultValueFactory = _ => 5,
     CustomParser = result => BenchCommandLine.WholeNumber(result, "runs"),
 };
+var warmUpOption = BenchCommandLine.Number("--warm-up", 12, "Warm-up rounds (registrations, feed, health) before the measured runs.");
 var command = new RootCommand("""
     Events service under load over real HTTP: registrations/s with 50 clients against one event of 1,000 seats, and feed
     page p99 with 100 readers over 100,000 entries, each next to /health/live p99 at the same concurrency.
-    """) { runsArgument };
+    """) { runsArgument, warmUpOption };
 var parsed = BenchCommandLine.Read(command, args, out var commandLineExit);
 if (parsed is null) return commandLineExit;
 var runs = parsed.GetValue(runsArgument);
+var warmUpRounds = parsed.GetValue(warmUpOption);
 const int RegistrationClients = 50, Seats = 1_000, Registrations = 1_500;
-const int FeedReaders = 100, FeedEntries = 100_000, PagesPerReader = 20, WarmUpRounds = 4;
+const int FeedReaders = 100, FeedEntries = 100_000, PagesPerReader = 20;
 const string OperatorKey = "bench-operator-key-6c1f";
 
 var folder = Directory.CreateTempSubdirectory("platform-bench-events-").FullName;
@@ -71,10 +73,10 @@ try
     BenchCommandLine.Phase($"Seeding {FeedEntries:N0} feed entries ...");
     await SeedFeedAsync(database, consortiumId, FeedEntries);
 
-    Console.WriteLine($"{runs} runs after {WarmUpRounds} warm-up rounds. Registrations: {RegistrationClients} clients, {Registrations:N0} people for {Seats:N0} seats. Feed: {FeedReaders} readers x {PagesPerReader} pages of 50.");
-    // Several rounds: after one, the service was still compiling its hot paths to optimized code (the tiered JIT's
-    // background thread took 38 % of its CPU during the measured runs), and each run came out faster than the last.
-    for (var round = 0; round < WarmUpRounds; round++)
+    Console.WriteLine($"{runs} runs after {warmUpRounds} warm-up rounds. Registrations: {RegistrationClients} clients, {Registrations:N0} people for {Seats:N0} seats. Feed: {FeedReaders} readers x {PagesPerReader} pages of 50.");
+    // Twelve rounds by default: after fewer the service was still compiling its hot paths to optimized code (the tiered
+    // JIT's thread held 38 % of its CPU after one round, 12 % of the machine's after four), and runs kept getting faster.
+    for (var round = 0; round < warmUpRounds; round++)
     {
         await RegistrationRunAsync(http, consortiumId, organizerId);
         await FeedRunAsync(http, consortiumId);
@@ -119,6 +121,7 @@ try
         measuredAt = DateTimeOffset.UtcNow,
         machine = BenchResults.Machine(),
         runs,
+        warmUpRounds,
         registrations = new
         {
             clients = RegistrationClients, seats = Seats, people = Registrations, countsExact = true,
