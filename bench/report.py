@@ -38,11 +38,11 @@ def outbox(r):
     text += f", median of {len(r['outboxRuns'])} runs"
     eight = load("outbox-8-producers")
     if eight:
-        text += (f"; 8 producers {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw RabbitMQ, goal 50 %; "
+        text += (f"; 8 producers ({eight['measuredAt'][:10]}): {n(eight['outboxMedian'])} msg/s ({pct(eight['ratioToBaseline'])} of raw RabbitMQ, goal 50 %; "
                  f"{pct(eight['ratioToFloor'])} of the floor")
         if 'shapedFloorMedian' in eight:
-            text += f", {pct(eight['ratioToShapedFloor'])} of {n(eight['shapedFloorMedian'])} msg/s for its commits in the path's shape"
-        text += f", {eight['measuredAt'][:10]})"
+            text += f"; {pct(eight['ratioToShapedFloor'])} of {n(eight['shapedFloorMedian'])} msg/s for its commits in the path's shape, the limit"
+        text += ")"
     return text + f" ({where(r)}) — see `bench/outbox/README.md`, `bench/results/outbox*.json`"
 
 
