@@ -485,6 +485,9 @@ internal static class Modes
         ["pgo-on"] = new() { ["DOTNET_TieredPGO"] = "1" },
         // Every method compiled once, fully optimised (no tier-0 copies, slower start).
         ["tiering-off"] = new() { ["DOTNET_TieredCompilation"] = "0" },
+        // Methods without precompiled code (ours, EF Core, Npgsql, MassTransit) JIT'd fully optimised at once instead of
+        // tier 0 first; the framework's precompiled code still tiers up.
+        ["quickjit-off"] = new() { ["DOTNET_TC_QuickJit"] = "0" },
         // Blocking gen-2 collections instead of background ones (no background GC thread and its mark state).
         ["gc-nonconcurrent"] = new() { ["DOTNET_gcConcurrent"] = "0" },
         // GC heap kept compact: gen-2 compacted more eagerly (0-9).
