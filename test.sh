@@ -69,10 +69,6 @@ export DOTNET_TieredPGO=0
 # 24 % of all its CPU in the tiered-compilation thread (35-40 % in the services the AppHost starts), re-compiling
 # methods these short-lived processes call a few dozen times. Test phase 650-660 s -> 525 s (no re-JIT at all: 541 s).
 export DOTNET_TC_CallCountThreshold=1000
-# The services' runtimeconfig tiers up without the runtime's 100 ms quiet wait (a starting service under load catches up
-# sooner); the short-lived service processes of the tests never reach steady load, so they keep the wait (hex: 100 ms).
-# With the services' setting the run took 801 instead of 604 s, every lane slower beside the AppHost's processes.
-export DOTNET_TC_CallCountingDelayMs=64
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 suite_started=$SECONDS
 lane $first_lane & first=$!
