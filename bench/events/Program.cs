@@ -74,8 +74,8 @@ try
     await SeedFeedAsync(database, consortiumId, FeedEntries);
 
     Console.WriteLine($"{runs} runs after {warmUpRounds} warm-up rounds. Registrations: {RegistrationClients} clients, {Registrations:N0} people for {Seats:N0} seats. Feed: {FeedReaders} readers x {PagesPerReader} pages of 50.");
-    // Twelve rounds by default: after fewer the service was still compiling its hot paths to optimized code (the tiered
-    // JIT's thread held 38 % of its CPU after one round, 12 % of the machine's after four), and runs kept getting faster.
+    // Twelve rounds by default: after fewer the service was still compiling its hot paths to optimized code while
+    // being measured, and runs kept getting faster (README.md).
     for (var round = 0; round < warmUpRounds; round++)
     {
         await RegistrationRunAsync(http, consortiumId, organizerId);

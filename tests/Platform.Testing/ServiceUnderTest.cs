@@ -129,14 +129,18 @@ public sealed class ServiceUnderTest<TProgram> : WebApplicationFactory<TProgram>
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/> with <paramref name="what"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// Polls until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/> with <paramref name="what"/>
+    /// and, if given, <paramref name="lastSeen"/> (what the last poll found: stuck and merely slow look alike otherwise).
+    /// </summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? lastSeen = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting until {what}.");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting until {what}.{(lastSeen is null ? "" : $" Last seen: {lastSeen()}.")}");
             await Task.Delay(100);
         }
     }
