@@ -30,9 +30,10 @@ namespace Platform.ServiceDefaults.Messaging;
 /// <para>
 /// <b>Order.</b> Rows are claimed in sequence order. A batch is published concurrently, but publishes are started
 /// one after another so the broker receives them in sequence order (see <see cref="PublishInOrderAsync"/>), and
-/// all confirms are awaited before the next batch is claimed, so batch N+1 never overtakes batch N. A message can
-/// overtake an earlier one of its batch when that earlier publish fails and is retried, or when MassTransit has to
-/// wait inside its send path mid-batch (e.g. it loses the connection and reconnects). Consumers running with
+/// all confirms are awaited before the next batch is claimed, so batch N+1 never overtakes batch N. A lost
+/// connection mid-batch stops the batch instead of letting MassTransit resend its rows on the next connection in
+/// its own order; the rows from the first unconfirmed one on go out again, in order. So the first copy of every
+/// message reaches the broker in sequence order; later copies (at least once) can come anywhere. Consumers running with
 /// <see cref="MessagingOptions.ConcurrentMessageLimit"/> above 1, and retries, reorder anyway: a consumer that
 /// needs order must use 1. Delivery is at least once: a crash after the broker's confirm but before the delete
 /// commits publishes the row again with the same MessageId, which the consumers' inbox drops. The same holds for a
@@ -183,22 +184,85 @@ internal sealed partial class OutboxDeliveryWorker(
     /// publishes queued behind it resume in no particular order (measured: nearly reversed). So the first row of
     /// each message type in a batch is published alone and awaited before the rows behind it start; per batch
     /// rather than once, because MassTransit may have reconnected (new channel, exchanges to declare again) since
-    /// the last batch without telling us. If that lone publish fails at the broker, the rest of the batch is not
-    /// tried: it would only wait for the same timeout.
+    /// the last batch without telling us.
+    /// <para>
+    /// When the connection drops mid-batch, MassTransit retries each failed publish on the next connection, each on
+    /// its own schedule: in no particular order, and ahead of nothing we control. So every row may reach the broker
+    /// through one attempt only, made on the channel the batch started on (<see cref="SendOnce"/>); the first
+    /// failure stops the batch (<see cref="BatchStop"/>), and everything from the first unconfirmed row on is
+    /// published again, in order, by the next batch.
+    /// </para>
     /// </summary>
     private async Task<PublishOutcome[]> PublishInOrderAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
     {
+        using var stop = new BatchStop(cancellationToken);
         var publishes = Enumerable.Repeat(Task.FromResult(PublishOutcome.NotAttempted), rows.Count).ToArray();
         var seenTypes = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < rows.Count && !stop.Stopped; i++)
         {
-            publishes[i] = PublishAsync(rows[i], cancellationToken);
-            if (!seenTypes.Add(rows[i].MessageType)) continue;
-            if ((await publishes[i]).Status == PublishStatus.BrokerFailed)
-                break;
+            var alone = seenTypes.Add(rows[i].MessageType);
+            publishes[i] = PublishAsync(rows[i], stop, mayWaitForChannel: alone, cancellationToken);
+            if (alone) await publishes[i];
         }
         return await Task.WhenAll(publishes);
     }
+
+    /// <summary>Stops a batch at its first broker failure: rows not yet sent are not sent, rows waiting are cancelled.</summary>
+    private sealed class BatchStop(CancellationToken stopping) : IDisposable
+    {
+        private readonly CancellationTokenSource _source = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        private int _stopped;
+
+        public CancellationToken Token => _source.Token;
+
+        public bool Stopped => Volatile.Read(ref _stopped) == 1;
+
+        /// <summary>Stops the batch; true for the failure that stopped it, false when it had already stopped.</summary>
+        public bool Stop()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 1) return false;
+            // Not Cancel(): that would run the other publishes' continuations inline, inside MassTransit's send pipe.
+            _ = _source.CancelAsync();
+            return true;
+        }
+
+        public void Dispose() => _source.Dispose();
+    }
+
+    /// <summary>
+    /// Runs in MassTransit's send pipe at every attempt to send one row, and lets through only its first attempt,
+    /// made on the channel the batch started on: synchronously inside <c>Publish</c> (unless the row is published
+    /// alone, see <see cref="PublishInOrderAsync"/>), while the batch has not stopped. A refused attempt throws, which
+    /// MassTransit's retry policy does not retry: the publish fails at once.
+    /// </summary>
+    private sealed class SendOnce(BatchStop stop, Guid messageId, bool mayWaitForChannel)
+    {
+        private int _attempts;
+        private volatile bool _publishing;
+
+        public void Publishing(bool publishing) => _publishing = publishing;
+
+        public void Admit(PublishContext context)
+        {
+            context.MessageId = messageId;
+            if (stop.Stopped)
+                throw new BatchStoppedException();
+            if (Interlocked.Increment(ref _attempts) > 1)
+            {
+                stop.Stop();
+                throw new SendRefusedException("the broker failed the first attempt and MassTransit retried it, possibly on another connection behind later messages");
+            }
+            if (!mayWaitForChannel && !_publishing)
+            {
+                stop.Stop();
+                throw new SendRefusedException("it waited for a channel, which the connection lost since the batch started");
+            }
+        }
+    }
+
+    private sealed class BatchStoppedException() : Exception("An earlier message of the outbox batch failed; this one waits for the next batch.");
+
+    private sealed class SendRefusedException(string reason) : Exception($"Not sent, to keep the outbox order: {reason}.");
 
     /// <summary>
     /// Set at the start of every batch's transaction.
@@ -239,7 +303,7 @@ internal sealed partial class OutboxDeliveryWorker(
         return rows;
     }
 
-    private async Task<PublishOutcome> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> PublishAsync(OutboxRow row, BatchStop stop, bool mayWaitForChannel, CancellationToken cancellationToken)
     {
         // Traced again, unlike the caller's queries: the delivery span, MassTransit's spans, and these log records.
         using var traced = SuppressInstrumentationScope.Begin(false);
@@ -270,18 +334,28 @@ internal sealed partial class OutboxDeliveryWorker(
         // WaitAsync as well as the token: while the broker is down, MassTransit's first publish of a type can wait
         // for a connection without observing the token. A publish given up on may still go out later; the row
         // stays and is published again with the same MessageId, and the inbox drops the extra copy.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_settings.PublishTimeout);
-        var publish = bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
+        using var timeLimit = new CancellationTokenSource(_settings.PublishTimeout);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeLimit.Token);
+        var sendOnce = new SendOnce(stop, row.MessageId, mayWaitForChannel);
+        sendOnce.Publishing(true);
+        var publish = bus.Publish(message, type, Pipe.Execute<PublishContext>(sendOnce.Admit), giveUp.Token);
+        sendOnce.Publishing(false);
         try
         {
-            await publish.WaitAsync(timeout.Token);
+            await publish.WaitAsync(giveUp.Token);
             return PublishOutcome.Delivered;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             if (!publish.IsCompleted)
                 _ = publish.ContinueWith(static abandoned => abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (exception is BatchStoppedException || (exception is OperationCanceledException && !timeLimit.IsCancellationRequested))
+            {
+                // Stopped by an earlier row's failure: left as it was, for the next batch.
+                activity?.SetStatus(ActivityStatusCode.Error, "an earlier message of the batch failed");
+                return PublishOutcome.NotAttempted;
+            }
+            stop.Stop();
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogBrokerFailure(logger, exception, row.MessageId);
             MessagingTelemetry.OutboxPublishFailures.Add(1);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.OutboxProbe.Contracts;
 using Platform.Testing;
 
 namespace Platform.ServiceDefaults.Tests.Messaging;
@@ -110,6 +112,71 @@ public sealed class BrokerOutageTests(ThrowawayPostgres postgres, DedicatedBroke
         {
             await service.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Batches of 1,000 so a cut lands among many unconfirmed publishes; the shipped publish timeout (15 s), so
+    /// MassTransit's own retries of the failed publishes (after 1 s) come before the worker would give up on them.
+    /// </summary>
+    private static readonly Dictionary<string, string?> DeliveredThroughCuts = new(QuickRecovery)
+    {
+        ["Messaging:Outbox:BatchSize"] = "1000",
+        ["Messaging:Outbox:PublishTimeout"] = "00:00:15",
+    };
+
+    [Fact]
+    public async Task Connections_cut_while_a_backlog_is_delivered_keep_the_commit_order_of_first_copies()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        var vhost = await broker.Rabbit.CreateVirtualHostAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var spy = await SpyQueue.BindAsync<OrderPlaced>(vhost);
+
+        // A backlog written while nobody delivers, then a deliverer whose broker connection is cut again and again
+        // while it drains it: cuts land on batches whose publishes are in flight.
+        List<string> committed;
+        await using (var writer = await ProbeService.StartAsync(database, vhost, settings: new Dictionary<string, string?> { ["Messaging:Outbox:DeliveryEnabled"] = "false" }))
+        {
+            await using var connection = new NpgsqlConnection(writer.Database);
+            await connection.OpenAsync(cancel);
+            await using (var backlog = new NpgsqlCommand("""
+                INSERT INTO platform.outbox_messages (message_id, message_type, body, created_at, attempts)
+                SELECT gen_random_uuid(), 'Platform.OutboxProbe.Contracts.OrderPlaced, Platform.OutboxProbe',
+                       jsonb_build_object('orderId', gen_random_uuid(), 'number', n), now(), 0
+                  FROM generate_series(1, 8000) AS n
+                """, connection)) await backlog.ExecuteNonQueryAsync(cancel);
+            committed = [.. (await writer.OutboxAsync()).Select(row => row.MessageId.ToString())];
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: backlog written");
+        await using var link = CuttableLink.To(vhost);
+        await using var deliverer = await ProbeService.StartAsync(database, link.Uri, settings: DeliveredThroughCuts);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: deliverer started");
+        // Each cut waits until delivery runs again (the outbox shrank since the last one), then lands a random moment later.
+        var cuts = 0;
+        var random = new Random(16);
+        var left = committed.Count;
+        while (cuts < 5)
+        {
+            var before = left;
+            left = (await Eventually.ReturnsAsync(deliverer.OutboxAsync, rows => rows.Count < before - 100 || rows.Count == 0, Patience, "delivery to go on")).Count;
+            if (left == 0) break;
+            await Task.Delay(random.Next(0, 100), cancel);
+            cuts += link.Cut();
+            TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {left} left, {cuts} cuts");
+        }
+        await Eventually.ReturnsAsync(deliverer.OutboxAsync, rows => rows.Count == 0, Patience, "the outbox empty");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {cuts} connections cut while delivering");
+        Assert.True(cuts >= 2, $"only {cuts} connection cut(s) landed while the backlog was delivered");
+
+        // Rows are deleted only after their confirm: every message is in the spy queue, some more than once.
+        var published = await spy.DrainMessageIdsAsync();
+        var firstCopies = published.Distinct().ToList();
+        Assert.Equal(committed.Count, firstCopies.Count);
+        var misplaced = firstCopies.Select((id, position) => (id, position)).FirstOrDefault(p => committed[p.position] != p.id);
+        Assert.True(misplaced.id is null,
+            $"{published.Count} copies of {committed.Count} messages, {cuts} cuts; the first copy at position {misplaced.position} " +
+            $"is message {committed.IndexOf(misplaced.id ?? "")} of the commit order");
     }
 
     /// <summary>

@@ -19,11 +19,14 @@ internal sealed class SpyQueue : IAsyncDisposable
         _queue = queue;
     }
 
+    /// <summary>The spy's connection name, so a test that cuts the service's connections can leave the spy's alone.</summary>
+    public const string ConnectionName = "spy";
+
     /// <summary>Binds a new queue to the exchange MassTransit publishes <typeparamref name="TMessage"/> to (declared the way MassTransit declares it).</summary>
     public static async Task<SpyQueue> BindAsync<TMessage>(Uri virtualHost)
     {
         var exchange = $"{typeof(TMessage).Namespace}:{typeof(TMessage).Name}";
-        var connection = await new ConnectionFactory { Uri = virtualHost }.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        var connection = await new ConnectionFactory { Uri = virtualHost, ClientProvidedName = ConnectionName }.CreateConnectionAsync(TestContext.Current.CancellationToken);
         var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var queue = $"spy-{typeof(TMessage).Name}";
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: TestContext.Current.CancellationToken);
