@@ -21,11 +21,17 @@ internal sealed class ProbeService : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ProbeService(WebApplication app, string database)
+    private readonly TestOutputLogger _log;
+
+    private ProbeService(WebApplication app, string database, TestOutputLogger log)
     {
         _app = app;
         Database = database;
+        _log = log;
     }
+
+    /// <summary>The warnings and errors the service logged so far (its outbox worker's broker failures among them).</summary>
+    public IReadOnlyCollection<string> Problems => _log.Problems;
 
     public IServiceProvider Services => _app.Services;
     public HttpClient Client() => _app.GetTestClient();
@@ -63,7 +69,8 @@ internal sealed class ProbeService : IAsyncDisposable
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new TestOutputLogger());
+        var log = new TestOutputLogger();
+        builder.Logging.AddProvider(log);
 
         configure?.Invoke(builder);
         builder.AddServiceDatabase<ProbeDbContext>("probedb");
@@ -78,7 +85,7 @@ internal sealed class ProbeService : IAsyncDisposable
             var bus = app.Services.GetRequiredService<IBusControl>();
             await Eventually.ReturnsAsync(() => Task.FromResult(bus.CheckHealth().Status), status => status == BusHealthStatus.Healthy, TimeSpan.FromSeconds(60), "the bus to be ready");
         }
-        return new ProbeService(app, database);
+        return new ProbeService(app, database, log);
     }
 
     public static void RecordOrders(IBusRegistrationConfigurator bus) => bus.AddConsumer<OrderPlacedConsumer>();
@@ -143,6 +150,9 @@ internal sealed class ProbeService : IAsyncDisposable
 internal sealed class TestOutputLogger : ILoggerProvider, ILogger
 {
     private readonly ITestOutputHelper? _output = TestContext.Current.TestOutputHelper;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _problems = new();
+
+    public IReadOnlyCollection<string> Problems => _problems;
 
     public ILogger CreateLogger(string categoryName) => this;
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -150,10 +160,13 @@ internal sealed class TestOutputLogger : ILoggerProvider, ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!IsEnabled(logLevel) || _output is null) return;
+        if (!IsEnabled(logLevel)) return;
+        var line = $"[{DateTime.Now:HH:mm:ss.fff} {logLevel}] {formatter(state, exception)}{(exception is null ? "" : " — " + exception.GetType().Name + ": " + exception.Message)}";
+        _problems.Enqueue(line);
+        if (_output is null) return;
         try
         {
-            _output.WriteLine($"[{DateTime.Now:HH:mm:ss.fff} {logLevel}] {formatter(state, exception)}{(exception is null ? "" : " — " + exception.GetType().Name + ": " + exception.Message)}");
+            _output.WriteLine(line);
         }
         catch (InvalidOperationException)
         {
