@@ -215,15 +215,14 @@ internal sealed partial class OutboxDeliveryWorker(
 
         public CancellationToken Token => _source.Token;
 
-        public bool Stopped => Volatile.Read(ref _stopped) == 1;
+        // Stopping the service stops the batch too: an abandoned publish's late attempt is refused, not let through.
+        public bool Stopped => Volatile.Read(ref _stopped) == 1 || stopping.IsCancellationRequested;
 
-        /// <summary>Stops the batch; true for the failure that stopped it, false when it had already stopped.</summary>
-        public bool Stop()
+        public void Stop()
         {
-            if (Interlocked.Exchange(ref _stopped, 1) == 1) return false;
+            if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
             // Not Cancel(): that would run the other publishes' continuations inline, inside MassTransit's send pipe.
             _ = _source.CancelAsync();
-            return true;
         }
 
         public void Dispose() => _source.Dispose();

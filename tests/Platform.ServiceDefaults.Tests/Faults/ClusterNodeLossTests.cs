@@ -80,10 +80,19 @@ public sealed class ClusterNodeLossTests(ThrowawayPostgres postgres, DedicatedCl
 
     private static async Task CreateVirtualHostAsync(RabbitMqServer node, string vhost)
     {
-        // A vhost is created on every node of the cluster: seconds on a busy machine.
+        // A vhost is created on every node of the cluster: seconds on a busy machine. Right after the cluster formed the
+        // broker has answered 500 (the vhost not yet started on every node); the PUT is idempotent, so it is asked again.
         using var http = node.ManagementClient(TimeSpan.FromSeconds(60));
-        using (var create = await http.PutAsync(new Uri($"api/vhosts/{vhost}", UriKind.Relative), null, TestContext.Current.CancellationToken))
-            create.EnsureSuccessStatusCode();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var create = await http.PutAsync(new Uri($"api/vhosts/{vhost}", UriKind.Relative), null, TestContext.Current.CancellationToken);
+            if (create.IsSuccessStatusCode) break;
+            if ((int)create.StatusCode < 500 || clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new HttpRequestException($"Creating the vhost {vhost}: {(int)create.StatusCode} {await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+            FaultStream.Report($"creating the vhost: {(int)create.StatusCode} after {clock.Elapsed.TotalSeconds:0.0} s; asking again");
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        }
         using var permit = await http.PutAsJsonAsync(new Uri($"api/permissions/{vhost}/{RabbitMqServer.User}", UriKind.Relative),
             new { configure = ".*", write = ".*", read = ".*" }, TestContext.Current.CancellationToken);
         permit.EnsureSuccessStatusCode();
