@@ -15,21 +15,19 @@ internal sealed class CuttableLink : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient Upstream)> _links = [];
     private readonly Task _accepting;
 
-    private CuttableLink(IPEndPoint target)
+    private CuttableLink(Uri virtualHost)
     {
-        _target = target;
+        _target = new IPEndPoint(IPAddress.Loopback, virtualHost.Port);
         _listener.Start();
+        Uri = new UriBuilder(virtualHost) { Port = ((IPEndPoint)_listener.LocalEndpoint).Port }.Uri;
         _accepting = AcceptAsync();
     }
 
-    /// <summary>Relays to the broker of <paramref name="virtualHost"/>; <see cref="Uri"/> is the same address through the relay.</summary>
-    public static CuttableLink To(Uri virtualHost) => new(new IPEndPoint(IPAddress.Loopback, virtualHost.Port)) { Uri = virtualHost };
+    /// <summary>Relays to the broker of <paramref name="virtualHost"/> (on this machine).</summary>
+    public static CuttableLink To(Uri virtualHost) => new(virtualHost);
 
-    public Uri Uri
-    {
-        get => new UriBuilder(field!) { Port = ((IPEndPoint)_listener.LocalEndpoint).Port }.Uri;
-        private init;
-    }
+    /// <summary>The virtual host's address through the relay.</summary>
+    public Uri Uri { get; }
 
     /// <summary>Resets every connection relayed so far; returns how many.</summary>
     public int Cut()
