@@ -15,8 +15,9 @@ namespace Platform.ServiceDefaults.Localization;
 /// details, ETags, JSON) never changes with the language.
 /// </summary>
 /// <remarks>
-/// Opt-in per host (<see cref="AddPlatformLocalization"/>, <see cref="UsePlatformLocalization"/>) because it needs ICU:
-/// the host's project sets <c>InvariantGlobalization</c> to false (the other services keep invariant mode).
+/// Opt-in per host (<see cref="AddPlatformLocalization"/>, <see cref="UsePlatformLocalization"/>). Works without ICU:
+/// services run in invariant mode with <c>PredefinedCulturesOnly</c> off (Directory.Build.props), where <c>zh-CN</c> is
+/// a culture with invariant data that keeps its name, so resources and our own format strings choose the language.
 /// </remarks>
 public static class PlatformLocalization
 {
@@ -43,7 +44,8 @@ public static class PlatformLocalization
     public static bool ReadsChinese(this CultureInfo culture)
     {
         ArgumentNullException.ThrowIfNull(culture);
-        return culture.TwoLetterISOLanguageName == "zh";
+        // By name: in invariant mode every culture's TwoLetterISOLanguageName is "iv".
+        return Match(culture.Name) == Chinese;
     }
 
     public static IServiceCollection AddPlatformLocalization(this IServiceCollection services)

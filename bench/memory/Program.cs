@@ -494,6 +494,10 @@ internal static class Modes
         ["conserve"] = new() { ["DOTNET_GCConserveMemory"] = "5" },
         // A 4 MiB gen-0 budget (hex) instead of the one the GC derives from the L3 cache (~16 MiB seen here): more, smaller gen-0 collections.
         ["gen0-4m"] = new() { ["DOTNET_GCgen0size"] = "400000" },
+        // The segments GC the runtime ships beside the default regions GC (libclrgc.so; runtimeconfig System.GC.Name).
+        ["segments"] = new() { ["DOTNET_GCName"] = "libclrgc.so" },
+        // No ICU (events is the service that loads it, for its Chinese and English text); cultures keep their names.
+        ["invariant"] = new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", ["DOTNET_SYSTEM_GLOBALIZATION_PREDEFINED_CULTURES_ONLY"] = "0" },
         // Diagnosis, not a setting to ship: every method the JIT compiles, with its tier, to /tmp/jit-<pid of the bench>.txt.
         ["jit-log"] = new() { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = $"/tmp/jit-{Environment.ProcessId}.txt" },
     };
