@@ -496,8 +496,10 @@ internal static class Modes
         ["gen0-4m"] = new() { ["DOTNET_GCgen0size"] = "400000" },
         // The segments GC the runtime ships beside the default regions GC (libclrgc.so; runtimeconfig System.GC.Name).
         ["segments"] = new() { ["DOTNET_GCName"] = "libclrgc.so" },
-        // No ICU (events is the service that loads it, for its Chinese and English text); cultures keep their names.
-        ["invariant"] = new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", ["DOTNET_SYSTEM_GLOBALIZATION_PREDEFINED_CULTURES_ONLY"] = "0" },
+        // ICU loaded, as events shipped until it went invariant like the other services.
+        ["icu"] = new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "0" },
+        // A 256 MiB (hex) cap on the GC heap: the GC sizes its budgets and bookkeeping to it.
+        ["hard-limit"] = new() { ["DOTNET_GCHeapHardLimit"] = "10000000" },
         // Diagnosis, not a setting to ship: every method the JIT compiles, with its tier, to /tmp/jit-<pid of the bench>.txt.
         ["jit-log"] = new() { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = $"/tmp/jit-{Environment.ProcessId}.txt" },
     };
