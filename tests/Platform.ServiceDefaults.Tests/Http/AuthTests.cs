@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Tests.TestApp;
 using Platform.Testing;
@@ -55,6 +57,16 @@ public sealed class AuthTests(SharedApp shared, ThrowawayPostgres postgres) : IC
         Assert.Equal(JsonValueKind.Null, me.GetProperty("organizationId").ValueKind);
         using var created = await client.PostAsJsonAsync("/api/v1/things", new { name = "by operator", kind = "orderClass", seats = 1 }, Cancel);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public void A_started_service_loads_no_data_protection_key_ring()
+    {
+        // API keys protect nothing: no XML key ring read or written at each start (nor its warnings in a container).
+        var hosted = App.Services.GetServices<IHostedService>().Select(s => s.GetType().FullName).ToList();
+        Assert.Contains(typeof(PartnerKeyReconciler).FullName, hosted);
+        Assert.DoesNotContain("Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService", hosted);
+        Assert.DoesNotContain(App.Logs.Lines, line => line.Contains("DataProtection", StringComparison.Ordinal));
     }
 
     [Fact]
